@@ -1,0 +1,124 @@
+//! `clausebook.toml`: the site's settings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Diagnostic;
+
+/// Name of the configuration file at the root of every site.
+pub const CONFIG_FILE: &str = "clausebook.toml";
+
+/// The site configuration, as written in `clausebook.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title shown in the header and the browser tab.
+    pub title: String,
+    /// Organization that owns the management system.
+    #[serde(default)]
+    pub organization: String,
+    /// Public URL of the published site (optional; only used for the 404
+    /// page, which can be served at any depth). Links stay relative.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Output folder, relative to the site root.
+    #[serde(default = "default_output")]
+    pub output: PathBuf,
+    /// Standards in scope, by catalog id (e.g. `iso20000-1:2011`).
+    #[serde(default)]
+    pub standards: Vec<String>,
+    /// Standard assumed by bare clause numbers such as `4.3.2`.
+    #[serde(default)]
+    pub default_standard: Option<String>,
+    /// Links end in `index.html` so the site works from `file://`; set to
+    /// true for sites only ever served over HTTP to get `dir/` links.
+    #[serde(default)]
+    pub clean_links: bool,
+    /// Exclusions per standard id.
+    #[serde(default)]
+    pub exclusions: BTreeMap<String, Vec<Exclusion>>,
+    /// Anything the templates may want (`config.extra.*`).
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The file's text, kept to locate later findings (unknown standard,
+    /// exclusion against the rules).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// A clause excluded from the scope of a standard.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    pub clause: String,
+    #[serde(default)]
+    pub justification: String,
+}
+
+fn default_output() -> PathBuf {
+    PathBuf::from("public")
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// No `clausebook.toml` in the given folder.
+    Missing(PathBuf),
+    /// The file exists but is unreadable or invalid.
+    Invalid(Box<Diagnostic>),
+}
+
+impl Config {
+    /// Read and validate `root/clausebook.toml`.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ConfigError::Missing(root.to_path_buf()));
+            }
+            Err(e) => {
+                return Err(ConfigError::Invalid(Box::new(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("cannot read {}: {e}", path.display()),
+                ))));
+            }
+        };
+        Self::parse(&text)
+    }
+
+    /// Parse configuration text; errors are located in `clausebook.toml`.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            ConfigError::Invalid(Box::new(
+                Diagnostic::error(CONFIG_FILE, e.message().to_string())
+                    .at_offset(text, span.start, span.len())
+                    .with_help("see the configuration reference in README.md"),
+            ))
+        })?;
+        if config.output.as_os_str().is_empty() || config.output == Path::new(".") {
+            let d = Diagnostic::error(CONFIG_FILE, "`output` must name a folder of its own");
+            let d = match text.find("output") {
+                Some(o) => d.at_offset(text, o, 6),
+                None => d,
+            };
+            return Err(ConfigError::Invalid(Box::new(d.with_help(
+                "the output folder is replaced at every build; use e.g. `output = \"public\"`",
+            ))));
+        }
+        config.source = text.to_string();
+        Ok(config)
+    }
+
+    /// A diagnostic located at the first occurrence of `needle` in the file.
+    pub fn error_at(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(CONFIG_FILE, message);
+        match self.source.find(needle) {
+            Some(o) => d.at_offset(&self.source, o, needle.len()),
+            None => d,
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! `clausebook init`: a new site with a few sample documents that builds at
+//! once.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+
+const SAMPLE_POLICY: &str = r#"+++
+id = "SMS-POL-001"
+title = "Service Management Policy"
+kind = "policy"
+owner = "Service Manager"
+approver = "Managing Director"
+version = "1.0"
+status = "approved"
+effective = 2026-01-05
+review_by = 2027-01-05
+clauses = ["iso20000-1:2011/4.1.2"]
+related = ["SMS-PRO-001"]
+tags = ["policy"]
+summary = "Why we manage services the way we do, and who answers for it."
++++
+
+## Purpose
+
+This policy states our commitment to deliver services that meet agreed
+requirements, and to improve them continually.
+
+## Commitments {#commitments}
+
+- Services are delivered against agreed [service levels](SMS-PRC-001).
+- Every change to a live service follows the [change procedure](SMS-PRO-001).
+- The policy is reviewed every year by top management.
+"#;
+
+const SAMPLE_PROCEDURE: &str = r#"+++
+id = "SMS-PRO-001"
+title = "Change Procedure"
+kind = "procedure"
+owner = "Change Manager"
+approver = "Service Manager"
+version = "1.0"
+status = "approved"
+effective = 2026-01-05
+review_by = 2027-01-05
+clauses = ["iso20000-1:2011/9.2"]
+related = ["SMS-POL-001"]
+tags = ["change"]
+summary = "How a change is requested, assessed, approved and reviewed."
++++
+
+## Steps
+
+1. Raise a request for change with the [form](../forms/rfc.md).
+2. The change manager assesses risk and impact.
+3. The change advisory board approves or rejects it.
+4. After implementation, the change is reviewed.
+
+## Emergency changes {#emergency-changes}
+
+An emergency change may be approved by the duty manager alone; it is
+reviewed at the next board meeting.
+"#;
+
+const SAMPLE_PROCESS: &str = r#"+++
+id = "SMS-PRC-001"
+title = "Service Level Management"
+kind = "process"
+owner = "Service Level Manager"
+approver = "Service Manager"
+version = "0.3"
+status = "draft"
+review_by = 2027-03-31
+clauses = ["iso20000-1:2011/6.1"]
+tags = ["service-level"]
+summary = "Agreeing, monitoring and reviewing service levels with customers."
++++
+
+## Scope
+
+Every service in the catalogue has a service level agreement. This process
+is being written; see the [policy](SMS-POL-001#commitments) meanwhile.
+"#;
+
+const SAMPLE_FORM: &str = r#"---
+id: SMS-FRM-001
+title: Request for Change Form
+kind: form
+owner: Change Manager
+approver: Service Manager
+version: "1.0"
+status: approved
+effective: 2026-01-05
+review_by: 2027-01-05
+clauses:
+  - iso20000-1:2011/9.2
+related: [SMS-PRO-001]
+tags: [change, form]
+---
+
+| Field | What to write |
+|-------|---------------|
+| Title | One line describing the change |
+| Reason | Why the change is needed |
+| Risk | Low, medium or high, with a sentence why |
+| Back-out | How to undo the change |
+"#;
+
+/// Create a new site in `dir`.
+pub fn init(dir: &Path, title: Option<&str>, organization: Option<&str>) -> Result<(), Diagnostic> {
+    let config = dir.join(crate::config::CONFIG_FILE);
+    if config.exists() {
+        return Err(Diagnostic::error(
+            config,
+            "a site already exists here; clausebook init never overwrites one",
+        )
+        .with_help("choose a new folder, or build this site with `clausebook build --root DIR`"));
+    }
+    let content = dir.join("content");
+    if content.is_dir() && std::fs::read_dir(&content).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Diagnostic::error(
+            content,
+            "content/ already holds files; clausebook init never overwrites them",
+        )
+        .with_help("create clausebook.toml by hand (see README.md) to make this folder a site"));
+    }
+    let title = title.unwrap_or("Service Management System");
+    let organization = organization.unwrap_or("Example Ltd");
+    let toml_str = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let config_text = format!(
+        "# Clausebook site settings: see the configuration reference in Clausebook's README.\n\
+title = {}\n\
+organization = {}\n\
+output = \"public\"\n\
+# Standards in scope, by catalog id.\n\
+standards = [\"iso20000-1:2011\"]\n\
+# Standard assumed by bare clause numbers such as \"4.3.2\".\n\
+default_standard = \"iso20000-1:2011\"\n",
+        toml_str(title),
+        toml_str(organization)
+    );
+    let files: [(&str, &str); 6] = [
+        ("clausebook.toml", &config_text),
+        (".gitignore", "/public/\n"),
+        (
+            "content/policies/service-management-policy.md",
+            SAMPLE_POLICY,
+        ),
+        ("content/procedures/change.md", SAMPLE_PROCEDURE),
+        (
+            "content/processes/service-level-management.md",
+            SAMPLE_PROCESS,
+        ),
+        ("content/forms/rfc.md", SAMPLE_FORM),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        if rel == ".gitignore" && path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(parent.to_path_buf(), format!("cannot create folder: {e}"))
+            })?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Diagnostic::error(path.clone(), format!("cannot write: {e}")))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! Clausebook compiles a service management system's Markdown documents into
+//! a cross-linked, searchable, auditable static website.
+//!
+//! Data flows one way: [`config`] and [`content`] load the site, [`standards`]
+//! resolves clause references, [`site`] links and renders the documents,
+//! [`trace`] computes coverage and the matrix, [`render`] and [`export`] turn
+//! the model into files, and [`build`] writes them atomically.
+
+// Diagnostics are returned by value on cold error paths; boxing them would
+// only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod export;
+pub mod init;
+pub mod markdown;
+pub mod render;
+pub mod site;
+pub mod standards;
+pub mod trace;

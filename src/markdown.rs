@@ -1,0 +1,510 @@
+//! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
+//! lists and heading ids. Links between documents (by id or by relative path
+//! to the `.md` file) are rewritten to the target page's URL and recorded as
+//! edges, which the build checks afterwards (anchors), and which drive
+//! backlinks.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::{Document, Span};
+use crate::diag::Diagnostic;
+
+/// A heading being collected: level, explicit id, classes, inner events.
+type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
+
+/// Where a link can point: every loaded document, by index.
+pub struct LinkIndex<'a> {
+    docs: &'a [Document],
+    by_id: HashMap<&'a str, usize>,
+    by_id_lower: HashMap<String, usize>,
+    by_path: HashMap<&'a str, usize>,
+    /// Page URL of each document relative to the site root.
+    urls: &'a [String],
+    /// Whether each document is published in this build.
+    published: &'a [bool],
+}
+
+impl<'a> LinkIndex<'a> {
+    /// `docs` must have unique ids (the build reports duplicates first).
+    pub fn new(docs: &'a [Document], urls: &'a [String], published: &'a [bool]) -> Self {
+        let mut by_id = HashMap::with_capacity(docs.len());
+        let mut by_id_lower = HashMap::with_capacity(docs.len());
+        let mut by_path = HashMap::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            by_id.entry(d.meta.id.as_str()).or_insert(i);
+            by_id_lower.entry(d.meta.id.to_lowercase()).or_insert(i);
+            by_path.insert(d.content_path.as_str(), i);
+        }
+        LinkIndex {
+            docs,
+            by_id,
+            by_id_lower,
+            by_path,
+            urls,
+            published,
+        }
+    }
+
+    /// Index of the document with this id (exact, then case-insensitive).
+    pub fn find_id(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .get(id)
+            .or_else(|| self.by_id_lower.get(&id.to_lowercase()))
+            .copied()
+    }
+
+    /// The closest existing id, for "did you mean".
+    pub fn suggest_id(&self, id: &str) -> Option<&'a str> {
+        let id_l = id.to_lowercase();
+        self.docs
+            .iter()
+            .map(|d| {
+                (
+                    strsim::jaro_winkler(&d.meta.id.to_lowercase(), &id_l),
+                    d.meta.id.as_str(),
+                )
+            })
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+            .map(|(_, id)| id)
+    }
+}
+
+/// One link from a document to a document (possibly itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub anchor: Option<String>,
+    /// Location of the link destination in the source document.
+    pub span: Span,
+}
+
+/// A heading, for the table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// The result of rendering one document body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may target in this document (headings, footnotes).
+    pub anchors: HashSet<String>,
+    pub edges: Vec<Edge>,
+    pub diags: Vec<Diagnostic>,
+    /// The body as plain text (for search and summaries).
+    pub text: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The heading id derived from its text: lowercase, letters and digits kept,
+/// spaces and hyphens become `-`, everything else dropped, runs of `-`
+/// collapsed and trimmed.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Render document `index` of `links`. `root` is the relative path from the
+/// document's page to the site root (e.g. `../../`).
+pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
+    let doc = &links.docs[index];
+    let body = doc.body();
+    let base = doc.body_offset;
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    // Open links: true when the link was turned into a plain span.
+    let mut link_stack: Vec<bool> = Vec::new();
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                out.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => out.text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => out.text.push('\n'),
+            Event::FootnoteReference(name) => {
+                out.anchors.insert(format!("fn-{name}"));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.anchors.insert(name.to_string());
+            }
+            _ => {}
+        }
+        let event = match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            }) => {
+                heading = Some((
+                    level,
+                    id.map(|i| i.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    Vec::new(),
+                ));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, explicit, classes, inner)) = heading.take() else {
+                    continue;
+                };
+                let text = plain_text(&inner);
+                let base_id = explicit.unwrap_or_else(|| {
+                    let s = slugify(&text);
+                    if s.is_empty() {
+                        "section".to_string()
+                    } else {
+                        s
+                    }
+                });
+                let id = unique_id(&mut used_ids, base_id);
+                out.anchors.insert(id.clone());
+                let lvl = level as u8;
+                flat_toc.push((lvl, id.clone(), text));
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                events.push(Event::Html(
+                    format!("<h{lvl} id=\"{}\"{class_attr}>", escape_attr(&id)).into(),
+                ));
+                events.extend(inner);
+                events.push(Event::Html(
+                    format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{lvl}>\n",
+                        escape_attr(&id)
+                    )
+                    .into(),
+                ));
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let span = Span {
+                    offset: base + range.start,
+                    len: range.len(),
+                };
+                match rewrite_link(index, link_type, &dest_url, links, root, span, &mut out) {
+                    LinkOutcome::Keep => {
+                        link_stack.push(false);
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    }
+                    LinkOutcome::Rewrite(url) => {
+                        link_stack.push(false);
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: url.into(),
+                            title,
+                            id,
+                        })
+                    }
+                    LinkOutcome::Unpublished(target) => {
+                        link_stack.push(true);
+                        Event::Html(
+                            format!(
+                                "<span class=\"unpublished-link\" title=\"{} is not published in this build\">",
+                                escape_attr(&target)
+                            )
+                            .into(),
+                        )
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if link_stack.pop() == Some(true) {
+                    Event::Html("</span>".into())
+                } else {
+                    Event::End(TagEnd::Link)
+                }
+            }
+            other => other,
+        };
+        match &mut heading {
+            Some((_, _, _, inner)) => inner.push(event),
+            None => events.push(event),
+        }
+    }
+    out.html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest_toc(flat_toc);
+    out
+}
+
+enum LinkOutcome {
+    Keep,
+    Rewrite(String),
+    Unpublished(String),
+}
+
+fn rewrite_link(
+    from: usize,
+    link_type: LinkType,
+    dest: &CowStr<'_>,
+    links: &LinkIndex<'_>,
+    root: &str,
+    span: Span,
+    out: &mut Rendered,
+) -> LinkOutcome {
+    if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+        return LinkOutcome::Keep;
+    }
+    let doc = &links.docs[from];
+    let dest = dest.trim();
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let anchor = anchor.filter(|a| !a.is_empty()).map(str::to_string);
+    if path.is_empty() {
+        // Same-page anchor: checked after rendering like any other edge.
+        if let Some(a) = anchor {
+            out.edges.push(Edge {
+                from,
+                to: from,
+                anchor: Some(a),
+                span,
+            });
+        }
+        return LinkOutcome::Keep;
+    }
+    if has_scheme(path) || path.starts_with('/') || path.starts_with("//") {
+        return LinkOutcome::Keep;
+    }
+    let target = if let Some(i) = links.find_id(path) {
+        Some(i)
+    } else if path.ends_with(".md") {
+        let resolved = resolve_relative(&doc.content_path, &percent_decode(path));
+        match resolved.as_deref().and_then(|p| links.by_path.get(p)) {
+            Some(&i) => Some(i),
+            None => {
+                let shown = resolved.unwrap_or_else(|| path.to_string());
+                out.diags.push(
+                    doc.error_at(span, format!("link to a missing file: content/{shown}"))
+                        .with_help("link to a Markdown file relative to this one, or to a document id, e.g. [text](SMS-PRO-007)"),
+                );
+                return LinkOutcome::Keep;
+            }
+        }
+    } else if !path.contains('/') && !path.contains('.') {
+        let mut d = doc.error_at(span, format!("link to an unknown document id `{path}`"));
+        d.help = Some(match links.suggest_id(path) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "no document has this id; check the `id` in the target's front-matter".into(),
+        });
+        out.diags.push(d);
+        return LinkOutcome::Keep;
+    } else {
+        None
+    };
+    let Some(to) = target else {
+        return LinkOutcome::Keep;
+    };
+    out.edges.push(Edge {
+        from,
+        to,
+        anchor: anchor.clone(),
+        span,
+    });
+    if !links.published[to] {
+        return LinkOutcome::Unpublished(links.docs[to].meta.id.clone());
+    }
+    let mut url = if to == from {
+        String::new()
+    } else {
+        format!("{root}{}", links.urls[to])
+    };
+    if let Some(a) = anchor {
+        url.push('#');
+        url.push_str(&a);
+    }
+    LinkOutcome::Rewrite(url)
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => {
+            let scheme = &s[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+        }
+        None => false,
+    }
+}
+
+/// Resolve `link` relative to the folder of `from` (both below `content/`),
+/// normalizing `.` and `..`. `None` when it climbs out of `content/`.
+pub fn resolve_relative(from: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        let id = format!("{base}-{}", *n - 1);
+        used.insert(id.clone(), 1);
+        id
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
+        match list.last_mut() {
+            Some(last) if last.level < e.level => insert(&mut last.children, e),
+            _ => list.push(e),
+        }
+    }
+    let mut top = Vec::new();
+    for (level, id, title) in flat {
+        // The document title is the page's h1: a body h1 still gets listed.
+        insert(
+            &mut top,
+            TocEntry {
+                level,
+                id,
+                title,
+                children: Vec::new(),
+            },
+        );
+    }
+    top
+}
+
+/// Escape text for an HTML attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("5. Emergency changes"), "5-emergency-changes");
+        assert_eq!(
+            slugify("Roles & responsibilities"),
+            "roles-responsibilities"
+        );
+        assert_eq!(slugify("  Über -- Größe "), "über-größe");
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            resolve_relative("procedures/change.md", "../policies/a.md").as_deref(),
+            Some("policies/a.md")
+        );
+        assert_eq!(resolve_relative("a.md", "./b.md").as_deref(), Some("b.md"));
+        assert_eq!(resolve_relative("a.md", "../b.md"), None);
+    }
+
+    #[test]
+    fn percent() {
+        assert_eq!(percent_decode("my%20doc.md"), "my doc.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

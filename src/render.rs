@@ -1,0 +1,965 @@
+//! Pages: the Tera templates (built in, overridable file by file from the
+//! site's `templates/`), the views the templates read, and the list of pages
+//! of a site, rendered in parallel.
+//!
+//! Each document's view is converted to a template value once; Tera values
+//! are reference-counted, so every page that lists a document shares it
+//! instead of cloning the page model.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::{Kind, Level, Status};
+use crate::diag::{Diagnostic, display_path};
+use crate::markdown::TocEntry;
+use crate::site::{Site, dir_url};
+use crate::standards::Catalog;
+use crate::trace::{State, matrix_rows};
+
+/// The built-in templates, embedded in the binary.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("doc_list.html", include_str!("../templates/doc_list.html")),
+    ("doc_refs.html", include_str!("../templates/doc_refs.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("document.html", include_str!("../templates/document.html")),
+    ("listing.html", include_str!("../templates/listing.html")),
+    ("terms.html", include_str!("../templates/terms.html")),
+    (
+        "standards.html",
+        include_str!("../templates/standards.html"),
+    ),
+    ("standard.html", include_str!("../templates/standard.html")),
+    ("clause.html", include_str!("../templates/clause.html")),
+    ("coverage.html", include_str!("../templates/coverage.html")),
+    ("matrices.html", include_str!("../templates/matrices.html")),
+    ("matrix.html", include_str!("../templates/matrix.html")),
+    ("grid.html", include_str!("../templates/grid.html")),
+    (
+        "exclusions.html",
+        include_str!("../templates/exclusions.html"),
+    ),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// The built-in theme files, written under `theme/` in the output.
+pub const THEME: &[(&str, &str)] = &[
+    ("clausebook.css", include_str!("../theme/clausebook.css")),
+    ("clausebook.js", include_str!("../theme/clausebook.js")),
+];
+
+/// Load the built-in templates, then the site's `templates/*.html` over them.
+pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                (format!("(built-in) templates/{n}"), s.to_string()),
+            )
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error("templates", format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    let shown = display_path(root, entry.path()).display().to_string();
+                    sources.insert(rel, (shown, text));
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    display_path(root, entry.path()),
+                    format!("cannot read template: {e}"),
+                )),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    tera.register_filter("slug", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        crate::markdown::slugify(s)
+    });
+    // Check each template's syntax on its own first, to locate errors in
+    // the right file, then add them together so inheritance resolves.
+    for (name, (shown, text)) in &sources {
+        let mut single = Tera::new();
+        if let Err(e) = single.add_raw_template(name, text)
+            && let tera::ErrorKind::SyntaxError(_) = e.kind()
+        {
+            diags.push(template_error(shown, text, &e));
+        }
+    }
+    if diags.is_empty()
+        && let Err(e) = tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        )
+    {
+        let (shown, text) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => sources
+                .get(r.filename())
+                .map(|(s, t)| (s.as_str(), t.as_str()))
+                .unwrap_or(("templates", "")),
+            _ => ("templates", ""),
+        };
+        diags.push(template_error(shown, text, &e));
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(tera)
+}
+
+/// Turn a Tera error into a located diagnostic where Tera gives a span.
+fn template_error(shown: &str, text: &str, e: &tera::Error) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            Diagnostic::error(shown, format!("template error: {}", r.message()))
+                .at_line_col(text, span.start_line, span.start_col + 1, span.range.len())
+                .with_help("see the Tera 2 template syntax; the built-in templates are in templates/ of the Clausebook source")
+        }
+        other => Diagnostic::error(shown, format!("template error: {other}")),
+    }
+}
+
+/// One output file.
+pub struct OutputFile {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A page to render: its output path, template and page-specific context.
+struct PageJob {
+    path: String,
+    template: &'static str,
+    section: &'static str,
+    context: Context,
+}
+
+/// Relative path from a page at `path` to the site root.
+pub fn root_for(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+// ---------------------------------------------------------------- views
+
+#[derive(Serialize)]
+struct DocSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: Kind,
+    owner: Option<&'a str>,
+    approver: Option<&'a str>,
+    version: Option<&'a str>,
+    status: Status,
+    effective: Option<String>,
+    review_by: Option<String>,
+    overdue: bool,
+    url: &'a str,
+    published: bool,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ClauseBadge<'a> {
+    standard: &'a str,
+    standard_name: String,
+    clause: &'a str,
+    title: String,
+    level: Level,
+    section: Option<&'a str>,
+    url: String,
+    in_scope: bool,
+}
+
+#[derive(Serialize)]
+struct DocPage<'a> {
+    path: String,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    clauses: Vec<ClauseBadge<'a>>,
+    related: Vec<Value>,
+    backlinks: Vec<Value>,
+    toc: &'a [TocEntry],
+}
+
+#[derive(Serialize)]
+struct ClauseView {
+    number: String,
+    title: String,
+    depth: usize,
+    state: State,
+    state_label: &'static str,
+    requirement: bool,
+    heading: bool,
+    url: String,
+    documents: usize,
+}
+
+#[derive(Serialize)]
+struct StandardView {
+    id: String,
+    name: String,
+    title: Option<String>,
+    slug: String,
+    url: String,
+    coverage_url: String,
+    in_scope: bool,
+    exclusion_rule: String,
+}
+
+struct Urls {
+    clean: bool,
+}
+
+impl Urls {
+    fn dir(&self, d: &str) -> String {
+        dir_url(d, self.clean)
+    }
+    fn standard(&self, cat: &Catalog) -> String {
+        self.dir(&format!("standards/{}", cat.slug()))
+    }
+    fn clause(&self, cat: &Catalog, clause: &str) -> String {
+        self.dir(&format!("standards/{}/{clause}", cat.slug()))
+    }
+}
+
+fn doc_summary(site: &Site, i: usize) -> Value {
+    let d = &site.docs[i].meta;
+    Value::from_serializable(&DocSummary {
+        id: &d.id,
+        title: &d.title,
+        kind: d.kind,
+        owner: d.owner.as_deref(),
+        approver: d.approver.as_deref(),
+        version: d.version.as_deref(),
+        status: d.status,
+        effective: d.effective.map(|x| x.to_string()),
+        review_by: d.review_by.map(|x| x.to_string()),
+        overdue: site.is_overdue(i),
+        url: &site.urls[i],
+        published: site.published[i],
+        summary: d.summary.as_deref(),
+        tags: &d.tags,
+    })
+}
+
+fn exclusion_rule_text(cat: &Catalog) -> String {
+    use crate::standards::ExclusionRule;
+    let base = match &cat.exclusions {
+        ExclusionRule::None => "No exclusion allowed".to_string(),
+        ExclusionRule::Within(list) => {
+            format!("Exclusions allowed only within clause {}", list.join(", "))
+        }
+        ExclusionRule::NotApplicable => {
+            "Requirements may be determined as not applicable, with justification".to_string()
+        }
+    };
+    match &cat.exclusion_note {
+        Some(n) if !n.is_empty() => format!("{base}. {n}"),
+        _ => base,
+    }
+}
+
+/// Everything rendered for a site: pages, theme files, exports.
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let urls = Urls {
+        clean: site.config.clean_links,
+    };
+    let summaries: Vec<Value> = (0..site.docs.len()).map(|i| doc_summary(site, i)).collect();
+    let published: Vec<Value> = summaries
+        .iter()
+        .zip(&site.published)
+        .filter(|(_, p)| **p)
+        .map(|(v, _)| v.clone())
+        .collect();
+
+    let scope_cats: Vec<&Catalog> = site
+        .trace
+        .scope
+        .iter()
+        .filter_map(|id| site.standards.catalog(id))
+        .collect();
+    let standards_view: Vec<StandardView> = scope_cats
+        .iter()
+        .map(|c| StandardView {
+            id: c.id.clone(),
+            name: c.display_name(),
+            title: c.title.clone(),
+            slug: c.slug(),
+            url: urls.standard(c),
+            coverage_url: urls.dir(&format!("standards/{}/coverage", c.slug())),
+            in_scope: true,
+            exclusion_rule: exclusion_rule_text(c),
+        })
+        .collect();
+    let mappings_view: Vec<serde_json::Value> = site
+        .trace
+        .mappings
+        .iter()
+        .filter_map(|id| site.standards.mapping(id))
+        .map(|m| {
+            let l = site.standards.catalog(&m.left);
+            let r = site.standards.catalog(&m.right);
+            serde_json::json!({
+                "id": m.id,
+                "name": m.name,
+                "source": m.source,
+                "slug": m.slug(),
+                "left": l.map(|c| c.display_name()),
+                "right": r.map(|c| c.display_name()),
+                "url": urls.dir(&format!("matrix/{}", m.slug())),
+                "reverse_url": urls.dir(&format!("matrix/{}/reverse", m.slug())),
+                "grid_url": urls.dir(&format!("matrix/{}/grid", m.slug())),
+                "pairs": m.pairs.len(),
+                "exports": export_links(&m.slug()),
+            })
+        })
+        .collect();
+
+    let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (i, v) in summaries.iter().enumerate() {
+        if !site.published[i] {
+            continue;
+        }
+        kinds
+            .entry(site.docs[i].meta.kind)
+            .or_default()
+            .push(v.clone());
+        for t in &site.docs[i].meta.tags {
+            tags.entry(t.clone()).or_default().push(v.clone());
+        }
+    }
+    let kind_terms: Vec<serde_json::Value> = kinds
+        .iter()
+        .map(|(k, v)| {
+            serde_json::json!({"name": k.plural(), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
+        })
+        .collect();
+    let tag_terms: Vec<serde_json::Value> = tags
+        .iter()
+        .map(|(t, v)| {
+            serde_json::json!({"name": t, "key": tag_slug(t), "count": v.len(), "url": urls.dir(&format!("tags/{}", tag_slug(t)))})
+        })
+        .collect();
+
+    let mut globals = Context::new();
+    globals.insert(
+        "site",
+        &serde_json::json!({
+            "title": site.config.title,
+            "organization": site.config.organization,
+            "base_url": site.config.base_url,
+            "extra": site.config.extra,
+            "drafts": site.options.drafts,
+            "clean_links": site.config.clean_links,
+            "generator": concat!("Clausebook ", env!("CARGO_PKG_VERSION")),
+            "home_url": if site.config.clean_links { "" } else { "index.html" },
+            "standards_url": urls.dir("standards"),
+            "matrix_url": urls.dir("matrix"),
+            "kinds_url": urls.dir("kinds"),
+            "tags_url": urls.dir("tags"),
+            "exclusions_url": urls.dir("exclusions"),
+        }),
+    );
+    globals.insert("standards", &standards_view);
+    globals.insert("mappings", &mappings_view);
+    globals.insert("kinds", &kind_terms);
+    globals.insert_value("documents", Value::from(published.clone()));
+
+    let mut jobs: Vec<PageJob> = Vec::new();
+    let mut job =
+        |path: String, template: &'static str, section: &'static str, context: Context| {
+            jobs.push(PageJob {
+                path,
+                template,
+                section,
+                context,
+            })
+        };
+
+    // Home: the document register.
+    {
+        let mut c = Context::new();
+        c.insert("title", "Document register");
+        c.insert("status_counts", &status_counts(site));
+        job("index.html".into(), "index.html", "register", c);
+    }
+
+    // One page per published document.
+    for i in 0..site.docs.len() {
+        if !site.published[i] {
+            continue;
+        }
+        let d = &site.docs[i];
+        let page = DocPage {
+            path: d.path.display().to_string(),
+            extra: &d.meta.extra,
+            clauses: site.clauses[i]
+                .iter()
+                .map(|r| {
+                    let cat = site.standards.catalog(&r.key.standard);
+                    ClauseBadge {
+                        standard: &r.key.standard,
+                        standard_name: cat
+                            .map_or_else(|| r.key.standard.clone(), |c| c.display_name()),
+                        clause: &r.key.clause,
+                        title: cat
+                            .map(|c| c.display_title(&r.key.clause))
+                            .unwrap_or_default(),
+                        level: r.level,
+                        section: r.section.as_deref(),
+                        url: cat
+                            .map(|c| urls.clause(c, &r.key.clause))
+                            .unwrap_or_default(),
+                        in_scope: site.trace.scope.contains(&r.key.standard),
+                    }
+                })
+                .collect(),
+            related: site.related[i]
+                .iter()
+                .map(|&j| summaries[j].clone())
+                .collect(),
+            backlinks: site.backlinks[i]
+                .iter()
+                .map(|&j| summaries[j].clone())
+                .collect(),
+            toc: &site.rendered[i].toc,
+        };
+        let mut c = Context::new();
+        c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
+        c.insert_value("doc", summaries[i].clone());
+        c.insert("page", &page);
+        c.insert_value("content", Value::safe_string(&site.rendered[i].html));
+        let path = format!("documents/{}/index.html", crate::site::doc_slug(&d.meta.id));
+        job(path, "document.html", "register", c);
+    }
+
+    // Listings per kind and per tag, and their indexes.
+    for (k, docs) in &kinds {
+        let mut c = Context::new();
+        c.insert("title", k.plural());
+        c.insert("heading", k.plural());
+        c.insert("term_kind", "kind");
+        c.insert_value("items", Value::from(docs.clone()));
+        job(
+            format!("kinds/{}/index.html", k.as_str()),
+            "listing.html",
+            "kinds",
+            c,
+        );
+    }
+    for (t, docs) in &tags {
+        let mut c = Context::new();
+        c.insert("title", &format!("Tag: {t}"));
+        c.insert("heading", &format!("Tagged “{t}”"));
+        c.insert("term_kind", "tag");
+        c.insert_value("items", Value::from(docs.clone()));
+        job(
+            format!("tags/{}/index.html", tag_slug(t)),
+            "listing.html",
+            "tags",
+            c,
+        );
+    }
+    {
+        let mut c = Context::new();
+        c.insert("title", "Documents by kind");
+        c.insert("terms", &kind_terms);
+        job("kinds/index.html".into(), "terms.html", "kinds", c);
+        let mut c = Context::new();
+        c.insert("title", "Tags");
+        c.insert("terms", &tag_terms);
+        job("tags/index.html".into(), "terms.html", "tags", c);
+    }
+
+    // Standards: index, per-standard clause tree, dashboard, clause pages.
+    {
+        let stats: Vec<_> = site.trace.coverage.iter().map(|c| &c.stats).collect();
+        let mut c = Context::new();
+        c.insert("title", "Standards");
+        c.insert("stats", &stats);
+        job(
+            "standards/index.html".into(),
+            "standards.html",
+            "standards",
+            c,
+        );
+    }
+    for (si, cat) in scope_cats.iter().enumerate() {
+        let Some(cov) = site.trace.standard(&cat.id) else {
+            continue;
+        };
+        let clause_views: Vec<ClauseView> = cat
+            .clauses
+            .iter()
+            .zip(&cov.clauses)
+            .map(|(cl, cc)| ClauseView {
+                number: cl.number.clone(),
+                title: cat.display_title(&cl.number),
+                depth: cl.depth,
+                state: cc.state,
+                state_label: cc.state.label(),
+                requirement: cc.requirement,
+                heading: cl.is_heading(),
+                url: urls.clause(cat, &cl.number),
+                documents: cc.direct.len(),
+            })
+            .collect();
+        let slug = cat.slug();
+        let std_mappings: Vec<&serde_json::Value> = mappings_view
+            .iter()
+            .filter(|m| {
+                let id = m["id"].as_str().unwrap_or_default();
+                site.standards
+                    .mapping(id)
+                    .is_some_and(|mm| mm.left == cat.id || mm.right == cat.id)
+            })
+            .collect();
+
+        let mut c = Context::new();
+        c.insert("title", &cat.display_name());
+        c.insert("standard", &standards_view[si]);
+        c.insert("clauses", &clause_views);
+        c.insert("stats", &cov.stats);
+        c.insert("mappings", &std_mappings);
+        job(
+            format!("standards/{slug}/index.html"),
+            "standard.html",
+            "standards",
+            c,
+        );
+
+        let gaps: Vec<&ClauseView> = clause_views
+            .iter()
+            .filter(|v| v.requirement && v.state != State::Full && v.state != State::Excluded)
+            .collect();
+        let mut c = Context::new();
+        c.insert("title", &format!("Coverage of {}", cat.display_name()));
+        c.insert("standard", &standards_view[si]);
+        c.insert("stats", &cov.stats);
+        c.insert("gaps", &gaps);
+        c.insert("exports", &coverage_export_links(&slug));
+        c.insert("mappings", &std_mappings);
+        job(
+            format!("standards/{slug}/coverage/index.html"),
+            "coverage.html",
+            "coverage",
+            c,
+        );
+
+        for (cl, cc) in cat.clauses.iter().zip(&cov.clauses) {
+            let docs: Vec<serde_json::Value> = cc
+                .direct
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
+                        "level": a.level,
+                        "section": a.section,
+                    })
+                })
+                .collect();
+            let related: Vec<serde_json::Value> = site
+                .standards
+                .mappings_for(&cat.id)
+                .filter(|m| site.trace.mappings.contains(&m.id))
+                .filter_map(|m| {
+                    let other = site.standards.catalog(m.other_side(&cat.id)?)?;
+                    let rel: Vec<serde_json::Value> = m
+                        .related_to(&cat.id, &cl.number)
+                        .into_iter()
+                        .map(|(oc, pair)| {
+                            let ocov = site.trace.standard(&other.id).and_then(|s| s.clause(oc));
+                            serde_json::json!({
+                                "clause": oc,
+                                "title": other.display_title(oc),
+                                "url": urls.clause(other, oc),
+                                "relation": pair.relation.as_str(),
+                                "note": pair.note,
+                                "state": ocov.map(|c| c.state),
+                                "state_label": ocov.map(|c| c.state.label()),
+                                "documents": site.trace.direct(&other.id, oc).iter().map(|a| serde_json::json!({
+                                    "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
+                                    "level": a.level,
+                                    "section": a.section,
+                                })).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    Some(serde_json::json!({
+                        "standard": other.display_name(),
+                        "mapping": m.name,
+                        "matrix_url": urls.dir(&format!("matrix/{}", m.slug())),
+                        "clauses": rel,
+                    }))
+                })
+                .collect();
+            let parent = cl.parent.as_deref().and_then(|p| {
+                cat.clause(p).map(|pc| {
+                    serde_json::json!({"number": pc.number, "title": cat.display_title(p), "url": urls.clause(cat, p)})
+                })
+            });
+            let children: Vec<&ClauseView> = clause_views
+                .iter()
+                .filter(|v| cl.children.contains(&v.number))
+                .collect();
+            let mut c = Context::new();
+            c.insert(
+                "title",
+                &format!(
+                    "{} {} {}",
+                    cat.display_name(),
+                    cl.number,
+                    cat.display_title(&cl.number)
+                ),
+            );
+            c.insert("standard", &standards_view[si]);
+            c.insert(
+                "clause",
+                &clause_views[cat
+                    .clauses
+                    .iter()
+                    .position(|x| x.number == cl.number)
+                    .unwrap_or(0)],
+            );
+            c.insert("parent", &parent);
+            c.insert("children", &children);
+            c.insert("addressed_by", &docs);
+            c.insert("related", &related);
+            c.insert("derived", &cc.derived);
+            c.insert("exclusion", &cc.exclusion);
+            job(
+                format!("standards/{slug}/{}/index.html", cl.number),
+                "clause.html",
+                "standards",
+                c,
+            );
+        }
+    }
+
+    // Matrices: index, both directions, grid.
+    {
+        let mut c = Context::new();
+        c.insert("title", "Traceability matrices");
+        job("matrix/index.html".into(), "matrices.html", "matrix", c);
+    }
+    for (mi, mid) in site.trace.mappings.iter().enumerate() {
+        let Some(m) = site.standards.mapping(mid) else {
+            continue;
+        };
+        let (Some(left), Some(right)) = (
+            site.standards.catalog(&m.left),
+            site.standards.catalog(&m.right),
+        ) else {
+            continue;
+        };
+        for (base, other, reverse) in [(left, right, false), (right, left, true)] {
+            let rows: Vec<serde_json::Value> = matrix_rows(m, base)
+                .into_iter()
+                .map(|row| {
+                    let docs_of = |cat: &Catalog, clause: &str| -> Vec<serde_json::Value> {
+                        site.trace
+                            .direct(&cat.id, clause)
+                            .iter()
+                            .map(|a| serde_json::json!({
+                                "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
+                                "level": a.level,
+                                "section": a.section,
+                            }))
+                            .collect()
+                    };
+                    let state = |cat: &Catalog, clause: &str| {
+                        site.trace.standard(&cat.id).and_then(|s| s.clause(clause)).map(|c| c.state)
+                    };
+                    serde_json::json!({
+                        "clause": row.clause,
+                        "title": base.display_title(row.clause),
+                        "url": urls.clause(base, row.clause),
+                        "state": state(base, row.clause),
+                        "heading": base.clause(row.clause).is_some_and(|c| c.is_heading()),
+                        "documents": docs_of(base, row.clause),
+                        "related": row.related.iter().map(|(oc, rel, note)| serde_json::json!({
+                            "clause": oc,
+                            "title": other.display_title(oc),
+                            "url": urls.clause(other, oc),
+                            "relation": rel.as_str(),
+                            "note": note,
+                            "state": state(other, oc),
+                            "documents": docs_of(other, oc),
+                            "pair_id": if reverse { pair_anchor(oc, row.clause) } else { pair_anchor(row.clause, oc) },
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let mut c = Context::new();
+            c.insert(
+                "title",
+                &format!(
+                    "Traceability: {} → {}",
+                    base.display_name(),
+                    other.display_name()
+                ),
+            );
+            c.insert("mapping", &mappings_view[mi]);
+            c.insert("base", &base.display_name());
+            c.insert("other", &other.display_name());
+            c.insert("reverse", &reverse);
+            c.insert("rows", &rows);
+            let path = if reverse {
+                format!("matrix/{}/reverse/index.html", m.slug())
+            } else {
+                format!("matrix/{}/index.html", m.slug())
+            };
+            job(path, "matrix.html", "matrix", c);
+        }
+        // Grid: left clauses as rows, right clauses as columns.
+        let cols: Vec<serde_json::Value> = right
+            .clauses
+            .iter()
+            .filter(|c| m.pairs.iter().any(|p| p.right == c.number))
+            .map(|c| serde_json::json!({"clause": c.number, "title": right.display_title(&c.number), "url": urls.clause(right, &c.number)}))
+            .collect();
+        let grid_rows: Vec<serde_json::Value> = left
+            .clauses
+            .iter()
+            .filter(|c| m.pairs.iter().any(|p| p.left == c.number))
+            .map(|lc| {
+                let marks: Vec<serde_json::Value> = cols
+                    .iter()
+                    .map(|col| {
+                        let rc = col["clause"].as_str().unwrap_or_default();
+                        let pair = m.pairs.iter().find(|p| p.left == lc.number && p.right == rc);
+                        match pair {
+                            Some(p) => serde_json::json!({"mark": true, "relation": p.relation.as_str(), "anchor": pair_anchor(&lc.number, rc), "right": rc}),
+                            None => serde_json::json!({"mark": false}),
+                        }
+                    })
+                    .collect();
+                serde_json::json!({"clause": lc.number, "title": left.display_title(&lc.number), "url": urls.clause(left, &lc.number), "marks": marks})
+            })
+            .collect();
+        let mut c = Context::new();
+        c.insert(
+            "title",
+            &format!("Grid: {} × {}", left.display_name(), right.display_name()),
+        );
+        c.insert("mapping", &mappings_view[mi]);
+        c.insert("left", &left.display_name());
+        c.insert("right", &right.display_name());
+        c.insert("columns", &cols);
+        c.insert("rows", &grid_rows);
+        job(
+            format!("matrix/{}/grid/index.html", m.slug()),
+            "grid.html",
+            "matrix",
+            c,
+        );
+    }
+
+    // Applicability and exclusion register.
+    {
+        let registers: Vec<serde_json::Value> = scope_cats
+            .iter()
+            .map(|cat| {
+                let list: Vec<serde_json::Value> = site
+                    .config
+                    .exclusions
+                    .get(&cat.id)
+                    .map(|l| {
+                        l.iter()
+                            .map(|e| serde_json::json!({
+                                "clause": e.clause,
+                                "title": cat.display_title(&e.clause),
+                                "url": urls.clause(cat, &e.clause),
+                                "justification": e.justification,
+                            }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                serde_json::json!({"standard": cat.display_name(), "url": urls.standard(cat), "rule": exclusion_rule_text(cat), "exclusions": list})
+            })
+            .collect();
+        let mut c = Context::new();
+        c.insert("title", "Applicability and exclusions");
+        c.insert("registers", &registers);
+        job(
+            "exclusions/index.html".into(),
+            "exclusions.html",
+            "exclusions",
+            c,
+        );
+    }
+
+    // 404: served at any depth, so it links from the base URL when known.
+    {
+        let mut c = Context::new();
+        c.insert("title", "Page not found");
+        let root = site
+            .config
+            .base_url
+            .as_deref()
+            .map(|b| {
+                if b.ends_with('/') {
+                    b.to_string()
+                } else {
+                    format!("{b}/")
+                }
+            })
+            .unwrap_or_else(|| "/".to_string());
+        c.insert("root_override", &root);
+        job("404.html".into(), "404.html", "", c);
+    }
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|mut j| {
+            let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
+                Some(r) => r.to_string(),
+                None => root_for(&j.path),
+            };
+            j.context.insert("root", &root);
+            j.context.insert("section", j.section);
+            let mut ctx = globals.clone();
+            ctx.extend(j.context);
+            tera.render(j.template, &ctx)
+                .map(|html| OutputFile {
+                    path: j.path.clone(),
+                    bytes: html.into_bytes(),
+                })
+                .map_err(|e| {
+                    let mut d = render_error(j.template, &e);
+                    d.message = format!("{} (while rendering {})", d.message, j.path);
+                    d
+                })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + THEME.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
+        errors.dedup_by(|a, b| a.message == b.message);
+        return Err(errors);
+    }
+    Ok(files)
+}
+
+fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    match e.kind() {
+        tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
+            let name = if r.filename().is_empty() {
+                template
+            } else {
+                r.filename()
+            };
+            let span = r.span();
+            let mut d = Diagnostic::error(
+                format!("templates/{name}"),
+                format!("template error: {}", r.message()),
+            )
+            .with_help("a template reads a variable or attribute the page does not have; `{% if x %}` guards optional values");
+            d.line = span.start_line;
+            d.column = span.start_col + 1;
+            d
+        }
+        _ => Diagnostic::error(
+            format!("templates/{template}"),
+            format!("template error: {msg}"),
+        ),
+    }
+}
+
+/// A compact reference to a document for clause and matrix pages.
+struct DocRef<'a>(&'a Site, usize);
+
+impl Serialize for DocRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = &self.0.docs[self.1].meta;
+        serde_json::json!({
+            "id": d.id,
+            "title": d.title,
+            "kind": d.kind,
+            "status": d.status,
+            "url": self.0.urls[self.1],
+            "published": self.0.published[self.1],
+        })
+        .serialize(s)
+    }
+}
+
+fn status_counts(site: &Site) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for (i, d) in site.docs.iter().enumerate() {
+        if site.published[i] {
+            *m.entry(d.meta.status.as_str()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// The anchor of a pair in the left-to-right matrix page.
+pub fn pair_anchor(left: &str, right: &str) -> String {
+    format!("p-{left}--{right}")
+}
+
+/// File-name-safe form of a tag.
+pub fn tag_slug(t: &str) -> String {
+    let s = crate::markdown::slugify(t);
+    if s.is_empty() { "tag".into() } else { s }
+}
+
+fn export_links(slug: &str) -> serde_json::Value {
+    serde_json::json!({
+        "csv": format!("exports/matrix-{slug}.csv"),
+        "json": format!("exports/matrix-{slug}.json"),
+        "xlsx": format!("exports/matrix-{slug}.xlsx"),
+    })
+}
+
+fn coverage_export_links(slug: &str) -> serde_json::Value {
+    serde_json::json!({
+        "csv": format!("exports/coverage-{slug}.csv"),
+        "json": format!("exports/coverage-{slug}.json"),
+    })
+}

@@ -1,0 +1,511 @@
+//! The resolved site: configuration, standards and documents loaded, ids,
+//! links and clause references resolved, bodies rendered to HTML. Everything
+//! the page templates, the checks and the exports read comes from here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, ConfigError};
+use crate::content::{self, Document, Level, Span, Status};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Edge, LinkIndex, Rendered};
+use crate::standards::{ClauseKey, ResolveOptions, Standards};
+use crate::trace::Trace;
+
+/// Options that change what a load includes.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Publish draft and review documents too.
+    pub drafts: bool,
+    /// The date review deadlines are measured against.
+    pub today: jiff::civil::Date,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            drafts: false,
+            today: jiff::Zoned::now().date(),
+        }
+    }
+}
+
+/// A clause reference of a document, resolved against the catalogs.
+#[derive(Debug, Clone)]
+pub struct ResolvedRef {
+    pub key: ClauseKey,
+    pub level: Level,
+    pub section: Option<String>,
+    pub span: Span,
+}
+
+/// A loaded, resolved and rendered site.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub standards: Standards,
+    pub options: LoadOptions,
+    /// Documents with unique ids, sorted by id.
+    pub docs: Vec<Document>,
+    /// Page URL of each document, relative to the site root.
+    pub urls: Vec<String>,
+    /// Whether each document gets a page in this build.
+    pub published: Vec<bool>,
+    /// Resolved clause references of each document.
+    pub clauses: Vec<Vec<ResolvedRef>>,
+    /// Resolved `related` ids of each document.
+    pub related: Vec<Vec<usize>>,
+    /// Rendered body of each document.
+    pub rendered: Vec<Rendered>,
+    /// All links between documents.
+    pub edges: Vec<Edge>,
+    /// Documents that link to or list each document as related, sorted.
+    pub backlinks: Vec<Vec<usize>>,
+    pub trace: Trace,
+    pub diags: Diagnostics,
+    /// Time spent in each phase, in order.
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+/// Why a site could not be loaded at all (a usage or configuration error).
+#[derive(Debug)]
+pub enum SiteError {
+    Config(ConfigError),
+}
+
+impl Site {
+    pub fn load(root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
+        let mut phases = Vec::new();
+        let mut diags = Diagnostics::default();
+        let mut t = Instant::now();
+        let mut lap = |name: &'static str, t: &mut Instant| {
+            phases.push((name, t.elapsed()));
+            *t = Instant::now();
+        };
+
+        let config = Config::load(root).map_err(SiteError::Config)?;
+        let (standards, std_diags) = Standards::load(root);
+        diags.extend(std_diags);
+        check_scope(&config, &standards, &mut diags);
+        lap("config", &mut t);
+
+        let (docs, load_diags) = content::load(root);
+        diags.extend(load_diags);
+        let mut docs = dedupe_ids(docs, &mut diags);
+        docs.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        lap("load", &mut t);
+
+        let urls = page_urls(&docs, config.clean_links, &mut diags);
+        let published: Vec<bool> = docs
+            .iter()
+            .map(|d| options.drafts || !d.meta.status.is_unreleased())
+            .collect();
+        let links = LinkIndex::new(&docs, &urls, &published);
+        let related = resolve_related(&docs, &links, &mut diags);
+        let clauses = resolve_clauses(&docs, &config, &standards, &mut diags);
+        lap("resolve", &mut t);
+
+        let rendered: Vec<Rendered> = (0..docs.len())
+            .into_par_iter()
+            .map(|i| markdown::render(i, &links, "../../"))
+            .collect();
+        lap("markdown", &mut t);
+
+        let mut edges = Vec::new();
+        for r in &rendered {
+            diags.extend(r.diags.iter().cloned());
+            edges.extend(r.edges.iter().cloned());
+        }
+        check_anchors(&docs, &rendered, &edges, &clauses, &mut diags);
+        let backlinks = backlinks(docs.len(), &edges, &related);
+        let trace = Trace::compute(&config, &standards, &docs, &clauses, &mut diags);
+        lap("link", &mut t);
+
+        diags.sort();
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            standards,
+            options,
+            docs,
+            urls,
+            published,
+            clauses,
+            related,
+            rendered,
+            edges,
+            backlinks,
+            trace,
+            diags,
+            phases,
+        })
+    }
+
+    /// Index of the document with this exact id.
+    pub fn doc_index(&self, id: &str) -> Option<usize> {
+        self.docs
+            .binary_search_by(|d| d.meta.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// Whether a document's review date has passed.
+    pub fn is_overdue(&self, i: usize) -> bool {
+        let d = &self.docs[i].meta;
+        d.status != Status::Retired && d.review_by.is_some_and(|r| r < self.options.today)
+    }
+}
+
+/// The URL slug of a document id: lowercase, letters, digits, `-`, `_`, `.`.
+pub fn doc_slug(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A site-relative URL for a folder page, honouring `clean_links`.
+pub fn dir_url(dir: &str, clean: bool) -> String {
+    if clean {
+        format!("{dir}/")
+    } else {
+        format!("{dir}/index.html")
+    }
+}
+
+fn page_urls(docs: &[Document], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    let urls: Vec<String> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let slug = doc_slug(&d.meta.id);
+            seen.entry(slug.clone()).or_default().push(i);
+            dir_url(&format!("documents/{slug}"), clean)
+        })
+        .collect();
+    let mut clashes: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    clashes.sort();
+    for (slug, idx) in clashes {
+        let first = &docs[idx[0]];
+        let others: Vec<String> = idx[1..]
+            .iter()
+            .map(|&i| format!("`{}` in {}", docs[i].meta.id, docs[i].path.display()))
+            .collect();
+        diags.push(
+            first
+                .error_at(
+                    first.id_span,
+                    format!(
+                        "document ids `{}` and {} would share the page documents/{slug}/",
+                        first.meta.id,
+                        others.join(", ")
+                    ),
+                )
+                .with_help("ids must differ by more than letter case or punctuation"),
+        );
+    }
+    urls
+}
+
+/// Keep the first document of each id; report every collision in one
+/// message per id, listing all the files that use it.
+fn dedupe_ids(docs: Vec<Document>, diags: &mut Diagnostics) -> Vec<Document> {
+    let mut by_id: BTreeMap<String, Vec<Document>> = BTreeMap::new();
+    for d in docs {
+        by_id.entry(d.meta.id.clone()).or_default().push(d);
+    }
+    let mut out = Vec::with_capacity(by_id.len());
+    for (id, mut group) in by_id {
+        if group.len() > 1 {
+            group.sort_by(|a, b| a.path.cmp(&b.path));
+            let first = &group[0];
+            let others: Vec<String> = group[1..]
+                .iter()
+                .map(|d| {
+                    let loc = Diagnostic::error(&d.path, "").at_offset(
+                        &d.source,
+                        d.id_span.offset,
+                        d.id_span.len,
+                    );
+                    loc.location()
+                })
+                .collect();
+            diags.push(
+                first
+                    .error_at(
+                        first.id_span,
+                        format!(
+                            "duplicate document id `{id}`, also used in {}",
+                            others.join(", ")
+                        ),
+                    )
+                    .with_help("every document needs its own id; renumber all but one"),
+            );
+        }
+        out.push(group.swap_remove(0));
+    }
+    out
+}
+
+fn resolve_related(
+    docs: &[Document],
+    links: &LinkIndex<'_>,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<usize>> {
+    docs.iter()
+        .map(|d| {
+            let mut out = Vec::new();
+            for r in &d.meta.related {
+                match links.find_id(&r.id) {
+                    Some(i) => {
+                        if !out.contains(&i) {
+                            out.push(i)
+                        }
+                    }
+                    None => {
+                        let mut e = d.error_at(
+                            r.span,
+                            format!("`related` names an unknown document `{}`", r.id),
+                        );
+                        e.help = links
+                            .suggest_id(&r.id)
+                            .map(|s| format!("did you mean `{s}`?"));
+                        diags.push(e);
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+fn resolve_clauses(
+    docs: &[Document],
+    config: &Config,
+    standards: &Standards,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<ResolvedRef>> {
+    let opts = ResolveOptions {
+        default_standard: config.default_standard.as_deref(),
+        in_scope: &config.standards,
+    };
+    let per_doc: Vec<(Vec<ResolvedRef>, Vec<Diagnostic>)> = docs
+        .par_iter()
+        .map(|d| {
+            let mut refs: Vec<ResolvedRef> = Vec::new();
+            let mut ds = Vec::new();
+            for spec in &d.meta.clauses {
+                match standards.resolve(&spec.text, &opts) {
+                    Ok(key) => {
+                        if !config.standards.is_empty() && !config.standards.contains(&key.standard)
+                        {
+                            ds.push(
+                                d.warning_at(
+                                    spec.span,
+                                    format!(
+                                        "`{}` refers to {}, which is not in scope",
+                                        spec.text, key.standard
+                                    ),
+                                )
+                                .with_help(format!(
+                                    "add \"{}\" to `standards` in clausebook.toml to report on it",
+                                    key.standard
+                                )),
+                            );
+                        }
+                        if refs
+                            .iter()
+                            .any(|r| r.key == key && r.section == spec.section)
+                        {
+                            ds.push(
+                                d.warning_at(spec.span, format!("clause `{key}` is listed twice")),
+                            );
+                            continue;
+                        }
+                        refs.push(ResolvedRef {
+                            key,
+                            level: spec.level,
+                            section: spec.section.clone(),
+                            span: spec.span,
+                        });
+                    }
+                    Err(e) => {
+                        let mut diag = d.error_at(spec.span, e.message());
+                        diag.help = e.help();
+                        ds.push(diag);
+                    }
+                }
+            }
+            (refs, ds)
+        })
+        .collect();
+    per_doc
+        .into_iter()
+        .map(|(refs, ds)| {
+            diags.extend(ds);
+            refs
+        })
+        .collect()
+}
+
+fn check_anchors(
+    docs: &[Document],
+    rendered: &[Rendered],
+    edges: &[Edge],
+    clauses: &[Vec<ResolvedRef>],
+    diags: &mut Diagnostics,
+) {
+    let suggest = |to: usize, anchor: &str| -> String {
+        let best = rendered[to]
+            .anchors
+            .iter()
+            .map(|a| (strsim::jaro_winkler(a, anchor), a))
+            .filter(|(s, _)| *s > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)));
+        match best {
+            Some((_, a)) => format!("did you mean `#{a}`?"),
+            None => {
+                let mut all: Vec<&String> = rendered[to].anchors.iter().collect();
+                all.sort();
+                let shown: Vec<String> = all.iter().take(8).map(|a| format!("#{a}")).collect();
+                if shown.is_empty() {
+                    "the target has no headings".into()
+                } else {
+                    format!("its headings are: {}", shown.join(", "))
+                }
+            }
+        }
+    };
+    for e in edges {
+        if let Some(a) = &e.anchor
+            && !rendered[e.to].anchors.contains(a)
+        {
+            let target = if e.to == e.from {
+                "this document".to_string()
+            } else {
+                format!("`{}`", docs[e.to].meta.id)
+            };
+            diags.push(
+                docs[e.from]
+                    .error_at(
+                        e.span,
+                        format!("link to a missing heading `#{a}` in {target}"),
+                    )
+                    .with_help(suggest(e.to, a)),
+            );
+        }
+    }
+    for (i, refs) in clauses.iter().enumerate() {
+        for r in refs {
+            if let Some(s) = &r.section
+                && !rendered[i].anchors.contains(s)
+            {
+                diags.push(
+                    docs[i]
+                        .error_at(
+                            r.span,
+                            format!("`section = \"{s}\"` is not a heading of this document"),
+                        )
+                        .with_help(suggest(i, s)),
+                );
+            }
+        }
+    }
+}
+
+fn backlinks(n: usize, edges: &[Edge], related: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in edges {
+        if e.from != e.to {
+            back[e.to].push(e.from);
+        }
+    }
+    for (from, rel) in related.iter().enumerate() {
+        for &to in rel {
+            if to != from {
+                back[to].push(from);
+            }
+        }
+    }
+    for b in &mut back {
+        b.sort_unstable();
+        b.dedup();
+    }
+    back
+}
+
+/// Check that the standards in scope, the default standard and the
+/// exclusions of `clausebook.toml` name known catalogs and clauses, and that
+/// each exclusion follows its standard's rule.
+fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) {
+    let known: Vec<&str> = standards.catalogs.iter().map(|c| c.id.as_str()).collect();
+    let unknown = |id: &str| {
+        config
+            .error_at(&format!("\"{id}\""), format!("unknown standard `{id}`"))
+            .with_help(content::suggest_from(id, &known))
+    };
+    for id in &config.standards {
+        if standards.catalog(id).is_none() {
+            diags.push(unknown(id));
+        }
+    }
+    if let Some(id) = &config.default_standard
+        && standards.catalog(id).is_none()
+    {
+        diags.push(unknown(id));
+    }
+    for (std_id, list) in &config.exclusions {
+        let Some(cat) = standards.catalog(std_id) else {
+            diags.push(unknown(std_id));
+            continue;
+        };
+        for ex in list {
+            let needle = format!("\"{}\"", ex.clause);
+            if cat.clause(&ex.clause).is_none() {
+                diags.push(config.error_at(
+                    &needle,
+                    format!("{} has no clause {}", cat.display_name(), ex.clause),
+                ));
+                continue;
+            }
+            if let Err(rule) = cat.exclusions.allows(cat, &ex.clause) {
+                diags.push(
+                    config
+                        .error_at(
+                            &needle,
+                            format!(
+                                "clause {} of {} cannot be excluded: {rule}",
+                                ex.clause,
+                                cat.display_name()
+                            ),
+                        )
+                        .with_help("remove the exclusion and address the clause with a document"),
+                );
+            }
+            if ex.justification.trim().is_empty() {
+                diags.push(
+                    config
+                        .error_at(
+                            &needle,
+                            format!(
+                                "the exclusion of {} {} has no justification",
+                                cat.display_name(),
+                                ex.clause
+                            ),
+                        )
+                        .with_help(
+                            "add justification = \"...\" saying why the requirement does not apply",
+                        ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The embedded standards data checked against copies of the reference tables
+//! (ISO/IEC TR 90006:2013 Tables A.1/B.1 and the standards' tables of
+//! contents) kept in `tests/fixtures/reference/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use clausebook::standards::{Catalog, Relation, Standards};
+
+const PAIRS_TSV: &str =
+    include_str!("fixtures/reference/tr90006-iso9001-2008_iso20000-1-2011.pairs.tsv");
+const NIL_TSV: &str = include_str!("fixtures/reference/tr90006-no-counterpart.tsv");
+const CLAUSES_9001_2008: &str = include_str!("fixtures/reference/iso9001-2008.clauses.tsv");
+const CLAUSES_20000_2011: &str = include_str!("fixtures/reference/iso20000-1-2011.clauses.tsv");
+const CLAUSES_9001_2015: &str = include_str!("fixtures/reference/iso9001-2015.clauses.tsv");
+const CLAUSES_20000_2018: &str = include_str!("fixtures/reference/iso20000-1-2018.clauses.tsv");
+
+const MAPPING: &str = "tr90006-iso9001-2008--iso20000-1-2011";
+const ISO9001: &str = "iso9001:2008";
+const ISO20000: &str = "iso20000-1:2011";
+
+/// Rows of a TSV file without its header line; empty fields are kept.
+fn rows(tsv: &str) -> Vec<Vec<&str>> {
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim_end_matches('\r').split('\t').collect())
+        .collect()
+}
+
+/// (9001 clause, 20000-1 clause) in the reference order.
+fn reference_pairs() -> Vec<(String, String)> {
+    rows(PAIRS_TSV)
+        .into_iter()
+        .map(|r| (r[0].to_string(), r[2].to_string()))
+        .collect()
+}
+
+fn catalog<'a>(s: &'a Standards, id: &str) -> &'a Catalog {
+    s.catalog(id)
+        .unwrap_or_else(|| panic!("no embedded catalog {id}"))
+}
+
+#[test]
+fn mapping_equals_reference_pairs() {
+    // The embedded mapping must hold exactly the report's 130 pairs, in order.
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).expect("embedded TR 90006 mapping");
+    assert_eq!((m.left.as_str(), m.right.as_str()), (ISO9001, ISO20000));
+    let embedded: Vec<(String, String)> = m
+        .pairs
+        .iter()
+        .map(|p| (p.left.clone(), p.right.clone()))
+        .collect();
+    let reference = reference_pairs();
+    assert_eq!(reference.len(), 130);
+    assert_eq!(embedded, reference);
+    let as_set: BTreeSet<_> = embedded.iter().cloned().collect();
+    assert_eq!(as_set.len(), 130, "pairs must be distinct");
+    assert_eq!(as_set, reference.into_iter().collect::<BTreeSet<_>>());
+    assert!(m.pairs.iter().all(|p| p.relation == Relation::Related));
+}
+
+#[test]
+fn mapping_reads_the_same_in_both_directions() {
+    // Table A.1 (9001 as base) and Table B.1 (20000-1 as base) are one set of pairs.
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).unwrap();
+    let mut by_9001: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut by_20000: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (l, r) in reference_pairs() {
+        by_9001.entry(l.clone()).or_default().insert(r.clone());
+        by_20000.entry(r).or_default().insert(l);
+    }
+    for row in rows(CLAUSES_9001_2008) {
+        let got: BTreeSet<String> = m
+            .related_to(ISO9001, row[0])
+            .into_iter()
+            .map(|(c, _)| c.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            by_9001.get(row[0]).cloned().unwrap_or_default(),
+            "ISO 9001:2008 {}",
+            row[0]
+        );
+    }
+    for row in rows(CLAUSES_20000_2011) {
+        let got: BTreeSet<String> = m
+            .related_to(ISO20000, row[0])
+            .into_iter()
+            .map(|(c, _)| c.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            by_20000.get(row[0]).cloned().unwrap_or_default(),
+            "ISO/IEC 20000-1:2011 {}",
+            row[0]
+        );
+    }
+}
+
+#[test]
+fn nil_clauses_have_no_pair() {
+    // Clauses the report marks "nil" have no related clause in the other standard.
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).unwrap();
+    let nil = rows(NIL_TSV);
+    assert_eq!(nil.len(), 12);
+    for row in nil {
+        let id = match row[0] {
+            "ISO 9001:2008" => ISO9001,
+            "ISO/IEC 20000-1:2011" => ISO20000,
+            other => panic!("unexpected standard {other}"),
+        };
+        let c = catalog(&s, id);
+        assert_eq!(c.clause(row[1]).map(|c| c.title.as_str()), Some(row[2]));
+        assert!(
+            m.related_to(id, row[1]).is_empty(),
+            "{} {} is nil in the report",
+            row[0],
+            row[1]
+        );
+        assert!(
+            !m.pairs
+                .iter()
+                .any(|p| (id == ISO9001 && p.left == row[1])
+                    || (id == ISO20000 && p.right == row[1])),
+            "{} {}",
+            row[0],
+            row[1]
+        );
+    }
+}
+
+#[test]
+fn only_headings_and_nil_clauses_lack_a_pair() {
+    // Every requirement clause of either standard is mapped unless the report says nil.
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).unwrap();
+    let nil: BTreeSet<(String, String)> = rows(NIL_TSV)
+        .into_iter()
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    for (id, shown) in [
+        (ISO9001, "ISO 9001:2008"),
+        (ISO20000, "ISO/IEC 20000-1:2011"),
+    ] {
+        let c = catalog(&s, id);
+        assert_eq!(c.display_name(), shown);
+        for clause in c.requirement_clauses() {
+            let paired = !m.related_to(id, &clause.number).is_empty();
+            let is_nil = nil.contains(&(shown.to_string(), clause.number.clone()));
+            assert!(paired != is_nil, "{shown} {}", clause.number);
+        }
+        for clause in &c.clauses {
+            if clause.is_heading() && c.is_normative(&clause.number) {
+                assert!(
+                    m.related_to(id, &clause.number).is_empty(),
+                    "{shown} {} is a heading",
+                    clause.number
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pair_titles_match_catalog_titles() {
+    // The titles printed beside each pair must be those of the embedded catalogs.
+    let s = Standards::builtin();
+    let left = catalog(&s, ISO9001);
+    let right = catalog(&s, ISO20000);
+    for row in rows(PAIRS_TSV) {
+        assert_eq!(left.display_title(row[0]), row[1], "9001 {}", row[0]);
+        assert_eq!(right.display_title(row[2]), row[3], "20000-1 {}", row[2]);
+    }
+}
+
+/// The catalog's clauses as (number, title, parent), in document order.
+fn clause_rows(c: &Catalog) -> Vec<(String, String, String)> {
+    c.clauses
+        .iter()
+        .map(|cl| {
+            (
+                cl.number.clone(),
+                cl.title.clone(),
+                cl.parent.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn reference_rows(tsv: &str) -> Vec<(String, String, String)> {
+    rows(tsv)
+        .into_iter()
+        .map(|r| {
+            (
+                r[0].to_string(),
+                r.get(1).copied().unwrap_or("").to_string(),
+                r.get(2).copied().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn catalogs_equal_reference_clause_tables() {
+    // Each embedded catalog must list exactly the reference clauses, titles and parents.
+    let s = Standards::builtin();
+    for (id, tsv, count) in [
+        (ISO9001, CLAUSES_9001_2008, 72),
+        (ISO20000, CLAUSES_20000_2011, 58),
+        ("iso9001:2015", CLAUSES_9001_2015, 94),
+        ("iso20000-1:2018", CLAUSES_20000_2018, 80),
+    ] {
+        let expected = reference_rows(tsv);
+        assert_eq!(expected.len(), count, "{id} reference");
+        assert_eq!(clause_rows(catalog(&s, id)), expected, "{id}");
+    }
+}
+
+#[test]
+fn requirement_clause_counts() {
+    // Coverage percentages are computed over these; the counts follow from the TSVs.
+    let s = Standards::builtin();
+    for (id, count) in [
+        (ISO20000, 39),
+        (ISO9001, 51),
+        ("iso20000-1:2018", 57),
+        ("iso9001:2015", 65),
+    ] {
+        assert_eq!(catalog(&s, id).requirement_clauses().len(), count, "{id}");
+    }
+}

@@ -1,0 +1,199 @@
+/* ==========================================================================
+   Clausebook built-in theme script
+   Classic script loaded with <script defer>: no modules, no network access,
+   no libraries, works from file://. Each feature is a self-contained block
+   registered with Clausebook.feature(); add new ones (e.g. search) the same way.
+   ========================================================================== */
+(function () {
+  'use strict';
+
+  /* ---- Core: feature registry, run once the DOM is ready ---------------- */
+  var Clausebook = window.Clausebook = window.Clausebook || {};
+  var features = [];
+
+  function runFeature(f) {
+    try {
+      f.init(document);
+    } catch (err) {
+      // One broken feature must not prevent the others from running.
+      if (window.console) console.error('clausebook: feature "' + f.name + '" failed', err);
+    }
+  }
+
+  /** Register a feature: init(document) runs once the DOM is parsed. */
+  Clausebook.feature = function (name, init) {
+    var f = { name: name, init: init };
+    features.push(f);
+    if (document.readyState !== 'loading') runFeature(f);
+  };
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () {
+      features.forEach(runFeature);
+    });
+  }
+})();
+
+/* ==========================================================================
+   Feature: sortable tables
+   Every <table class="sortable">: clicking a header cell (or Enter/Space
+   when it has focus) sorts the body rows by that column. Key = the cell's
+   data-sort attribute, else its trimmed text. Headers with class "no-sort"
+   are left alone. Rows tied together by rowspan move as one group.
+   ========================================================================== */
+(function () {
+  'use strict';
+
+  var Clausebook = window.Clausebook;
+  var DOTTED = /^v?\d+(?:\.\d+)*$/i;        // 42, 4.10.2, v1.3
+  var PERCENT = /^-?\d+(?:\.\d+)?\s*%$/;   // 87%, 12.5 %
+  var ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/;
+  var EMPTY = /^[\s\-\u2013\u2014]*$/;      // "", "-", "–", "—" placeholders
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+  /* ---- Key comparison (ascending; empty handling is done by the caller) */
+  function compareDotted(a, b) {
+    var pa = a.replace(/^v/i, '').split('.');
+    var pb = b.replace(/^v/i, '').split('.');
+    var n = Math.min(pa.length, pb.length);
+    for (var i = 0; i < n; i++) {
+      var d = parseInt(pa[i], 10) - parseInt(pb[i], 10);
+      if (d !== 0) return d;
+    }
+    return pa.length - pb.length;            // "4.1" before "4.1.1"
+  }
+
+  function compareKeys(a, b) {
+    if (DOTTED.test(a) && DOTTED.test(b)) return compareDotted(a, b);
+    if (PERCENT.test(a) && PERCENT.test(b)) return parseFloat(a) - parseFloat(b);
+    if (ISO_DATE.test(a) && ISO_DATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+    return collator.compare(a, b);
+  }
+  Clausebook.compareKeys = compareKeys;      // exposed for other features/tests
+
+  /* ---- Table geometry helpers ------------------------------------------ */
+  // Visual column index of a cell, accounting for colspan of earlier cells.
+  function columnIndex(cell) {
+    var idx = 0;
+    for (var c = cell.previousElementSibling; c; c = c.previousElementSibling) {
+      idx += c.colSpan || 1;
+    }
+    return idx;
+  }
+
+  // Cell of a row covering visual column `col` (null if the row is short).
+  function cellAt(row, col) {
+    var idx = 0;
+    for (var i = 0; i < row.cells.length; i++) {
+      idx += row.cells[i].colSpan || 1;
+      if (idx > col) return row.cells[i];
+    }
+    return null;
+  }
+
+  function sortKey(cell) {
+    if (!cell) return '';
+    var k = cell.getAttribute('data-sort');
+    return (k !== null ? k : cell.textContent).replace(/\s+/g, ' ').trim();
+  }
+
+  // Split a tbody into groups: a row plus the rows its rowspans cover.
+  // `skip` is a header row living in the tbody (tables without <thead>).
+  function rowGroups(tbody, skip) {
+    var groups = [];
+    var pending = 0;                         // rows still covered by a rowspan
+    Array.prototype.forEach.call(tbody.rows, function (row) {
+      if (row === skip) return;
+      if (pending > 0 && groups.length) {
+        groups[groups.length - 1].rows.push(row);
+        pending--;
+      } else {
+        groups.push({ rows: [row], index: groups.length });
+        pending = 0;
+      }
+      Array.prototype.forEach.call(row.cells, function (c) {
+        pending = Math.max(pending, (c.rowSpan || 1) - 1);
+      });
+    });
+    return groups;
+  }
+
+  /* ---- Sorting ---------------------------------------------------------- */
+  function sortTable(table, th, headers) {
+    var headerRow = th.parentNode;
+    var descending = th.getAttribute('aria-sort') === 'ascending';
+    var col = columnIndex(th);
+    var dir = descending ? -1 : 1;
+
+    Array.prototype.forEach.call(table.tBodies, function (tbody) {
+      var groups = rowGroups(tbody, headerRow);
+      groups.forEach(function (g) {
+        g.key = sortKey(cellAt(g.rows[0], col));
+        g.empty = EMPTY.test(g.key);
+      });
+      groups.sort(function (a, b) {
+        if (a.empty !== b.empty) return a.empty ? 1 : -1;   // empties always last
+        var c = a.empty ? 0 : compareKeys(a.key, b.key) * dir;
+        return c !== 0 ? c : a.index - b.index;             // stable
+      });
+      var frag = document.createDocumentFragment();
+      groups.forEach(function (g) {
+        g.rows.forEach(function (r) { frag.appendChild(r); });
+      });
+      tbody.appendChild(frag);
+    });
+
+    headers.forEach(function (h) { if (h !== th) h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+  }
+
+  /* ---- Wiring ----------------------------------------------------------- */
+  // Header cells that control sorting: last row of <thead>, or a first row
+  // made only of <th> when the table has no <thead>.
+  function headerCells(table) {
+    var row = null;
+    if (table.tHead && table.tHead.rows.length) {
+      row = table.tHead.rows[table.tHead.rows.length - 1];
+    } else if (table.rows.length) {
+      row = table.rows[0];
+      for (var i = 0; i < row.cells.length; i++) {
+        if (row.cells[i].tagName !== 'TH') return [];
+      }
+    }
+    if (!row) return [];
+    return Array.prototype.filter.call(row.cells, function (c) {
+      return c.tagName === 'TH' && !c.classList.contains('no-sort');
+    });
+  }
+
+  function setup(table) {
+    var headers = headerCells(table);
+    headers.forEach(function (th) {
+      // Keep the native columnheader role (role="button" would hide it from
+      // table navigation); aria-sort conveys the state, a title the action.
+      th.tabIndex = 0;
+      if (!th.title) th.title = 'Sort by ' + th.textContent.trim();
+      th.addEventListener('click', function (e) {
+        if (e.target.closest && e.target.closest('a, button, input, select')) return;
+        sortTable(table, th, headers);
+      });
+      th.addEventListener('keydown', function (e) {
+        if (e.target !== th) return;
+        if (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar') {
+          e.preventDefault();                // Space would scroll the page
+          sortTable(table, th, headers);
+        }
+      });
+    });
+  }
+
+  Clausebook.feature('sortable-tables', function (doc) {
+    Array.prototype.forEach.call(doc.querySelectorAll('table.sortable'), setup);
+  });
+})();
+
+/* ==========================================================================
+   Feature: search (reserved)
+   The search module will be added here as another Clausebook.feature(...)
+   block driving form.search / .search-input / .search-results.
+   ========================================================================== */
