@@ -90,6 +90,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
             return Err(BuildError::Content(diags));
         }
     }
+    match crate::search::output_files(&site) {
+        Ok(f) => files.extend(f),
+        Err(d) => {
+            diags.push(d);
+            return Err(BuildError::Content(diags));
+        }
+    }
     files.extend(theme_files(root, &mut diags));
     if diags.has_errors() && !opts.allow_errors {
         return Err(BuildError::Content(diags));

@@ -19,6 +19,7 @@ pub mod export;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod standards;
 pub mod trace;

@@ -44,12 +44,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/exclusions.html"),
     ),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// The built-in theme files, written under `theme/` in the output.
 pub const THEME: &[(&str, &str)] = &[
     ("clausebook.css", include_str!("../theme/clausebook.css")),
     ("clausebook.js", include_str!("../theme/clausebook.js")),
+    ("search.js", include_str!("../theme/search.js")),
 ];
 
 /// Load the built-in templates, then the site's `templates/*.html` over them.
@@ -389,6 +391,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             "kinds_url": urls.dir("kinds"),
             "tags_url": urls.dir("tags"),
             "exclusions_url": urls.dir("exclusions"),
+            "search_url": urls.dir("search"),
         }),
     );
     globals.insert("standards", &standards_view);
@@ -818,6 +821,13 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             "exclusions",
             c,
         );
+    }
+
+    // Full search results page (filled in by theme/search.js).
+    {
+        let mut c = Context::new();
+        c.insert("title", "Search");
+        job("search/index.html".into(), "search.html", "search", c);
     }
 
     // 404: served at any depth, so it links from the base URL when known.

@@ -1,0 +1,1 @@
+/* Clausebook search: being implemented (issue 4). */
