@@ -58,7 +58,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
         return Err(BuildError::Config(vec![d]));
     }
     let mut phases = site.phases.clone();
-    let mut diags = site.diags.clone();
+    let t = Instant::now();
+    let mut diags = crate::check::run(&site).findings;
+    phases.push(("check", t.elapsed()));
     if diags.has_errors() && !opts.allow_errors {
         return Err(BuildError::Content(diags));
     }

@@ -77,6 +77,95 @@ published with a banner."
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Check coverage, document control and links without writing a site
+    #[command(long_about = "Run every check without writing a site: clause coverage of each \
+standard in scope, required documents, clause references, ids, front-matter fields, dates, \
+links, review dates, approvals and orphans. Each finding has a rule id; set a rule's level \
+in the [check] table of clausebook.toml (rule = \"allow\" | \"warn\" | \"deny\").\n\n\
+Exit codes: 0 no error, 1 findings at error level, 2 the site cannot be loaded.\n\n\
+Formats: human (default), json (schema clausebook-check/1), junit (a test case per \
+requirement clause and per finding, for GitLab, Jenkins and GitHub test reports), github \
+(::error annotations for GitHub Actions).")]
+    Check {
+        /// Site folder (holding clausebook.toml)
+        #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = crate::check::Format::Human)]
+        format: crate::check::Format,
+        /// Treat warnings as errors (exit code and report)
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Date to measure review deadlines against (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
+    },
+    /// Search the built site's documents
+    #[command(
+        long_about = "Search the documents of the built site, ranked best first, with the id, \
+title, page and a snippet of each match (matches in bold on a terminal). Reads the index that \
+`clausebook build` writes into the output folder (search/tantivy/): build first, and again after \
+editing.\n\n\
+Words match in any field, ids and titles weigh most, and English words match their other \
+forms (\"changes\" finds \"change\"). A clause number finds the documents addressing that \
+clause or one below it (`8` finds documents on 8.1). The query language: \"a phrase\", \
+field:value (fields id, title, kind, status, owner, tags, summary, headings, body, clause, \
+within, clausetitle), +required, -excluded, AND, OR, (groups). A malformed query is reported \
+with exit code 2.\n\n\
+--json prints {\"query\": …, \"total\": N, \"results\": [{\"id\", \"title\", \"kind\", \"status\", \
+\"url\" (relative to the site root), \"score\", \"snippet\" (HTML: escaped text, matches in \
+<mark>)}]}, the same shape as the /api/search endpoint of `clausebook serve`.",
+        after_help = "Examples:\n  clausebook search incident\n  clausebook search SMS-PRO-007\n  \
+clausebook search 4.3.2\n  clausebook search \"emergency change\" --kind procedure\n  \
+clausebook search supplier --clause iso20000-1:2011/7 --json"
+    )]
+    Search {
+        /// What to look for
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// Site folder (holding clausebook.toml)
+        #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Only documents of this kind
+        #[arg(long, short = 'k', value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::content::Kind::ALL.map(|k| k.as_str())))]
+        kind: Option<String>,
+        /// Only documents addressing this clause or one below it (`8.1` or `iso20000-1:2011/8.1`)
+        #[arg(long, short = 'c', value_name = "CLAUSE")]
+        clause: Option<String>,
+        /// Only documents with this status
+        #[arg(long, short = 's', value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(crate::content::Status::ALL.map(|s| s.as_str())))]
+        status: Option<String>,
+        /// Show at most N results
+        #[arg(long, short = 'n', value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10000))]
+        limit: u32,
+        /// Print the results as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the site and serve it on this machine, with search
+    #[command(
+        long_about = "Build the site (as `clausebook build` does), then serve the output folder \
+at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C. The search box of the pages then \
+searches through the server's full-text index (GET /api/search?q=…&limit=…, JSON as \
+`clausebook search --json`; queries up to 256 characters, at most 50 results) instead of the \
+static index used on other hosts.\n\n\
+Only files inside the output folder are served; folders answer with their index.html and \
+missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed."
+    )]
+    Serve {
+        /// Site folder (holding clausebook.toml)
+        #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: `output` of clausebook.toml, relative to the site)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Port on 127.0.0.1 (0: any free port)
+        #[arg(long, short = 'p', value_name = "PORT", default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Publish draft and review documents too (marked as such)
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site with a few sample documents
     #[command(
         long_about = "Create a new site in DIR: clausebook.toml, and content/ with a few \
@@ -130,7 +219,7 @@ pub fn main() -> i32 {
             };
             match crate::build::build(&root, &opts) {
                 Ok(report) => {
-                    print_diags(&report.diags, color);
+                    print_build_diags(&report.diags, color);
                     if verbose {
                         for (name, d) in &report.phases {
                             eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
@@ -161,7 +250,7 @@ pub fn main() -> i32 {
                     EXIT_USAGE
                 }
                 Err(BuildError::Content(ds)) => {
-                    print_diags(&ds, color);
+                    print_build_diags(&ds, color);
                     eprintln!(
                         "error: build failed with {} error{}{}; the previous output was left untouched",
                         ds.error_count(),
@@ -176,6 +265,84 @@ pub fn main() -> i32 {
                 }
             }
         }
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+            today,
+        } => {
+            let load = LoadOptions {
+                drafts: false,
+                today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
+            };
+            let site = match crate::site::Site::load(&root, load) {
+                Ok(s) => s,
+                Err(crate::site::SiteError::Config(e)) => {
+                    print_diags(&Diagnostics(vec![crate::build::config_diag(e)]), color);
+                    return EXIT_USAGE;
+                }
+            };
+            let report = crate::check::run(&site);
+            let text = match format {
+                crate::check::Format::Human => crate::check::human(&report, deny_warnings, color),
+                crate::check::Format::Json => crate::check::json(&report, deny_warnings),
+                crate::check::Format::Junit => crate::check::junit(&report, deny_warnings),
+                crate::check::Format::Github => crate::check::github(&report, deny_warnings),
+            };
+            if format == crate::check::Format::Human {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            if report.errors(deny_warnings) > 0 {
+                EXIT_CONTENT
+            } else {
+                EXIT_OK
+            }
+        }
+        Command::Search {
+            query,
+            root,
+            kind,
+            clause,
+            status,
+            limit,
+            json,
+        } => crate::search::command::command(
+            &crate::search::command::SearchArgs {
+                root,
+                query,
+                kind,
+                status,
+                clause,
+                limit: limit as usize,
+                json,
+            },
+            crate::search::command::Styles {
+                stdout: match cli.color {
+                    Color::Always => true,
+                    Color::Never => false,
+                    Color::Auto => {
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                },
+                stderr: color,
+            },
+        ),
+        Command::Serve {
+            root,
+            output,
+            port,
+            drafts,
+        } => crate::serve::command(
+            &crate::serve::ServeOptions {
+                root,
+                output,
+                port,
+                drafts,
+            },
+            color,
+        ),
         Command::Init {
             dir,
             title,
@@ -193,6 +360,38 @@ pub fn main() -> i32 {
                 EXIT_USAGE
             }
         },
+    }
+}
+
+/// Like `print_diags`, but coverage findings, one per clause, are folded
+/// into one line per standard: `clausebook check` lists them.
+fn print_build_diags(diags: &Diagnostics, color: bool) {
+    let (coverage, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| d.rule == Some("coverage"));
+    for d in rest {
+        eprintln!("{}\n", d.render(color));
+    }
+    let mut by_level: std::collections::BTreeMap<(crate::diag::Level, String), usize> =
+        Default::default();
+    for d in coverage {
+        let subject = d.subject.as_deref().unwrap_or_default();
+        let standard = subject.rsplit_once('/').map_or(subject, |(s, _)| s).to_string();
+        *by_level.entry((d.level, standard)).or_insert(0) += 1;
+    }
+    for ((level, standard), n) in by_level {
+        let mut d = Diagnostic::file(
+            level,
+            crate::config::CONFIG_FILE,
+            format!(
+                "{n} requirement clause{} of {standard} {} no approved document",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" }
+            ),
+        )
+        .with_help("run `clausebook check` for the list and the candidate documents")
+        .with_rule("coverage");
+        d.line = 0;
+        eprintln!("{}\n", d.render(color));
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Config {
     /// Exclusions per standard id.
     #[serde(default)]
     pub exclusions: BTreeMap<String, Vec<Exclusion>>,
+    /// `clausebook check` settings: rule levels and rule parameters.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -55,6 +58,48 @@ pub struct Exclusion {
     pub clause: String,
     #[serde(default)]
     pub justification: String,
+}
+
+/// The `[check]` table: a level per rule id (`rule = "allow" | "warn" |
+/// "deny"`), plus the parameters of some rules.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CheckConfig {
+    /// Days ahead in which a coming review is reported (`review-due`).
+    #[serde(default = "default_review_days")]
+    pub review_due_days: u32,
+    /// Front-matter fields each kind must have (`missing-field`); the key
+    /// `default` applies to kinds not listed.
+    #[serde(default)]
+    pub required_fields: BTreeMap<String, Vec<String>>,
+    /// Rule levels, by rule id.
+    #[serde(flatten)]
+    pub rules: BTreeMap<String, RuleLevel>,
+}
+
+fn default_review_days() -> u32 {
+    30
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            review_due_days: default_review_days(),
+            required_fields: BTreeMap::new(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+/// What a rule's findings become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error.
+    Deny,
 }
 
 fn default_output() -> PathBuf {

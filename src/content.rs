@@ -203,6 +203,8 @@ pub struct Document {
     pub meta: Meta,
     /// Where the `id` value stands, for duplicate-id messages.
     pub id_span: Span,
+    /// Where the value of each known front-matter key present stands.
+    pub spans: BTreeMap<&'static str, Span>,
 }
 
 impl Document {
@@ -217,6 +219,11 @@ impl Document {
 
     pub fn warning_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(&self.path, message).at_offset(&self.source, span.offset, span.len)
+    }
+
+    /// Where a front-matter key's value stands (the id when absent).
+    pub fn span_of(&self, key: &str) -> Span {
+        self.spans.get(key).copied().unwrap_or(self.id_span)
     }
 }
 
@@ -372,7 +379,8 @@ pub fn parse_document(
                 vec![
                     Diagnostic::error(&path, msg)
                         .at_offset(&source, offset, 3)
-                        .with_help(help),
+                        .with_help(help)
+                        .with_rule("front-matter"),
                 ],
             );
         }
@@ -394,7 +402,8 @@ pub fn parse_document(
                 vec![
                     Diagnostic::error(&path, msg)
                         .at_offset(&source, fm.start + offset, len)
-                        .with_help(help),
+                        .with_help(help)
+                        .with_rule("front-matter"),
                 ],
             );
         }
@@ -408,6 +417,11 @@ pub fn parse_document(
         table,
         diags: Vec::new(),
     };
+    let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
+        .iter()
+        .filter(|k| fields.table.contains_key(**k))
+        .map(|k| (*k, fields.key_span(k)))
+        .collect();
     let meta = fields.meta();
     let id_span = fields.key_span("id");
     let diags = fields.diags;
@@ -420,6 +434,7 @@ pub fn parse_document(
             source,
             meta,
             id_span,
+            spans,
         }),
         _ => None,
     };
@@ -523,7 +538,7 @@ fn yaml_to_json(v: serde_norway::Value) -> Json {
 }
 
 /// The keys Clausebook knows; any other key warns and goes to `extra`.
-const KNOWN_KEYS: [&str; 13] = [
+pub const KNOWN_KEYS: [&str; 13] = [
     "id",
     "title",
     "kind",
@@ -601,7 +616,19 @@ impl Fields<'_> {
     }
 
     fn error(&mut self, span: Span, msg: impl Into<String>, help: Option<String>) {
-        let mut d = Diagnostic::error(self.path, msg).at_offset(self.source, span.offset, span.len);
+        self.error_rule("front-matter", span, msg, help);
+    }
+
+    fn error_rule(
+        &mut self,
+        rule: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(self.path, msg)
+            .at_offset(self.source, span.offset, span.len)
+            .with_rule(rule);
         d.help = help;
         self.diags.push(d);
     }
@@ -680,7 +707,8 @@ impl Fields<'_> {
         let text = match &v {
             Json::String(s) => s.trim().to_string(),
             other => {
-                self.error(
+                self.error_rule(
+                    "invalid-date",
                     span,
                     format!("`{key}` must be a date, found {}", type_name(other)),
                     Some("write dates as YYYY-MM-DD, e.g. 2026-03-31".into()),
@@ -699,7 +727,8 @@ impl Fields<'_> {
                     Some(Err(e)) => e.to_string(),
                     _ => "expected YYYY-MM-DD".to_string(),
                 };
-                self.error(
+                self.error_rule(
+                    "invalid-date",
                     span,
                     format!("invalid date `{text}` in `{key}`: {why}"),
                     Some("write dates as YYYY-MM-DD, e.g. 2026-03-31".into()),
@@ -798,7 +827,8 @@ impl Fields<'_> {
         for key in extra.keys() {
             let span = self.key_span(key);
             let mut d = Diagnostic::warning(self.path, format!("unknown front-matter key `{key}`"))
-                .at_offset(self.source, span.offset, span.len);
+                .at_offset(self.source, span.offset, span.len)
+                .with_rule("unknown-key");
             let close = KNOWN_KEYS
                 .iter()
                 .filter(|k| strsim::jaro_winkler(k, key) > 0.85)

@@ -18,6 +18,9 @@ pub enum Level {
 /// One problem, located in a source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Stable id of the check rule that produced it (see `check::RULES`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     pub level: Level,
     /// Path as shown to the user (relative to the site root where possible).
     pub file: PathBuf,
@@ -32,6 +35,10 @@ pub struct Diagnostic {
     /// How many characters the caret underlines (at least 1).
     #[serde(skip)]
     pub width: usize,
+    /// What the finding is about, when it is not a place in a file: for
+    /// coverage findings the clause key (`iso20000-1:2011/6.4`).
+    #[serde(skip)]
+    pub subject: Option<String>,
     /// What the user can do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -41,6 +48,7 @@ impl Diagnostic {
     /// A problem with a whole file (no useful position, e.g. it cannot be read).
     pub fn file(level: Level, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            rule: None,
             level,
             file: file.into(),
             line: 0,
@@ -48,6 +56,7 @@ impl Diagnostic {
             message: message.into(),
             source_line: None,
             width: 1,
+            subject: None,
             help: None,
         }
     }
@@ -88,6 +97,12 @@ impl Diagnostic {
         self
     }
 
+    /// Tag with the id of the rule that found it.
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
@@ -120,10 +135,14 @@ impl Diagnostic {
                 Level::Error => ("error", "\x1b[1;31m"),
                 Level::Warning => ("warning", "\x1b[1;33m"),
             };
+            let msg = match self.rule {
+                Some(r) => format!("[{r}] {}", self.message),
+                None => self.message.clone(),
+            };
             let head = if color {
-                format!("{style}{tag}\x1b[0m\x1b[1m: {}\x1b[0m", self.message)
+                format!("{style}{tag}\x1b[0m\x1b[1m: {msg}\x1b[0m")
             } else {
-                format!("{tag}: {}", self.message)
+                format!("{tag}: {msg}")
             };
             let mut out = format!("{head}\n  --> {}", self.location());
             if let Some(h) = &self.help {
@@ -131,7 +150,11 @@ impl Diagnostic {
             }
             return out;
         };
-        let mut message = level.title(&self.message);
+        let title = match self.rule {
+            Some(r) => format!("[{r}] {}", self.message),
+            None => self.message.clone(),
+        };
+        let mut message = level.title(&title);
         let start: usize = line_text
             .chars()
             .take(self.column.saturating_sub(1))

@@ -13,8 +13,8 @@ owner = "Service Manager"
 approver = "Managing Director"
 version = "1.0"
 status = "approved"
-effective = 2026-01-05
-review_by = 2027-01-05
+effective = {EFFECTIVE}
+review_by = {REVIEW}
 clauses = ["iso20000-1:2011/4.1.2"]
 related = ["SMS-PRO-001"]
 tags = ["policy"]
@@ -28,7 +28,7 @@ requirements, and to improve them continually.
 
 ## Commitments {#commitments}
 
-- Services are delivered against agreed [service levels](SMS-PRC-001).
+- Services are delivered against agreed service levels.
 - Every change to a live service follows the [change procedure](SMS-PRO-001).
 - The policy is reviewed every year by top management.
 "#;
@@ -41,8 +41,8 @@ owner = "Change Manager"
 approver = "Service Manager"
 version = "1.0"
 status = "approved"
-effective = 2026-01-05
-review_by = 2027-01-05
+effective = {EFFECTIVE}
+review_by = {REVIEW}
 clauses = ["iso20000-1:2011/9.2"]
 related = ["SMS-POL-001"]
 tags = ["change"]
@@ -70,7 +70,7 @@ owner = "Service Level Manager"
 approver = "Service Manager"
 version = "0.3"
 status = "draft"
-review_by = 2027-03-31
+review_by = {REVIEW}
 clauses = ["iso20000-1:2011/6.1"]
 tags = ["service-level"]
 summary = "Agreeing, monitoring and reviewing service levels with customers."
@@ -90,8 +90,8 @@ owner: Change Manager
 approver: Service Manager
 version: "1.0"
 status: approved
-effective: 2026-01-05
-review_by: 2027-01-05
+effective: {EFFECTIVE}
+review_by: {REVIEW}
 clauses:
   - iso20000-1:2011/9.2
 related: [SMS-PRO-001]
@@ -135,7 +135,12 @@ output = \"public\"\n\
 # Standards in scope, by catalog id.\n\
 standards = [\"iso20000-1:2011\"]\n\
 # Standard assumed by bare clause numbers such as \"4.3.2\".\n\
-default_standard = \"iso20000-1:2011\"\n",
+default_standard = \"iso20000-1:2011\"\n\n\
+# Levels of the check rules (see `clausebook check --help`). A new site has\n\
+# gaps: raise these to \"deny\" once the documents cover the standard.\n\
+[check]\n\
+coverage = \"warn\"\n\
+required-document = \"warn\"\n",
         toml_str(title),
         toml_str(organization)
     );
@@ -153,7 +158,14 @@ default_standard = \"iso20000-1:2011\"\n",
         ),
         ("content/forms/rfc.md", SAMPLE_FORM),
     ];
+    // Sample dates relative to today, so that the new site has no overdue
+    // review whenever it is created.
+    let today = jiff::Zoned::now().date();
+    let review = today.saturating_add(jiff::Span::new().years(1));
     for (rel, text) in files {
+        let text = text
+            .replace("{EFFECTIVE}", &today.to_string())
+            .replace("{REVIEW}", &review.to_string());
         let path = dir.join(rel);
         if rel == ".gitignore" && path.exists() {
             continue;
@@ -163,7 +175,7 @@ default_standard = \"iso20000-1:2011\"\n",
                 Diagnostic::error(parent.to_path_buf(), format!("cannot create folder: {e}"))
             })?;
         }
-        std::fs::write(&path, text)
+        std::fs::write(&path, &text)
             .map_err(|e| Diagnostic::error(path.clone(), format!("cannot write: {e}")))?;
     }
     Ok(())

@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -20,6 +21,7 @@ pub mod init;
 pub mod markdown;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod standards;
 pub mod trace;

@@ -179,6 +179,14 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                     continue;
                 };
                 let text = plain_text(&inner);
+                // A leading `# Title` repeating the document title would
+                // show the title twice: the page template already has it.
+                if level == HeadingLevel::H1
+                    && events.is_empty()
+                    && text.trim().eq_ignore_ascii_case(doc.meta.title.trim())
+                {
+                    continue;
+                }
                 let base_id = explicit.unwrap_or_else(|| {
                     let s = slugify(&text);
                     if s.is_empty() {
@@ -320,7 +328,8 @@ fn rewrite_link(
                 let shown = resolved.unwrap_or_else(|| path.to_string());
                 out.diags.push(
                     doc.error_at(span, format!("link to a missing file: content/{shown}"))
-                        .with_help("link to a Markdown file relative to this one, or to a document id, e.g. [text](SMS-PRO-007)"),
+                        .with_help("link to a Markdown file relative to this one, or to a document id, e.g. [text](SMS-PRO-007)")
+                    .with_rule("broken-link"),
                 );
                 return LinkOutcome::Keep;
             }
@@ -331,7 +340,7 @@ fn rewrite_link(
             Some(s) => format!("did you mean `{s}`?"),
             None => "no document has this id; check the `id` in the target's front-matter".into(),
         });
-        out.diags.push(d);
+        out.diags.push(d.with_rule("broken-link"));
         return LinkOutcome::Keep;
     } else {
         None

@@ -141,8 +141,9 @@ fn template_error(shown: &str, text: &str, e: &tera::Error) -> Diagnostic {
             Diagnostic::error(shown, format!("template error: {}", r.message()))
                 .at_line_col(text, span.start_line, span.start_col + 1, span.range.len())
                 .with_help("see the Tera 2 template syntax; the built-in templates are in templates/ of the Clausebook source")
+                .with_rule("template")
         }
-        other => Diagnostic::error(shown, format!("template error: {other}")),
+        other => Diagnostic::error(shown, format!("template error: {other}")).with_rule("template"),
     }
 }
 

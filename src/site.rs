@@ -88,7 +88,7 @@ impl Site {
 
         let config = Config::load(root).map_err(SiteError::Config)?;
         let (standards, std_diags) = Standards::load(root);
-        diags.extend(std_diags);
+        diags.extend(std_diags.into_iter().map(|d| d.with_rule("standards")));
         check_scope(&config, &standards, &mut diags);
         lap("config", &mut t);
 
@@ -209,7 +209,8 @@ fn page_urls(docs: &[Document], clean: bool, diags: &mut Diagnostics) -> Vec<Str
                         others.join(", ")
                     ),
                 )
-                .with_help("ids must differ by more than letter case or punctuation"),
+                .with_help("ids must differ by more than letter case or punctuation")
+                .with_rule("duplicate-id"),
         );
     }
     urls
@@ -247,7 +248,8 @@ fn dedupe_ids(docs: Vec<Document>, diags: &mut Diagnostics) -> Vec<Document> {
                             others.join(", ")
                         ),
                     )
-                    .with_help("every document needs its own id; renumber all but one"),
+                    .with_help("every document needs its own id; renumber all but one")
+                    .with_rule("duplicate-id"),
             );
         }
         out.push(group.swap_remove(0));
@@ -278,7 +280,7 @@ fn resolve_related(
                         e.help = links
                             .suggest_id(&r.id)
                             .map(|s| format!("did you mean `{s}`?"));
-                        diags.push(e);
+                        diags.push(e.with_rule("broken-link"));
                     }
                 }
             }
@@ -318,7 +320,8 @@ fn resolve_clauses(
                                 .with_help(format!(
                                     "add \"{}\" to `standards` in clausebook.toml to report on it",
                                     key.standard
-                                )),
+                                ))
+                                .with_rule("out-of-scope"),
                             );
                         }
                         if refs
@@ -326,7 +329,7 @@ fn resolve_clauses(
                             .any(|r| r.key == key && r.section == spec.section)
                         {
                             ds.push(
-                                d.warning_at(spec.span, format!("clause `{key}` is listed twice")),
+                                d.warning_at(spec.span, format!("clause `{key}` is listed twice")).with_rule("front-matter"),
                             );
                             continue;
                         }
@@ -340,7 +343,7 @@ fn resolve_clauses(
                     Err(e) => {
                         let mut diag = d.error_at(spec.span, e.message());
                         diag.help = e.help();
-                        ds.push(diag);
+                        ds.push(diag.with_rule("unknown-clause"));
                     }
                 }
             }
@@ -399,7 +402,8 @@ fn check_anchors(
                         e.span,
                         format!("link to a missing heading `#{a}` in {target}"),
                     )
-                    .with_help(suggest(e.to, a)),
+                    .with_help(suggest(e.to, a))
+                    .with_rule("broken-link"),
             );
         }
     }
@@ -414,7 +418,8 @@ fn check_anchors(
                             r.span,
                             format!("`section = \"{s}\"` is not a heading of this document"),
                         )
-                        .with_help(suggest(i, s)),
+                        .with_help(suggest(i, s))
+                        .with_rule("broken-link"),
                 );
             }
         }
@@ -451,6 +456,7 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
         config
             .error_at(&format!("\"{id}\""), format!("unknown standard `{id}`"))
             .with_help(content::suggest_from(id, &known))
+            .with_rule("config")
     };
     for id in &config.standards {
         if standards.catalog(id).is_none() {
@@ -473,7 +479,7 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
                 diags.push(config.error_at(
                     &needle,
                     format!("{} has no clause {}", cat.display_name(), ex.clause),
-                ));
+                ).with_rule("exclusion"));
                 continue;
             }
             if let Err(rule) = cat.exclusions.allows(cat, &ex.clause) {
@@ -487,7 +493,8 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
                                 cat.display_name()
                             ),
                         )
-                        .with_help("remove the exclusion and address the clause with a document"),
+                        .with_help("remove the exclusion and address the clause with a document")
+                        .with_rule("exclusion"),
                 );
             }
             if ex.justification.trim().is_empty() {
@@ -503,7 +510,7 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
                         )
                         .with_help(
                             "add justification = \"...\" saying why the requirement does not apply",
-                        ),
+                        ).with_rule("exclusion"),
                 );
             }
         }

@@ -197,7 +197,8 @@ impl Trace {
                             span,
                             format!("{} {clause} is excluded in clausebook.toml but this approved document addresses it", cat.display_name()),
                         )
-                        .with_help("remove the exclusion or the reference"),
+                        .with_help("remove the exclusion or the reference")
+                        .with_rule("exclusion"),
                     );
                 }
             }

@@ -1,0 +1,133 @@
+//! Full-text search.
+//!
+//! The build writes two indexes of the published documents into the output:
+//!
+//! - `search/tantivy/`: a [tantivy] index ([`engine`]), queried by
+//!   `clausebook search` and by the `/api/search` endpoint of
+//!   `clausebook serve`;
+//! - `search/index.js`: a compact static index ([`static_index`]) that
+//!   theme/search.js loads with a `<script>` tag and searches by itself, so
+//!   that the search box works on any web server and from `file://`.
+//!
+//! Both are built from the same [`Entry`] per document.
+
+pub mod command;
+pub mod engine;
+pub mod static_index;
+pub mod text;
+
+use crate::diag::Diagnostic;
+use crate::markdown::TocEntry;
+use crate::render::OutputFile;
+use crate::site::Site;
+
+pub use engine::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
+
+/// Folder of the tantivy index, relative to the output folder.
+pub const INDEX_DIR: &str = "search/tantivy";
+/// The static index script, relative to the output folder.
+pub const STATIC_INDEX: &str = "search/index.js";
+
+/// A referenced clause, as the indexes see it.
+#[derive(Debug, Clone)]
+pub struct ClauseEntry {
+    /// Catalog id, e.g. `iso20000-1:2011`.
+    pub standard: String,
+    /// Clause number, e.g. `8.1`.
+    pub number: String,
+    /// The clause's title (or its nearest titled ancestor's).
+    pub title: String,
+    /// Parent, grandparent, … numbers, nearest first.
+    pub ancestors: Vec<String>,
+}
+
+/// One published document, as the indexes see it.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub owner: &'a str,
+    pub tags: &'a [String],
+    pub summary: &'a str,
+    /// Site-relative page URL.
+    pub url: &'a str,
+    /// Heading texts, in document order.
+    pub headings: Vec<&'a str>,
+    /// The body as plain text.
+    pub body: &'a str,
+    pub clauses: Vec<ClauseEntry>,
+}
+
+/// The published documents of a site, in id order.
+pub fn entries(site: &Site) -> Vec<Entry<'_>> {
+    (0..site.docs.len())
+        .filter(|&i| site.published[i])
+        .map(|i| {
+            let meta = &site.docs[i].meta;
+            let mut headings = Vec::new();
+            flatten_toc(&site.rendered[i].toc, &mut headings);
+            let mut clauses: Vec<ClauseEntry> = Vec::new();
+            for r in &site.clauses[i] {
+                if clauses
+                    .iter()
+                    .any(|c| c.standard == r.key.standard && c.number == r.key.clause)
+                {
+                    continue; // the same clause for two sections
+                }
+                let cat = site.standards.catalog(&r.key.standard);
+                clauses.push(ClauseEntry {
+                    standard: r.key.standard.clone(),
+                    number: r.key.clause.clone(),
+                    title: cat
+                        .map(|c| c.display_title(&r.key.clause))
+                        .unwrap_or_default(),
+                    ancestors: cat
+                        .map(|c| {
+                            c.ancestors(&r.key.clause)
+                                .into_iter()
+                                .map(|a| a.number.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                });
+            }
+            Entry {
+                id: &meta.id,
+                title: &meta.title,
+                kind: meta.kind.as_str(),
+                status: meta.status.as_str(),
+                owner: meta.owner.as_deref().unwrap_or(""),
+                tags: &meta.tags,
+                summary: meta.summary.as_deref().unwrap_or(""),
+                url: &site.urls[i],
+                headings,
+                body: &site.rendered[i].text,
+                clauses,
+            }
+        })
+        .collect()
+}
+
+fn flatten_toc<'a>(toc: &'a [TocEntry], out: &mut Vec<&'a str>) {
+    for t in toc {
+        out.push(&t.title);
+        flatten_toc(&t.children, out);
+    }
+}
+
+/// Files the search feature adds to the output: the tantivy index under
+/// `search/tantivy/` and the static index `search/index.js`. Called by the
+/// build after pages are rendered.
+pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+    let entries = entries(site);
+    let mut files = engine::build_index(&entries).map_err(|e| {
+        Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}"))
+    })?;
+    files.push(OutputFile {
+        path: STATIC_INDEX.to_string(),
+        bytes: static_index::build(site, &entries).into_bytes(),
+    });
+    Ok(files)
+}
