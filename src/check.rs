@@ -43,25 +43,98 @@ const fn fixed(id: &'static str, summary: &'static str) -> Rule {
 
 /// Every rule, in the order of the README's reference.
 pub const RULES: &[Rule] = &[
-    rule("coverage", RuleLevel::Deny, "a requirement clause of a standard in scope has no approved document and is not excluded"),
-    rule("partial-only", RuleLevel::Warn, "a requirement clause is addressed only at level partial"),
-    rule("required-document", RuleLevel::Deny, "a document the standard asks for (quality manual, documented procedure, SMS policy, plan, catalogue, SLA) has no approved document of a fitting kind"),
-    rule("unknown-clause", RuleLevel::Deny, "a clause reference names an unknown or ambiguous standard or clause"),
-    rule("out-of-scope", RuleLevel::Warn, "a clause reference names a standard that is not in scope"),
-    rule("duplicate-id", RuleLevel::Deny, "two documents share an id (or a page URL)"),
-    rule("missing-field", RuleLevel::Deny, "a document lacks a front-matter field its kind requires"),
-    rule("invalid-date", RuleLevel::Deny, "a date in the front-matter is not a valid YYYY-MM-DD date"),
-    rule("broken-link", RuleLevel::Deny, "a link or `related` entry names a missing document, file or heading"),
-    rule("link-to-unapproved", RuleLevel::Warn, "an approved document links to a draft, review or retired document"),
-    rule("review-overdue", RuleLevel::Deny, "a document's review_by date has passed"),
-    rule("review-due", RuleLevel::Warn, "a document's review is due within `review_due_days` (default 30)"),
-    rule("approval-incomplete", RuleLevel::Deny, "an approved document has no approver or no effective date"),
-    rule("orphan", RuleLevel::Warn, "a document addresses no clause and nothing links to it"),
-    rule("unknown-key", RuleLevel::Warn, "the front-matter has a key Clausebook does not know (kept as `extra`)"),
-    rule("exclusion", RuleLevel::Deny, "an exclusion breaks its standard's rule, lacks a justification, or names an unknown clause"),
-    fixed("front-matter", "the front-matter cannot be read or has a value of the wrong type"),
-    fixed("config", "clausebook.toml names an unknown standard or rule"),
-    fixed("standards", "a catalog or mapping under standards/ is invalid"),
+    rule(
+        "coverage",
+        RuleLevel::Deny,
+        "a requirement clause of a standard in scope has no approved document and is not excluded",
+    ),
+    rule(
+        "partial-only",
+        RuleLevel::Warn,
+        "a requirement clause is addressed only at level partial",
+    ),
+    rule(
+        "required-document",
+        RuleLevel::Deny,
+        "a document the standard asks for (quality manual, documented procedure, SMS policy, plan, catalogue, SLA) has no approved document of a fitting kind",
+    ),
+    rule(
+        "unknown-clause",
+        RuleLevel::Deny,
+        "a clause reference names an unknown or ambiguous standard or clause",
+    ),
+    rule(
+        "out-of-scope",
+        RuleLevel::Warn,
+        "a clause reference names a standard that is not in scope",
+    ),
+    rule(
+        "duplicate-id",
+        RuleLevel::Deny,
+        "two documents share an id (or a page URL)",
+    ),
+    rule(
+        "missing-field",
+        RuleLevel::Deny,
+        "a document lacks a front-matter field its kind requires",
+    ),
+    rule(
+        "invalid-date",
+        RuleLevel::Deny,
+        "a date in the front-matter is not a valid YYYY-MM-DD date",
+    ),
+    rule(
+        "broken-link",
+        RuleLevel::Deny,
+        "a link or `related` entry names a missing document, file or heading",
+    ),
+    rule(
+        "link-to-unapproved",
+        RuleLevel::Warn,
+        "an approved document links to a draft, review or retired document",
+    ),
+    rule(
+        "review-overdue",
+        RuleLevel::Deny,
+        "a document's review_by date has passed",
+    ),
+    rule(
+        "review-due",
+        RuleLevel::Warn,
+        "a document's review is due within `review_due_days` (default 30)",
+    ),
+    rule(
+        "approval-incomplete",
+        RuleLevel::Deny,
+        "an approved document has no approver or no effective date",
+    ),
+    rule(
+        "orphan",
+        RuleLevel::Warn,
+        "a document addresses no clause and nothing links to it",
+    ),
+    rule(
+        "unknown-key",
+        RuleLevel::Warn,
+        "the front-matter has a key Clausebook does not know (kept as `extra`)",
+    ),
+    rule(
+        "exclusion",
+        RuleLevel::Deny,
+        "an exclusion breaks its standard's rule, lacks a justification, or names an unknown clause",
+    ),
+    fixed(
+        "front-matter",
+        "the front-matter cannot be read or has a value of the wrong type",
+    ),
+    fixed(
+        "config",
+        "clausebook.toml names an unknown standard or rule",
+    ),
+    fixed(
+        "standards",
+        "a catalog or mapping under standards/ is invalid",
+    ),
     fixed("template", "a template cannot be parsed or rendered"),
 ];
 
@@ -168,7 +241,9 @@ pub fn run(site: &Site) -> Report {
                     finding: findings
                         .iter()
                         .filter(|d| d.rule == Some("coverage"))
-                        .find(|d| d.subject.as_deref() == Some(&format!("{}/{}", cov.standard, c.number)))
+                        .find(|d| {
+                            d.subject.as_deref() == Some(&format!("{}/{}", cov.standard, c.number))
+                        })
                         .map(|d| d.level),
                 })
                 .collect();
@@ -187,7 +262,6 @@ pub fn run(site: &Site) -> Report {
     }
 }
 
-
 /// A diagnostic located at a standard's entry in `standards` of
 /// clausebook.toml.
 fn at_standard(site: &Site, standard: &str, message: String) -> Diagnostic {
@@ -195,13 +269,20 @@ fn at_standard(site: &Site, standard: &str, message: String) -> Diagnostic {
 }
 
 fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let ids: Vec<&str> = RULES.iter().filter(|r| r.configurable).map(|r| r.id).collect();
+    let ids: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.configurable)
+        .map(|r| r.id)
+        .collect();
     for key in site.config.check.rules.keys() {
         match find_rule(key) {
             Some(r) if r.configurable => {}
             Some(r) => diags.push(
                 site.config
-                    .error_at(key, format!("rule `{}` cannot be changed: it always stops a build", r.id))
+                    .error_at(
+                        key,
+                        format!("rule `{}` cannot be changed: it always stops a build", r.id),
+                    )
                     .with_rule("config"),
             ),
             None => diags.push(
@@ -218,7 +299,10 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
             let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
             diags.push(
                 site.config
-                    .error_at(kind, format!("unknown kind `{kind}` in [check.required_fields]"))
+                    .error_at(
+                        kind,
+                        format!("unknown kind `{kind}` in [check.required_fields]"),
+                    )
                     .with_help(crate::content::suggest_from(kind, &kinds))
                     .with_rule("config"),
             );
@@ -227,7 +311,10 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
             if !known.contains(&f.as_str()) {
                 diags.push(
                     site.config
-                        .error_at(&format!("\"{f}\""), format!("unknown front-matter field `{f}` in [check.required_fields]"))
+                        .error_at(
+                            &format!("\"{f}\""),
+                            format!("unknown front-matter field `{f}` in [check.required_fields]"),
+                        )
                         .with_help(crate::content::suggest_from(f, &known))
                         .with_rule("config"),
                 );
@@ -248,7 +335,12 @@ fn coverage_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                 c.direct
                     .iter()
                     .filter(|a| pred(site.docs[a.doc].meta.status))
-                    .map(|a| format!("{} ({})", site.docs[a.doc].meta.id, site.docs[a.doc].meta.status))
+                    .map(|a| {
+                        format!(
+                            "{} ({})",
+                            site.docs[a.doc].meta.id, site.docs[a.doc].meta.status
+                        )
+                    })
                     .collect()
             };
             match c.state {
@@ -260,15 +352,26 @@ fn coverage_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                         .filter(|a| site.docs[a.doc].meta.status == Status::Approved)
                         .map(|a| site.docs[a.doc].meta.id.clone())
                         .collect();
-                    let first = c.direct.iter().find(|a| site.docs[a.doc].meta.status == Status::Approved);
+                    let first = c
+                        .direct
+                        .iter()
+                        .find(|a| site.docs[a.doc].meta.status == Status::Approved);
                     let d = match first {
                         Some(a) => {
                             let doc = &site.docs[a.doc];
                             let span = site.clauses[a.doc]
                                 .iter()
-                                .find(|r| r.key.standard == cov.standard && r.key.clause == c.number)
+                                .find(|r| {
+                                    r.key.standard == cov.standard && r.key.clause == c.number
+                                })
                                 .map_or(doc.id_span, |r| r.span);
-                            doc.warning_at(span, format!("{label} is addressed only partially, by {}", docs.join(", ")))
+                            doc.warning_at(
+                                span,
+                                format!(
+                                    "{label} is addressed only partially, by {}",
+                                    docs.join(", ")
+                                ),
+                            )
                         }
                         None => Diagnostic::warning(crate::config::CONFIG_FILE, label.clone()),
                     };
@@ -339,13 +442,17 @@ fn required_documents(site: &Site, diags: &mut Vec<Diagnostic>) {
             if ok {
                 continue;
             }
-            let others: Vec<String> = direct
+            let mut others: Vec<String> = direct
                 .iter()
+                .take(5)
                 .map(|a| {
                     let m = &site.docs[a.doc].meta;
                     format!("{} ({}, {})", m.id, m.kind, m.status)
                 })
                 .collect();
+            if direct.len() > 5 {
+                others.push(format!("and {} more", direct.len() - 5));
+            }
             let help = if others.is_empty() {
                 format!(
                     "approve a document of kind {} that lists \"{id}/{}\" in its `clauses`",
@@ -387,7 +494,10 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
     for (i, doc) in site.docs.iter().enumerate() {
         let m = &doc.meta;
         // Required fields for the kind.
-        let fields: Vec<&str> = match required.get(m.kind.as_str()).or_else(|| required.get("default")) {
+        let fields: Vec<&str> = match required
+            .get(m.kind.as_str())
+            .or_else(|| required.get("default"))
+        {
             Some(list) => list.iter().map(String::as_str).collect(),
             None => DEFAULT_REQUIRED.to_vec(),
         };
@@ -395,7 +505,10 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
             if !has_field(m, f) {
                 diags.push(
                     doc.error_at(doc.id_span, format!("`{}` has no `{f}`", m.id))
-                        .with_help(format!("documents of kind {} must give `{f}` in their front-matter", m.kind))
+                        .with_help(format!(
+                            "documents of kind {} must give `{f}` in their front-matter",
+                            m.kind
+                        ))
                         .with_rule("missing-field"),
                 );
             }
@@ -409,9 +522,16 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
             .flatten()
             .collect();
             diags.push(
-                doc.error_at(doc.span_of("status"), format!("`{}` is approved but has no {}", m.id, missing.join(" and no ")))
-                    .with_help("an approved document names who approved it and the date it took effect")
-                    .with_rule("approval-incomplete"),
+                doc.error_at(
+                    doc.span_of("status"),
+                    format!(
+                        "`{}` is approved but has no {}",
+                        m.id,
+                        missing.join(" and no ")
+                    ),
+                )
+                .with_help("an approved document names who approved it and the date it took effect")
+                .with_rule("approval-incomplete"),
             );
         }
         if m.status != Status::Retired
@@ -420,9 +540,14 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
             let span = doc.span_of("review_by");
             if review < today {
                 diags.push(
-                    doc.error_at(span, format!("the review of `{}` was due on {review}", m.id))
-                        .with_help("review the document, then raise its version and set a new review_by date")
-                        .with_rule("review-overdue"),
+                    doc.error_at(
+                        span,
+                        format!("the review of `{}` was due on {review}", m.id),
+                    )
+                    .with_help(
+                        "review the document, then raise its version and set a new review_by date",
+                    )
+                    .with_rule("review-overdue"),
                 );
             } else if let Ok(days) = today.until(review).map(|s| s.get_days() as i64)
                 && days <= window
@@ -477,8 +602,14 @@ fn links_to_unapproved(site: &Site, diags: &mut Vec<Diagnostic>) {
                 && unapproved(to)
             {
                 diags.push(
-                    doc.warning_at(r.span, format!("approved document lists {} `{}` as related", site.docs[to].meta.status, r.id))
-                        .with_rule("link-to-unapproved"),
+                    doc.warning_at(
+                        r.span,
+                        format!(
+                            "approved document lists {} `{}` as related",
+                            site.docs[to].meta.status, r.id
+                        ),
+                    )
+                    .with_rule("link-to-unapproved"),
                 );
             }
         }
@@ -487,7 +618,10 @@ fn links_to_unapproved(site: &Site, diags: &mut Vec<Diagnostic>) {
 
 fn orphans(site: &Site, diags: &mut Vec<Diagnostic>) {
     for (i, doc) in site.docs.iter().enumerate() {
-        if doc.meta.status == Status::Retired || !site.clauses[i].is_empty() || !site.backlinks[i].is_empty() {
+        if doc.meta.status == Status::Retired
+            || !site.clauses[i].is_empty()
+            || !site.backlinks[i].is_empty()
+        {
             continue;
         }
         diags.push(
@@ -525,7 +659,11 @@ pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}: {errors} error{}, {warnings} warning{}",
-        if errors > 0 { "check failed" } else { "check passed" },
+        if errors > 0 {
+            "check failed"
+        } else {
+            "check passed"
+        },
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     );
@@ -697,7 +835,10 @@ pub fn junit(report: &Report, deny_warnings: bool) -> String {
             "{}: {}{}",
             d.location(),
             d.message,
-            d.help.as_deref().map(|h| format!("\nhelp: {h}")).unwrap_or_default()
+            d.help
+                .as_deref()
+                .map(|h| format!("\nhelp: {h}"))
+                .unwrap_or_default()
         ));
         if failing {
             failures += 1;
@@ -726,7 +867,9 @@ pub fn junit(report: &Report, deny_warnings: bool) -> String {
 }
 
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -738,7 +881,11 @@ fn gh_escape_prop(s: &str) -> String {
 pub fn github(report: &Report, deny_warnings: bool) -> String {
     let mut out = String::new();
     for d in report.findings.iter() {
-        let kind = if d.is_error() || deny_warnings { "error" } else { "warning" };
+        let kind = if d.is_error() || deny_warnings {
+            "error"
+        } else {
+            "warning"
+        };
         let mut props = format!("file={}", gh_escape_prop(&slash_path(&d.file)));
         if d.line > 0 {
             let _ = write!(props, ",line={}", d.line);
@@ -746,7 +893,11 @@ pub fn github(report: &Report, deny_warnings: bool) -> String {
         if d.column > 0 {
             let _ = write!(props, ",col={}", d.column);
         }
-        let _ = write!(props, ",title={}", gh_escape_prop(&format!("clausebook {}", d.rule.unwrap_or("content"))));
+        let _ = write!(
+            props,
+            ",title={}",
+            gh_escape_prop(&format!("clausebook {}", d.rule.unwrap_or("content")))
+        );
         let msg = match &d.help {
             Some(h) => format!("{}\nhelp: {h}", d.message),
             None => d.message.clone(),
@@ -760,7 +911,13 @@ pub fn github(report: &Report, deny_warnings: bool) -> String {
         report.findings.len() - errors
     );
     for c in &report.coverage {
-        let _ = writeln!(out, "{}: {}% addressed, {} gaps", c.name, c.stats.percent, c.stats.gaps + c.stats.derived + c.stats.planned);
+        let _ = writeln!(
+            out,
+            "{}: {}% addressed, {} gaps",
+            c.name,
+            c.stats.percent,
+            c.stats.gaps + c.stats.derived + c.stats.planned
+        );
     }
     out
 }

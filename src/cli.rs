@@ -78,14 +78,16 @@ published with a banner."
         quiet: bool,
     },
     /// Check coverage, document control and links without writing a site
-    #[command(long_about = "Run every check without writing a site: clause coverage of each \
+    #[command(
+        long_about = "Run every check without writing a site: clause coverage of each \
 standard in scope, required documents, clause references, ids, front-matter fields, dates, \
 links, review dates, approvals and orphans. Each finding has a rule id; set a rule's level \
 in the [check] table of clausebook.toml (rule = \"allow\" | \"warn\" | \"deny\").\n\n\
 Exit codes: 0 no error, 1 findings at error level, 2 the site cannot be loaded.\n\n\
 Formats: human (default), json (schema clausebook-check/1), junit (a test case per \
 requirement clause and per finding, for GitLab, Jenkins and GitHub test reports), github \
-(::error annotations for GitHub Actions).")]
+(::error annotations for GitHub Actions)."
+    )]
     Check {
         /// Site folder (holding clausebook.toml)
         #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
@@ -165,6 +167,26 @@ missing pages with the site's 404.html. Port 0 picks a free port; the URL is pri
         /// Publish draft and review documents too (marked as such)
         #[arg(long)]
         drafts: bool,
+    },
+    /// Generate a synthetic document set of any size, for benchmarks
+    #[command(
+        name = "gen-corpus",
+        long_about = "Write a synthetic site of N documents into DIR \
+(clausebook.toml and content/): realistic SMS documents of 1-5 KB with headings, lists, tables, \
+links between documents and clause front-matter covering ISO/IEC 20000-1:2011 and ISO 9001:2008. \
+The front-matter is TOML with a title, so Hugo builds the same content. Output is deterministic \
+for a given N and seed."
+    )]
+    GenCorpus {
+        /// Number of documents
+        #[arg(long, value_name = "N")]
+        docs: usize,
+        /// Folder to create (must not exist or be empty)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Seed of the generator
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Create a new site with a few sample documents
     #[command(
@@ -343,6 +365,16 @@ pub fn main() -> i32 {
             },
             color,
         ),
+        Command::GenCorpus { docs, out, seed } => match crate::corpus::generate(docs, &out, seed) {
+            Ok(()) => {
+                println!("Wrote {docs} documents into {}", out.display());
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the corpus into {}: {e}", out.display());
+                EXIT_USAGE
+            }
+        },
         Command::Init {
             dir,
             title,
@@ -375,7 +407,10 @@ fn print_build_diags(diags: &Diagnostics, color: bool) {
         Default::default();
     for d in coverage {
         let subject = d.subject.as_deref().unwrap_or_default();
-        let standard = subject.rsplit_once('/').map_or(subject, |(s, _)| s).to_string();
+        let standard = subject
+            .rsplit_once('/')
+            .map_or(subject, |(s, _)| s)
+            .to_string();
         *by_level.entry((d.level, standard)).or_insert(0) += 1;
     }
     for ((level, standard), n) in by_level {

@@ -15,6 +15,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod corpus;
 pub mod diag;
 pub mod export;
 pub mod init;
