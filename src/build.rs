@@ -49,6 +49,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
     let site = match Site::load(root, opts.load.clone()) {
         Ok(s) => s,
         Err(SiteError::Config(e)) => return Err(BuildError::Config(vec![config_diag(e)])),
+        Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
     };
     let output = match &opts.output {
         Some(o) => o.clone(),

@@ -118,9 +118,8 @@ pub const RULES: &[Rule] = &[
         RuleLevel::Warn,
         "the front-matter has a key Clausebook does not know (kept as `extra`)",
     ),
-    rule(
+    fixed(
         "exclusion",
-        RuleLevel::Deny,
         "an exclusion breaks its standard's rule, lacks a justification, or names an unknown clause",
     ),
     fixed(

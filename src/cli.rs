@@ -70,6 +70,9 @@ published with a banner."
         /// Publish even if documents have errors (for draft previews)
         #[arg(long)]
         allow_errors: bool,
+        /// Date to measure review deadlines against (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
         /// Print the time spent in each phase
         #[arg(long, short = 'v')]
         verbose: bool,
@@ -228,13 +231,14 @@ pub fn main() -> i32 {
             output,
             drafts,
             allow_errors,
+            today,
             verbose,
             quiet,
         } => {
             let opts = BuildOptions {
                 load: LoadOptions {
                     drafts,
-                    ..LoadOptions::default()
+                    today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
                 },
                 output,
                 allow_errors,
@@ -301,6 +305,10 @@ pub fn main() -> i32 {
                 Ok(s) => s,
                 Err(crate::site::SiteError::Config(e)) => {
                     print_diags(&Diagnostics(vec![crate::build::config_diag(e)]), color);
+                    return EXIT_USAGE;
+                }
+                Err(crate::site::SiteError::Scope(ds)) => {
+                    print_diags(&Diagnostics(ds), color);
                     return EXIT_USAGE;
                 }
             };

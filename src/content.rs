@@ -416,6 +416,7 @@ pub fn parse_document(
         syntax: fm.syntax,
         table,
         diags: Vec::new(),
+        cursor: None,
     };
     let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
         .iter()
@@ -563,6 +564,8 @@ struct Fields<'a> {
     syntax: Syntax,
     table: serde_json::Map<String, Json>,
     diags: Vec<Diagnostic>,
+    /// The key and end offset of the last located list item.
+    cursor: Option<(String, usize)>,
 }
 
 impl Fields<'_> {
@@ -602,15 +605,24 @@ impl Fields<'_> {
         }
     }
 
-    /// Location of the first occurrence of `needle` at or after the key.
-    fn item_span(&self, key: &str, needle: &str) -> Span {
+    /// Location of a list item: the next whole occurrence of `needle` after
+    /// the previous item of the same key (so `["DOC-100", "DOC-1"]` locates
+    /// each entry at its own place).
+    fn item_span(&mut self, key: &str, needle: &str) -> Span {
         let key_span = self.key_span(key);
-        let hay = &self.source[key_span.offset..self.fm_start + self.fm_text.len()];
-        match hay.find(needle) {
-            Some(i) => Span {
-                offset: key_span.offset + i,
-                len: needle.len(),
-            },
+        let start = match &self.cursor {
+            Some((k, pos)) if k == key => *pos,
+            _ => key_span.offset,
+        };
+        let end = self.fm_start + self.fm_text.len();
+        match find_item(&self.source[start..end], needle) {
+            Some(i) => {
+                self.cursor = Some((key.to_string(), start + i + needle.len()));
+                Span {
+                    offset: start + i,
+                    len: needle.len(),
+                }
+            }
             None => key_span,
         }
     }
@@ -972,6 +984,20 @@ impl Fields<'_> {
         }
         out
     }
+}
+
+/// The first occurrence of `needle` in `hay` that is not part of a longer
+/// word (so `DOC-1` does not match inside `DOC-100`).
+fn find_item(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let word = |c: char| c.is_alphanumeric() || "-_.:/".contains(c);
+    hay.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
 }
 
 fn type_name(v: &Json) -> &'static str {

@@ -189,7 +189,13 @@ struct DocSummary<'a> {
     url: &'a str,
     published: bool,
     summary: Option<&'a str>,
-    tags: &'a [String],
+    tags: Vec<TagRef>,
+}
+
+#[derive(Serialize)]
+struct TagRef {
+    name: String,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -271,7 +277,14 @@ fn doc_summary(site: &Site, i: usize) -> Value {
         url: &site.urls[i],
         published: site.published[i],
         summary: d.summary.as_deref(),
-        tags: &d.tags,
+        tags: d
+            .tags
+            .iter()
+            .map(|t| TagRef {
+                name: t.clone(),
+                url: dir_url(&format!("tags/{}", tag_slug(t)), site.config.clean_links),
+            })
+            .collect(),
     })
 }
 
@@ -349,7 +362,9 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         .collect();
 
     let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
-    let mut tags: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Tags are grouped by their URL slug, so "service level" and
+    // "service-level" share one page (named after the first spelling).
+    let mut tags: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
     for (i, v) in summaries.iter().enumerate() {
         if !site.published[i] {
             continue;
@@ -359,7 +374,10 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             .or_default()
             .push(v.clone());
         for t in &site.docs[i].meta.tags {
-            tags.entry(t.clone()).or_default().push(v.clone());
+            tags.entry(tag_slug(t))
+                .or_insert_with(|| (t.clone(), Vec::new()))
+                .1
+                .push(v.clone());
         }
     }
     let kind_terms: Vec<serde_json::Value> = kinds
@@ -370,8 +388,8 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         .collect();
     let tag_terms: Vec<serde_json::Value> = tags
         .iter()
-        .map(|(t, v)| {
-            serde_json::json!({"name": t, "key": tag_slug(t), "count": v.len(), "url": urls.dir(&format!("tags/{}", tag_slug(t)))})
+        .map(|(slug, (name, v))| {
+            serde_json::json!({"name": name, "key": slug, "count": v.len(), "url": urls.dir(&format!("tags/{slug}"))})
         })
         .collect();
 
@@ -482,18 +500,13 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             c,
         );
     }
-    for (t, docs) in &tags {
+    for (slug, (t, docs)) in &tags {
         let mut c = Context::new();
         c.insert("title", &format!("Tag: {t}"));
         c.insert("heading", &format!("Tagged “{t}”"));
         c.insert("term_kind", "tag");
         c.insert_value("items", Value::from(docs.clone()));
-        job(
-            format!("tags/{}/index.html", tag_slug(t)),
-            "listing.html",
-            "tags",
-            c,
-        );
+        job(format!("tags/{slug}/index.html"), "listing.html", "tags", c);
     }
     {
         let mut c = Context::new();
@@ -710,6 +723,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
                         "title": base.display_title(row.clause),
                         "url": urls.clause(base, row.clause),
                         "state": state(base, row.clause),
+                        "state_label": state(base, row.clause).map(State::label),
                         "heading": base.clause(row.clause).is_some_and(|c| c.is_heading()),
                         "documents": docs_of(base, row.clause),
                         "related": row.related.iter().map(|(oc, rel, note)| serde_json::json!({
@@ -719,6 +733,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
                             "relation": rel.as_str(),
                             "note": note,
                             "state": state(other, oc),
+                            "state_label": state(other, oc).map(State::label),
                             "documents": docs_of(other, oc),
                             "pair_id": if reverse { pair_anchor(oc, row.clause) } else { pair_anchor(row.clause, oc) },
                         })).collect::<Vec<_>>(),
@@ -851,7 +866,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         job("404.html".into(), "404.html", "", c);
     }
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<OutputFile, (Diagnostic, String)>> = jobs
         .into_par_iter()
         .map(|mut j| {
             let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
@@ -867,11 +882,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
                     path: j.path.clone(),
                     bytes: html.into_bytes(),
                 })
-                .map_err(|e| {
-                    let mut d = render_error(j.template, &e);
-                    d.message = format!("{} (while rendering {})", d.message, j.path);
-                    d
-                })
+                .map_err(|e| (render_error(j.template, &e), j.path.clone()))
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + THEME.len());
@@ -883,9 +894,32 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         }
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| a.message.cmp(&b.message));
-        errors.dedup_by(|a, b| a.message == b.message);
-        return Err(errors);
+        // The same template error fails many pages: report it once.
+        let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> =
+            BTreeMap::new();
+        for (d, path) in errors {
+            grouped
+                .entry((d.file.display().to_string(), d.line, d.message.clone()))
+                .or_insert_with(|| (d, Vec::new()))
+                .1
+                .push(path);
+        }
+        return Err(grouped
+            .into_values()
+            .map(|(mut d, mut paths)| {
+                paths.sort();
+                d.message = match paths.len() {
+                    1 => format!("{} (while rendering {})", d.message, paths[0]),
+                    n => format!(
+                        "{} (while rendering {} and {} other pages)",
+                        d.message,
+                        paths[0],
+                        n - 1
+                    ),
+                };
+                d
+            })
+            .collect());
     }
     Ok(files)
 }

@@ -74,6 +74,8 @@ pub struct Site {
 #[derive(Debug)]
 pub enum SiteError {
     Config(ConfigError),
+    /// clausebook.toml loads but names unknown standards.
+    Scope(Vec<Diagnostic>),
 }
 
 impl Site {
@@ -89,7 +91,10 @@ impl Site {
         let config = Config::load(root).map_err(SiteError::Config)?;
         let (standards, std_diags) = Standards::load(root);
         diags.extend(std_diags.into_iter().map(|d| d.with_rule("standards")));
-        check_scope(&config, &standards, &mut diags);
+        let scope = check_scope(&config, &standards, &mut diags);
+        if !scope.is_empty() {
+            return Err(SiteError::Scope(scope));
+        }
         lap("config", &mut t);
 
         let (docs, load_diags) = content::load(root);
@@ -329,7 +334,8 @@ fn resolve_clauses(
                             .any(|r| r.key == key && r.section == spec.section)
                         {
                             ds.push(
-                                d.warning_at(spec.span, format!("clause `{key}` is listed twice")).with_rule("front-matter"),
+                                d.warning_at(spec.span, format!("clause `{key}` is listed twice"))
+                                    .with_rule("front-matter"),
                             );
                             continue;
                         }
@@ -449,8 +455,10 @@ fn backlinks(n: usize, edges: &[Edge], related: &[Vec<usize>]) -> Vec<Vec<usize>
 
 /// Check that the standards in scope, the default standard and the
 /// exclusions of `clausebook.toml` name known catalogs and clauses, and that
-/// each exclusion follows its standard's rule.
-fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) {
+/// each exclusion follows its standard's rule. Unknown standards make the
+/// configuration unusable and are returned; the rest go to `diags`.
+fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) -> Vec<Diagnostic> {
+    let mut fatal = Vec::new();
     let known: Vec<&str> = standards.catalogs.iter().map(|c| c.id.as_str()).collect();
     let unknown = |id: &str| {
         config
@@ -460,26 +468,30 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
     };
     for id in &config.standards {
         if standards.catalog(id).is_none() {
-            diags.push(unknown(id));
+            fatal.push(unknown(id));
         }
     }
     if let Some(id) = &config.default_standard
         && standards.catalog(id).is_none()
     {
-        diags.push(unknown(id));
+        fatal.push(unknown(id));
     }
     for (std_id, list) in &config.exclusions {
         let Some(cat) = standards.catalog(std_id) else {
-            diags.push(unknown(std_id));
+            fatal.push(unknown(std_id));
             continue;
         };
         for ex in list {
             let needle = format!("\"{}\"", ex.clause);
             if cat.clause(&ex.clause).is_none() {
-                diags.push(config.error_at(
-                    &needle,
-                    format!("{} has no clause {}", cat.display_name(), ex.clause),
-                ).with_rule("exclusion"));
+                diags.push(
+                    config
+                        .error_at(
+                            &needle,
+                            format!("{} has no clause {}", cat.display_name(), ex.clause),
+                        )
+                        .with_rule("exclusion"),
+                );
                 continue;
             }
             if let Err(rule) = cat.exclusions.allows(cat, &ex.clause) {
@@ -510,9 +522,11 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
                         )
                         .with_help(
                             "add justification = \"...\" saying why the requirement does not apply",
-                        ).with_rule("exclusion"),
+                        )
+                        .with_rule("exclusion"),
                 );
             }
         }
     }
+    fatal
 }

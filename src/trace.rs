@@ -218,7 +218,15 @@ impl Trace {
                     direct.sort_by_key(|a| a.doc);
                     let requirement = requirement_set.contains(&c.number.as_str());
                     let derived = derived_for(standards, &addresses, docs, cat, &c.number);
-                    let exclusion = excluded.get(c.number.as_str()).map(|s| s.to_string());
+                    // Excluding a heading excludes its subclauses too.
+                    let exclusion = excluded
+                        .get(c.number.as_str())
+                        .or_else(|| {
+                            cat.ancestors(&c.number)
+                                .iter()
+                                .find_map(|a| excluded.get(a.number.as_str()))
+                        })
+                        .map(|s| s.to_string());
                     let state = if !cat.is_normative(&c.number) {
                         State::Informative
                     } else if exclusion.is_some() {

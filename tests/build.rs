@@ -1,0 +1,721 @@
+//! Building sites: link rewriting and checking, backlinks, drafts, template
+//! and theme overrides, determinism, and a full build of the example site.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+
+/// Build a fixture with the binary into `<tmp>/out`; returns the output path.
+fn build_fixture_ok(name: &str, tmp: &Path, extra: &[&str]) -> std::path::PathBuf {
+    let out = tmp.join("out");
+    build_cli(&fixture(name), &out, extra).assert_code(0);
+    out
+}
+
+/// Assert that `href`, found on output page `page`, is relative, names an
+/// existing file of `files`, and that its fragment (if any) is an id there.
+/// Returns the target file.
+#[track_caller]
+fn assert_href_resolves(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    page: &str,
+    href: &str,
+) -> String {
+    assert!(
+        !is_external(href) && !href.starts_with('/'),
+        "{page}: href {href} is not relative"
+    );
+    let (target, fragment) = resolve_href(page, href).expect("stays in the output");
+    let bytes = files
+        .get(&target)
+        .unwrap_or_else(|| panic!("{page}: {href} → missing {target}"));
+    if let Some(f) = fragment {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            ids(&html).contains(&f),
+            "{page}: {href} → no id=\"{f}\" in {target}"
+        );
+    }
+    target
+}
+
+/// The "Referenced by" list of a document page: the ids it shows.
+fn referenced_by(html: &str) -> BTreeSet<String> {
+    let start = html.find("Referenced by").expect("a Referenced by section");
+    let rest = &html[start..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    doc_ids_in(&rest[..end])
+}
+
+// ---------------------------------------------------------------- links
+
+#[test]
+fn links_by_id_and_path_are_rewritten_to_relative_page_urls() {
+    // Every link form (id, id#heading, relative .md, ../dir/x.md#h, #h) lands on the right page and heading.
+    let tmp = tempdir();
+    let out = build_fixture_ok("links", tmp.path(), &[]);
+    let files = tree(&out);
+    let page = "documents/pro-1/index.html";
+    let html = read(&out, page);
+    let cases = [
+        ("link by id", "POL-1", None),
+        ("link by id and heading", "POL-1", Some("commitments")),
+        ("link by lowercase id", "POL-1", None),
+        ("link by path", "POL-1", None),
+        ("link by path and heading", "POL-1", Some("purpose")),
+        ("link to sibling", "FRM-1", None),
+        ("link to sibling with dot", "FRM-1", Some("fields")),
+        ("link to same page", "PRO-1", Some("steps")),
+    ];
+    for (text, id, anchor) in cases {
+        let href = href_of(&html, text).unwrap_or_else(|| panic!("no link `{text}`"));
+        assert!(
+            !href.contains(".md"),
+            "{text}: {href} still names the Markdown file"
+        );
+        let target = assert_href_resolves(&files, page, &href);
+        let target_html = String::from_utf8_lossy(&files[&target]);
+        assert!(
+            target_html.contains(&format!("<h1>{}", title_of(id))),
+            "{text}: {href} → {target}, which is not the page of {id}"
+        );
+        assert_eq!(
+            href.split_once('#').map(|(_, a)| a),
+            anchor,
+            "{text}: {href} keeps the wrong anchor"
+        );
+    }
+    // A link to another host is left alone.
+    assert_eq!(
+        href_of(&html, "link to another host").as_deref(),
+        Some("https://example.org/change")
+    );
+
+    // Links from a document two folders deep.
+    let page = "documents/wi-1/index.html";
+    let html = read(&out, page);
+    for (text, id) in [
+        ("link up two folders", "POL-1"),
+        ("link to the procedure", "PRO-1"),
+    ] {
+        let href = href_of(&html, text).unwrap();
+        let target = assert_href_resolves(&files, page, &href);
+        assert!(
+            String::from_utf8_lossy(&files[&target]).contains(&format!("<h1>{}", title_of(id)))
+        );
+    }
+}
+
+/// Titles of the `links` fixture documents.
+fn title_of(id: &str) -> &'static str {
+    match id {
+        "POL-1" => "Service Policy",
+        "PRO-1" => "Change Procedure",
+        "FRM-1" => "Change Form",
+        "WI-1" => "Deep Work Instruction",
+        _ => panic!("unknown fixture document {id}"),
+    }
+}
+
+#[test]
+fn every_link_of_a_fixture_output_resolves() {
+    // The link checker finds nothing wrong in a small site (pages, theme, listings).
+    let tmp = tempdir();
+    let out = build_fixture_ok("links", tmp.path(), &[]);
+    let (problems, checked) = link_problems(&tree(&out), true);
+    assert!(checked > 50, "only {checked} links checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn link_checker_reports_every_kind_of_bad_link() {
+    // The checker run over whole outputs must catch what it claims to (missing file, anchor, other host, root-relative, escape).
+    let page = |s: &str| s.as_bytes().to_vec();
+    let files = std::collections::BTreeMap::from([
+        (
+            "index.html".to_string(),
+            page(concat!(
+                r##"<a href="a/index.html">ok</a> <a href="a/#x">ok</a> <a href="#top">ok</a>"##,
+                r##"<p id="top"></p> <a href="b/index.html">missing</a> <a href="a/index.html#y">anchor</a>"##,
+                r##"<img src="https://cdn.example.org/x.png"> <link href="//fonts.example.org/f.css">"##,
+                r##"<a href="/a/index.html">root</a> <a href="../up.html">escape</a>"##,
+            )),
+        ),
+        (
+            "a/index.html".to_string(),
+            page(r##"<h2 id="x">X</h2><a href="../index.html#top">back</a>"##),
+        ),
+    ]);
+    let (problems, checked) = link_problems(&files, false);
+    assert_eq!(checked, 10);
+    let bad = [
+        "b/index.html",
+        "#y",
+        "fonts.example.org",
+        "/a/index.html",
+        "../up.html",
+        "cdn.example.org",
+    ];
+    assert_eq!(problems.len(), bad.len(), "{problems:#?}");
+    for (p, b) in problems.iter().zip(bad) {
+        assert!(p.contains(b), "{p} should be about {b}");
+    }
+}
+
+/// Build a broken-link fixture with the binary: exit 1, nothing written.
+fn broken(name: &str) -> Run {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&fixture(name), &out, &[]);
+    run.assert_code(1);
+    assert!(!out.exists());
+    run
+}
+
+#[test]
+fn link_to_a_missing_id_suggests_the_closest() {
+    // [the plan](POL-2) with only POL-1 existing: located error with "did you mean".
+    let run = broken("link-missing-id");
+    assert!(
+        run.stderr.contains("unknown document id `POL-2`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `POL-1`?"),
+        "{}",
+        run.stderr
+    );
+    assert_located(
+        &run.stderr,
+        "content/procedure.md",
+        15,
+        32,
+        "Follow [the policy](POL-1) and [the plan](POL-2).",
+    );
+    assert_eq!(error_lines(&run.stderr).len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn link_to_a_missing_file_is_a_located_error() {
+    // A relative .md path to no file names the resolved path.
+    let run = broken("link-missing-file");
+    assert!(
+        run.stderr.contains("content/plans/plan.md"),
+        "{}",
+        run.stderr
+    );
+    assert_located(
+        &run.stderr,
+        "content/procedure.md",
+        15,
+        36,
+        "Follow [the policy](policy.md) and [the plan](plans/plan.md#scope).",
+    );
+    assert_eq!(error_lines(&run.stderr).len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn link_to_a_missing_heading_of_another_document_is_a_located_error() {
+    // policy.md#scope when POL-1 has only #purpose: error listing its headings.
+    let run = broken("link-missing-heading");
+    assert!(
+        run.stderr.contains("missing heading `#scope` in `POL-1`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("#purpose"), "{}", run.stderr);
+    assert_located(
+        &run.stderr,
+        "content/procedure.md",
+        15,
+        40,
+        "Follow [the policy](POL-1#purpose) and [its scope](policy.md#scope).",
+    );
+    assert_eq!(error_lines(&run.stderr).len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn link_to_a_missing_heading_of_the_same_document_is_a_located_error() {
+    // [the checks](#check) when the heading is #checks: error with "did you mean".
+    let run = broken("link-missing-own-heading");
+    assert!(
+        run.stderr
+            .contains("missing heading `#check` in this document"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `#checks`?"),
+        "{}",
+        run.stderr
+    );
+    assert_located(
+        &run.stderr,
+        "content/procedure.md",
+        15,
+        37,
+        "Follow [the policy](POL-1) and then [the checks](#check).",
+    );
+}
+
+#[test]
+fn unknown_related_id_is_located_at_its_own_entry() {
+    // related = ["DOC-100", "DOC-1"] with no DOC-1: the error points at line 13, not at "DOC-100".
+    let run = broken("related-location");
+    assert!(
+        run.stderr.contains("unknown document `DOC-1`"),
+        "{}",
+        run.stderr
+    );
+    assert_located(&run.stderr, "content/ten.md", 13, 4, "  \"DOC-1\",");
+}
+
+// ---------------------------------------------------------------- backlinks
+
+#[test]
+fn referenced_by_lists_linking_and_relating_documents() {
+    // POL-1 is linked from PRO-1 and WI-1 and listed as related by FRM-1; nobody refers to OTH-1.
+    let tmp = tempdir();
+    let out = build_fixture_ok("links", tmp.path(), &[]);
+    let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let pol = read(&out, "documents/pol-1/index.html");
+    assert_eq!(referenced_by(&pol), set(&["FRM-1", "PRO-1", "WI-1"]));
+    // A same-page link does not make a document refer to itself.
+    let pro = read(&out, "documents/pro-1/index.html");
+    assert_eq!(referenced_by(&pro), set(&["WI-1"]));
+    let frm = read(&out, "documents/frm-1/index.html");
+    assert_eq!(referenced_by(&frm), set(&["PRO-1"]));
+    let oth = read(&out, "documents/oth-1/index.html");
+    assert_eq!(referenced_by(&oth), set(&[]));
+    // The backlinks are links to the referring pages.
+    let files = tree(&out);
+    let href = href_of(
+        &pol,
+        "<span class=\"doc-id\">WI-1</span> Deep Work Instruction",
+    )
+    .expect("a link to WI-1 in the backlinks");
+    assert_eq!(
+        assert_href_resolves(&files, "documents/pol-1/index.html", &href),
+        "documents/wi-1/index.html"
+    );
+}
+
+// ---------------------------------------------------------------- drafts
+
+#[test]
+fn drafts_are_left_out_by_default() {
+    // Without --drafts, draft and review documents get no page and no register row; links to them become plain text.
+    let tmp = tempdir();
+    let out = build_fixture_ok("drafts", tmp.path(), &[]);
+    let files = tree(&out);
+    let pages: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|k| k.strip_prefix("documents/")?.strip_suffix("/index.html"))
+        .collect();
+    assert_eq!(pages, BTreeSet::from(["app-1", "ret-1"]));
+    let register = read(&out, "index.html");
+    assert!(register.contains("APP-1") && register.contains("RET-1"));
+    assert!(!register.contains("DRF-1") && !register.contains("REV-1"));
+
+    let app = read(&out, "documents/app-1/index.html");
+    assert!(
+        href_of(&app, "draft plan").is_none(),
+        "a link to an unpublished draft"
+    );
+    assert!(href_of(&app, "plan in review").is_none());
+    assert!(
+        app.contains(">draft plan</span>") && app.contains(">plan in review</span>"),
+        "the link text stays as plain text"
+    );
+    assert!(!app.contains("documents/drf-1/") && !app.contains("documents/rev-1/"));
+    let (problems, _) = link_problems(&files, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn retired_documents_are_published_with_a_banner() {
+    // A retired document keeps its page, marked as retired; links to it stay links.
+    let tmp = tempdir();
+    let out = build_fixture_ok("drafts", tmp.path(), &[]);
+    let ret = read(&out, "documents/ret-1/index.html");
+    assert!(
+        ret.contains("status-banner status-retired"),
+        "no retired banner"
+    );
+    assert!(ret.contains("Retired."));
+    let app = read(&out, "documents/app-1/index.html");
+    assert!(
+        !app.contains("status-banner"),
+        "an approved document has no banner"
+    );
+    let href = href_of(&app, "old procedure").expect("a link to the retired document");
+    assert_eq!(
+        assert_href_resolves(&tree(&out), "documents/app-1/index.html", &href),
+        "documents/ret-1/index.html"
+    );
+}
+
+#[test]
+fn drafts_flag_publishes_drafts_with_a_banner() {
+    // With --drafts every document has a page, drafts and reviews carry a banner, and links resolve.
+    let tmp = tempdir();
+    let out = build_fixture_ok("drafts", tmp.path(), &["--drafts"]);
+    let files = tree(&out);
+    for (slug, banner) in [("drf-1", "status-draft"), ("rev-1", "status-review")] {
+        let html = read(&out, &format!("documents/{slug}/index.html"));
+        assert!(
+            html.contains(&format!("status-banner {banner}")),
+            "{slug}: no banner"
+        );
+    }
+    let register = read(&out, "index.html");
+    assert!(register.contains("DRF-1") && register.contains("REV-1"));
+    let page = "documents/app-1/index.html";
+    let app = read(&out, page);
+    let href = href_of(&app, "draft plan").expect("a real link with --drafts");
+    let target = assert_href_resolves(&files, page, &href);
+    assert_eq!(target, "documents/drf-1/index.html");
+    assert!(href.ends_with("#scope"));
+    let (problems, _) = link_problems(&files, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------- tags
+
+/// For each document page, the tag pages it links to and whether each of
+/// them lists the document: (document, tag page, listed).
+fn tag_links(out: &Path) -> Vec<(String, String, bool)> {
+    let files = tree(out);
+    let mut found = Vec::new();
+    for (page, bytes) in &files {
+        let Some(slug) = page
+            .strip_prefix("documents/")
+            .and_then(|p| p.strip_suffix("/index.html"))
+        else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        let id = html
+            .split("<p class=\"doc-id\">")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{page}: no document id"))
+            .to_string();
+        assert_eq!(id.to_lowercase(), slug);
+        for href in attr_values(&html, "href") {
+            // Links to a tag page (not to the index of tags).
+            if !href.contains("tags/") || href.ends_with("/tags/index.html") {
+                continue;
+            }
+            let (target, _) = resolve_href(page, &href).expect("a relative link");
+            let listed = files
+                .get(&target)
+                .is_some_and(|b| doc_ids_in(&String::from_utf8_lossy(b)).contains(&id));
+            found.push((id.clone(), target, listed));
+        }
+    }
+    found
+}
+
+#[test]
+fn tag_pages_list_every_document_with_the_tag() {
+    // Tags are case-insensitive: "Change" and "change" share one page listing both documents.
+    let tmp = tempdir();
+    let out = build_fixture_ok("tags", tmp.path(), &[]);
+    let change: Vec<_> = tag_links(&out)
+        .into_iter()
+        .filter(|(_, t, _)| t == "tags/change/index.html")
+        .collect();
+    assert_eq!(change.len(), 2, "{change:?}");
+    assert!(change.iter().all(|(_, _, listed)| *listed), "{change:?}");
+    let page = read(&out, "tags/change/index.html");
+    assert_eq!(
+        doc_ids_in(&page),
+        BTreeSet::from(["T-1".to_string(), "T-2".to_string()])
+    );
+}
+
+#[test]
+fn every_tag_link_leads_to_a_page_listing_the_document() {
+    // "service level" / "service-level" share a URL, and "★" has no letters: each document's tag link must still list it.
+    let tmp = tempdir();
+    let out = build_fixture_ok("tags", tmp.path(), &[]);
+    let links = tag_links(&out);
+    assert_eq!(links.len(), 5, "{links:?}");
+    let broken: Vec<_> = links.iter().filter(|(_, _, listed)| !listed).collect();
+    assert!(
+        broken.is_empty(),
+        "tag links that do not list their document: {broken:?}"
+    );
+    let (problems, _) = link_problems(&tree(&out), false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------- templates and theme
+
+#[test]
+fn site_document_template_replaces_the_built_in_one_only() {
+    // templates/document.html of the site renders document pages; other pages keep the built-in templates.
+    let tmp = tempdir();
+    let out = build_fixture_ok("template-document", tmp.path(), &[]);
+    let doc = read(&out, "documents/pol-1/index.html");
+    assert!(
+        doc.contains("<article class=\"site-document-template\">"),
+        "{doc}"
+    );
+    assert!(doc.contains("<h1>POL-1: Policy</h1>"));
+    assert!(doc.contains("Owned by Quality Manager"));
+    assert!(
+        !doc.contains("Referenced by"),
+        "the built-in document template was used"
+    );
+    // The body and the built-in base template are still there.
+    assert!(doc.contains("id=\"purpose\""));
+    assert!(doc.contains("site-header"));
+    let index = read(&out, "index.html");
+    assert!(index.contains("Document register"));
+    assert!(!index.contains("site-document-template"));
+}
+
+#[test]
+fn site_base_template_frames_every_page() {
+    // templates/base.html of the site replaces the frame of every page, built-in children included.
+    let tmp = tempdir();
+    let out = build_fixture_ok("template-base", tmp.path(), &[]);
+    let files = tree(&out);
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") || is_search_index(path) {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("<p class=\"site-banner\">Intranet copy of Override fixture</p>"),
+            "{path} does not use the site's base.html"
+        );
+        assert!(
+            !html.contains("site-header"),
+            "{path} uses the built-in base.html"
+        );
+    }
+    assert!(pages >= 5);
+    assert!(read(&out, "documents/pol-1/index.html").contains("id=\"purpose\""));
+}
+
+#[test]
+fn template_syntax_error_is_located_in_the_site_template() {
+    // A syntax error in templates/document.html names that file and line; exit 1, no output.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&fixture("template-syntax-error"), &out, &[]);
+    run.assert_code(1);
+    assert!(!out.exists());
+    assert_located(
+        &run.stderr,
+        "templates/document.html",
+        3,
+        18,
+        "<h1>{{ doc.title }</h1>",
+    );
+}
+
+#[test]
+fn template_rendering_error_names_the_template_and_line() {
+    // A template reading a missing field fails the build with templates/document.html:4.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&fixture("template-render-error"), &out, &[]);
+    run.assert_code(1);
+    assert!(!out.exists());
+    assert!(
+        run.stderr.contains("templates/document.html:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("no_such_field"), "{}", run.stderr);
+}
+
+#[test]
+fn site_theme_file_replaces_the_built_in_one() {
+    // theme/clausebook.css of the site is published instead of the built-in stylesheet.
+    let tmp = tempdir();
+    let out = build_fixture_ok("theme-override", tmp.path(), &[]);
+    let site_css = std::fs::read(fixture("theme-override").join("theme/clausebook.css")).unwrap();
+    let built_in = std::fs::read(repo_root().join("theme/clausebook.css")).unwrap();
+    assert_ne!(site_css, built_in);
+    assert_eq!(
+        std::fs::read(out.join("theme/clausebook.css")).unwrap(),
+        site_css
+    );
+    // The other theme files are still the built-in ones.
+    assert_eq!(
+        std::fs::read(out.join("theme/clausebook.js")).unwrap(),
+        std::fs::read(repo_root().join("theme/clausebook.js")).unwrap()
+    );
+    assert!(read(&out, "index.html").contains("theme/clausebook.css"));
+}
+
+// ---------------------------------------------------------------- example site
+
+#[test]
+fn example_site_builds_deterministically() {
+    // Two builds of the example site are byte-identical, file by file (XLSX included, search index aside).
+    let tmp = tempdir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build_cli(&repo_root(), &a, &[]).assert_code(0);
+    build_cli(&repo_root(), &b, &[]).assert_code(0);
+    let keep = |t: std::collections::BTreeMap<String, Vec<u8>>| {
+        t.into_iter()
+            .filter(|(k, _)| !is_search_index(k))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (ta, tb) = (keep(tree(&a)), keep(tree(&b)));
+    assert!(ta.keys().any(|k| k.ends_with(".xlsx")));
+    assert_eq!(
+        ta.keys().collect::<Vec<_>>(),
+        tb.keys().collect::<Vec<_>>(),
+        "the two builds wrote different files"
+    );
+    let differing: Vec<&String> = ta
+        .iter()
+        .filter(|(k, v)| tb[*k] != **v)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "files differ between builds: {differing:?}"
+    );
+}
+
+#[test]
+fn example_site_publishes_every_document_in_the_register() {
+    // Exit 0; each published document has its page and a register row, unpublished ones neither.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&repo_root(), &out, &[]);
+    run.assert_code(0);
+    assert!(error_lines(&run.stderr).is_empty(), "{}", run.stderr);
+    let site = load_site(&repo_root(), false);
+    let published = site.published.iter().filter(|p| **p).count();
+    assert!(published >= 40, "only {published} published documents");
+    assert!(
+        run.stdout.contains(&format!("Built {published} documents")),
+        "{}",
+        run.stdout
+    );
+    assert!(site.published.iter().any(|p| !p), "the example has drafts");
+
+    let register = read(&out, "index.html");
+    let linked: BTreeSet<String> = attr_values(&register, "href")
+        .iter()
+        .filter_map(|h| resolve_href("index.html", h))
+        .map(|(t, _)| t)
+        .collect();
+    for (i, d) in site.docs.iter().enumerate() {
+        let page = &site.urls[i];
+        assert_eq!(
+            out.join(page).is_file(),
+            site.published[i],
+            "{}: page {page}",
+            d.meta.id
+        );
+        assert_eq!(
+            linked.contains(page),
+            site.published[i],
+            "{}: register link",
+            d.meta.id
+        );
+        if site.published[i] {
+            let html = read(&out, page);
+            assert!(html.contains(&d.meta.id), "{} not on its page", d.meta.id);
+            assert!(
+                register.contains(&format!(">{}<", d.meta.id)),
+                "{} not in the register",
+                d.meta.id
+            );
+        }
+    }
+}
+
+#[test]
+fn example_site_links_all_resolve_and_stay_on_the_site() {
+    // A link checker over the whole example output: every internal href resolves, nothing points to another host.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    build_cli(&repo_root(), &out, &["--drafts"]).assert_code(0);
+    let files = tree(&out);
+    let (problems, checked) = link_problems(&files, false);
+    assert!(checked > 1000, "only {checked} links checked");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // Links name files, not folders, so that the site also works from file://.
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && !is_search_index(p))
+    {
+        let html = String::from_utf8_lossy(bytes);
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "action"))
+        {
+            let target = url.split('#').next().unwrap();
+            assert!(
+                is_external(&url) || !target.ends_with('/'),
+                "{path}: {url} names a folder, which file:// does not open"
+            );
+        }
+    }
+
+    for (path, bytes) in &files {
+        if is_search_index(path) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        if path.ends_with(".html") {
+            // No template leakage.
+            assert!(
+                !text.contains("{{") && !text.contains("{%"),
+                "{path} shows template syntax"
+            );
+            // No stylesheet, script or font from another host.
+            for tag in text
+                .split('<')
+                .filter(|t| t.starts_with("link ") || t.starts_with("script"))
+            {
+                let tag = tag.split('>').next().unwrap();
+                for url in attr_values(tag, "href")
+                    .into_iter()
+                    .chain(attr_values(tag, "src"))
+                {
+                    assert!(!is_external(&url), "{path}: <{tag}> loads {url}");
+                }
+            }
+        }
+        if path.ends_with(".css") {
+            assert!(!text.contains("@import"), "{path} imports a stylesheet");
+            for url in text.split("url(").skip(1) {
+                let url = url.trim_start_matches(['"', '\'']);
+                assert!(!is_external(url), "{path} loads {url}");
+            }
+        }
+        if path.ends_with(".js") {
+            for q in ['"', '\'', '`'] {
+                for scheme in ["http://", "https://"] {
+                    assert!(
+                        !text.contains(&format!("{q}{scheme}")),
+                        "{path} requests another host"
+                    );
+                }
+            }
+        }
+    }
+}
