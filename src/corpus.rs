@@ -267,7 +267,7 @@ required-document = \"warn\"\n"
             let _ = writeln!(
                 body,
                 "## {} {} {{#section-{s}}}\n",
-                title_case(rng.pick(&WORDS)),
+                title_case(WORDS[rng.below(WORDS.len())]),
                 s + 1
             );
             for _ in 0..1 + rng.below(3) {
@@ -299,7 +299,7 @@ required-document = \"warn\"\n"
                             "| {} | {} | {} |",
                             k + 1,
                             rng.pick(&ROLES),
-                            title_case(rng.pick(&WORDS))
+                            title_case(WORDS[rng.below(WORDS.len())])
                         );
                     }
                     body.push('\n');
