@@ -93,6 +93,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
             return Err(BuildError::Content(diags));
         }
     }
+    phases.push(("export", t.elapsed()));
+
+    let t = Instant::now();
     match crate::search::output_files(&site) {
         Ok(f) => files.extend(f),
         Err(d) => {
@@ -104,7 +107,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
     if diags.has_errors() && !opts.allow_errors {
         return Err(BuildError::Content(diags));
     }
-    phases.push(("export", t.elapsed()));
+    phases.push(("search", t.elapsed()));
 
     let t = Instant::now();
     if let Err(d) = write_atomically(&output, &files) {

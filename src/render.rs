@@ -215,8 +215,6 @@ struct DocPage<'a> {
     path: String,
     extra: &'a BTreeMap<String, serde_json::Value>,
     clauses: Vec<ClauseBadge<'a>>,
-    related: Vec<Value>,
-    backlinks: Vec<Value>,
     toc: &'a [TocEntry],
 }
 
@@ -311,6 +309,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         clean: site.config.clean_links,
     };
     let summaries: Vec<Value> = (0..site.docs.len()).map(|i| doc_summary(site, i)).collect();
+    let addr = Addresses::new(site, &summaries);
     let published: Vec<Value> = summaries
         .iter()
         .zip(&site.published)
@@ -467,20 +466,38 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
                     }
                 })
                 .collect(),
-            related: site.related[i]
-                .iter()
-                .map(|&j| summaries[j].clone())
-                .collect(),
-            backlinks: site.backlinks[i]
-                .iter()
-                .map(|&j| summaries[j].clone())
-                .collect(),
+
             toc: &site.rendered[i].toc,
         };
         let mut c = Context::new();
         c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
         c.insert_value("doc", summaries[i].clone());
-        c.insert("page", &page);
+        // Related documents and backlinks share the documents' values; they
+        // sit beside `page` so that converting `page` does not copy them.
+        let mut page = Value::from_serializable(&page);
+        if let Some(m) = page.as_map() {
+            let mut m = m.clone();
+            m.insert(
+                "related".into(),
+                Value::from(
+                    site.related[i]
+                        .iter()
+                        .map(|&j| summaries[j].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            m.insert(
+                "backlinks".into(),
+                Value::from(
+                    site.backlinks[i]
+                        .iter()
+                        .map(|&j| summaries[j].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            page = Value::from(m);
+        }
+        c.insert_value("page", page);
         c.insert_value("content", Value::safe_string(&site.rendered[i].html));
         let path = format!("documents/{}/index.html", crate::site::doc_slug(&d.meta.id));
         job(path, "document.html", "register", c);
@@ -595,50 +612,38 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         );
 
         for (cl, cc) in cat.clauses.iter().zip(&cov.clauses) {
-            let docs: Vec<serde_json::Value> = cc
-                .direct
-                .iter()
-                .map(|a| {
-                    serde_json::json!({
-                        "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
-                        "level": a.level,
-                        "section": a.section,
-                    })
-                })
-                .collect();
-            let related: Vec<serde_json::Value> = site
+            let related: Vec<Value> = site
                 .standards
                 .mappings_for(&cat.id)
                 .filter(|m| site.trace.mappings.contains(&m.id))
                 .filter_map(|m| {
                     let other = site.standards.catalog(m.other_side(&cat.id)?)?;
-                    let rel: Vec<serde_json::Value> = m
+                    let rel: Vec<Value> = m
                         .related_to(&cat.id, &cl.number)
                         .into_iter()
                         .map(|(oc, pair)| {
-                            let ocov = site.trace.standard(&other.id).and_then(|s| s.clause(oc));
-                            serde_json::json!({
-                                "clause": oc,
-                                "title": other.display_title(oc),
-                                "url": urls.clause(other, oc),
-                                "relation": pair.relation.as_str(),
-                                "note": pair.note,
-                                "state": ocov.map(|c| c.state),
-                                "state_label": ocov.map(|c| c.state.label()),
-                                "documents": site.trace.direct(&other.id, oc).iter().map(|a| serde_json::json!({
-                                    "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
-                                    "level": a.level,
-                                    "section": a.section,
-                                })).collect::<Vec<_>>(),
-                            })
+                            let state = addr.state(&other.id, oc);
+                            obj([
+                                ("clause", oc.into()),
+                                ("title", other.display_title(oc).into()),
+                                ("url", urls.clause(other, oc).into()),
+                                ("relation", pair.relation.as_str().into()),
+                                ("note", pair.note.clone().into()),
+                                ("state", state.map(State::as_str).into()),
+                                ("state_label", state.map(State::label).into()),
+                                ("documents", addr.docs(&other.id, oc)),
+                            ])
                         })
                         .collect();
-                    Some(serde_json::json!({
-                        "standard": other.display_name(),
-                        "mapping": m.name,
-                        "matrix_url": urls.dir(&format!("matrix/{}", m.slug())),
-                        "clauses": rel,
-                    }))
+                    Some(obj([
+                        ("standard", other.display_name().into()),
+                        ("mapping", m.name.clone().into()),
+                        (
+                            "matrix_url",
+                            urls.dir(&format!("matrix/{}", m.slug())).into(),
+                        ),
+                        ("clauses", Value::from(rel)),
+                    ]))
                 })
                 .collect();
             let parent = cl.parent.as_deref().and_then(|p| {
@@ -671,8 +676,8 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             );
             c.insert("parent", &parent);
             c.insert("children", &children);
-            c.insert("addressed_by", &docs);
-            c.insert("related", &related);
+            c.insert_value("addressed_by", addr.docs(&cat.id, &cl.number));
+            c.insert_value("related", Value::from(related));
             c.insert("derived", &cc.derived);
             c.insert("exclusion", &cc.exclusion);
             job(
@@ -701,43 +706,48 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             continue;
         };
         for (base, other, reverse) in [(left, right, false), (right, left, true)] {
-            let rows: Vec<serde_json::Value> = matrix_rows(m, base)
+            let rows: Vec<Value> = matrix_rows(m, base)
                 .into_iter()
                 .map(|row| {
-                    let docs_of = |cat: &Catalog, clause: &str| -> Vec<serde_json::Value> {
-                        site.trace
-                            .direct(&cat.id, clause)
-                            .iter()
-                            .map(|a| serde_json::json!({
-                                "doc": serde_json::to_value(DocRef(site, a.doc)).unwrap_or_default(),
-                                "level": a.level,
-                                "section": a.section,
-                            }))
-                            .collect()
-                    };
-                    let state = |cat: &Catalog, clause: &str| {
-                        site.trace.standard(&cat.id).and_then(|s| s.clause(clause)).map(|c| c.state)
-                    };
-                    serde_json::json!({
-                        "clause": row.clause,
-                        "title": base.display_title(row.clause),
-                        "url": urls.clause(base, row.clause),
-                        "state": state(base, row.clause),
-                        "state_label": state(base, row.clause).map(State::label),
-                        "heading": base.clause(row.clause).is_some_and(|c| c.is_heading()),
-                        "documents": docs_of(base, row.clause),
-                        "related": row.related.iter().map(|(oc, rel, note)| serde_json::json!({
-                            "clause": oc,
-                            "title": other.display_title(oc),
-                            "url": urls.clause(other, oc),
-                            "relation": rel.as_str(),
-                            "note": note,
-                            "state": state(other, oc),
-                            "state_label": state(other, oc).map(State::label),
-                            "documents": docs_of(other, oc),
-                            "pair_id": if reverse { pair_anchor(oc, row.clause) } else { pair_anchor(row.clause, oc) },
-                        })).collect::<Vec<_>>(),
-                    })
+                    let state = addr.state(&base.id, row.clause);
+                    let related: Vec<Value> = row
+                        .related
+                        .iter()
+                        .map(|(oc, rel, note)| {
+                            let ostate = addr.state(&other.id, oc);
+                            let pair_id = if reverse {
+                                pair_anchor(oc, row.clause)
+                            } else {
+                                pair_anchor(row.clause, oc)
+                            };
+                            obj([
+                                ("clause", (*oc).into()),
+                                ("title", other.display_title(oc).into()),
+                                ("url", urls.clause(other, oc).into()),
+                                ("relation", rel.as_str().into()),
+                                ("note", note.map(str::to_string).into()),
+                                ("state", ostate.map(State::as_str).into()),
+                                ("state_label", ostate.map(State::label).into()),
+                                ("documents", addr.docs(&other.id, oc)),
+                                ("pair_id", pair_id.into()),
+                            ])
+                        })
+                        .collect();
+                    obj([
+                        ("clause", row.clause.into()),
+                        ("title", base.display_title(row.clause).into()),
+                        ("url", urls.clause(base, row.clause).into()),
+                        ("state", state.map(State::as_str).into()),
+                        ("state_label", state.map(State::label).into()),
+                        (
+                            "heading",
+                            base.clause(row.clause)
+                                .is_some_and(|c| c.is_heading())
+                                .into(),
+                        ),
+                        ("documents", addr.docs(&base.id, row.clause)),
+                        ("related", Value::from(related)),
+                    ])
                 })
                 .collect();
             let mut c = Context::new();
@@ -753,7 +763,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             c.insert("base", &base.display_name());
             c.insert("other", &other.display_name());
             c.insert("reverse", &reverse);
-            c.insert("rows", &rows);
+            c.insert_value("rows", Value::from(rows));
             let path = if reverse {
                 format!("matrix/{}/reverse/index.html", m.slug())
             } else {
@@ -955,21 +965,68 @@ fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
     }
 }
 
-/// A compact reference to a document for clause and matrix pages.
-struct DocRef<'a>(&'a Site, usize);
+/// Build a template map from fields, without going through serde.
+fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
+    let mut m = tera::Map::with_capacity(N);
+    for (k, v) in fields {
+        m.insert(k.into(), v);
+    }
+    Value::from(m)
+}
 
-impl Serialize for DocRef<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let d = &self.0.docs[self.1].meta;
-        serde_json::json!({
-            "id": d.id,
-            "title": d.title,
-            "kind": d.kind,
-            "status": d.status,
-            "url": self.0.urls[self.1],
-            "published": self.0.published[self.1],
-        })
-        .serialize(s)
+/// The documents addressing each clause as template values, built once per
+/// clause and shared by the clause page and every matrix row that shows it.
+struct Addresses<'a> {
+    site: &'a Site,
+    summaries: &'a [Value],
+    cache: std::cell::RefCell<std::collections::HashMap<(String, String), Value>>,
+}
+
+impl<'a> Addresses<'a> {
+    fn new(site: &'a Site, summaries: &'a [Value]) -> Self {
+        Addresses {
+            site,
+            summaries,
+            cache: Default::default(),
+        }
+    }
+
+    fn docs(&self, standard: &str, clause: &str) -> Value {
+        let key = (standard.to_string(), clause.to_string());
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        let list: Vec<Value> = self
+            .site
+            .trace
+            .direct(standard, clause)
+            .iter()
+            .map(|a| {
+                obj([
+                    ("doc", self.summaries[a.doc].clone()),
+                    (
+                        "level",
+                        match a.level {
+                            Level::Full => "full",
+                            Level::Partial => "partial",
+                        }
+                        .into(),
+                    ),
+                    ("section", a.section.clone().into()),
+                ])
+            })
+            .collect();
+        let v = Value::from(list);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn state(&self, standard: &str, clause: &str) -> Option<State> {
+        self.site
+            .trace
+            .standard(standard)
+            .and_then(|s| s.clause(clause))
+            .map(|c| c.state)
     }
 }
 
