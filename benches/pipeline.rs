@@ -24,12 +24,14 @@ fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
     clausebook::corpus::generate(docs, &root, 1).expect("corpus");
-    let site = Site::load(&root, options()).ok().expect("site loads");
-    let tera = clausebook::render::load_templates(&root).ok().expect("templates");
+    let site = Site::load(&root, options()).expect("site loads");
+    let tera = clausebook::render::load_templates(&root).expect("templates");
 
     let mut g = c.benchmark_group(format!("{docs} documents"));
     g.sample_size(10).measurement_time(Duration::from_secs(8));
-    g.bench_function("load", |b| b.iter(|| black_box(clausebook::content::load(&root))));
+    g.bench_function("load", |b| {
+        b.iter(|| black_box(clausebook::content::load(&root)))
+    });
     g.bench_function("site", |b| {
         b.iter(|| black_box(Site::load(&root, options()).ok()))
     });

@@ -67,8 +67,9 @@ impl SiteState {
     pub fn load(output: &Path) -> std::io::Result<SiteState> {
         let root = output.canonicalize()?;
         let index = SearchIndex::open(&root.join(crate::search::INDEX_DIR)).ok();
-        let not_found = std::fs::read(root.join("404.html"))
-            .unwrap_or_else(|_| b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec());
+        let not_found = std::fs::read(root.join("404.html")).unwrap_or_else(|_| {
+            b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec()
+        });
         Ok(SiteState {
             root,
             index,
@@ -231,7 +232,7 @@ fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
         .with_header(header("Cache-Control", "no-cache"))
 }
 
-fn json_reply(status: u16, value: &serde_json::Value) -> Reply {
+fn json_reply(status: u16, value: &impl serde::Serialize) -> Reply {
     reply(
         status,
         "application/json; charset=utf-8",
@@ -240,7 +241,11 @@ fn json_reply(status: u16, value: &serde_json::Value) -> Reply {
 }
 
 fn text_reply(status: u16, text: &str) -> Reply {
-    reply(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+    reply(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
 }
 
 fn handle(state: &SiteState, mut req: Request) {
@@ -292,6 +297,9 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
             }
             text_reply(301, "Moved.\n").with_header(header("Location", &to))
         }
+        // Browsers ask for /favicon.ico on their own: a site without one
+        // gets "no content" rather than a 404 logged in the console.
+        Resolved::NotFound if path == "/favicon.ico" => reply(204, "image/x-icon", Vec::new()),
         Resolved::BadRequest => text_reply(400, "Bad request.\n"),
         Resolved::Forbidden => text_reply(403, "Forbidden.\n"),
         Resolved::NotFound => not_found(state),
@@ -485,7 +493,7 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
     req.query = q;
     req.limit = limit;
     match index.search(&req) {
-        Ok(hits) => json_reply(200, &serde_json::to_value(&hits).unwrap_or_default()),
+        Ok(hits) => json_reply(200, &hits),
         Err(crate::search::SearchError::Query(m)) => bad(&m),
         Err(e) => json_reply(500, &serde_json::json!({"error": e.to_string()})),
     }

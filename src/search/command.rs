@@ -50,8 +50,13 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             };
             report(
                 styles.stderr,
-                &format!("the site has not been built: no search index in {}", index_dir.display()),
-                Some(&format!("run `clausebook build{root_arg}` first, then search again")),
+                &format!(
+                    "the site has not been built: no search index in {}",
+                    index_dir.display()
+                ),
+                Some(&format!(
+                    "run `clausebook build{root_arg}` first, then search again"
+                )),
             );
             return crate::cli::EXIT_USAGE;
         }
@@ -125,7 +130,11 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
         // A closed pipe (`| head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => crate::cli::EXIT_OK,
         Err(e) => {
-            report(styles.stderr, &format!("cannot write the results: {e}"), None);
+            report(
+                styles.stderr,
+                &format!("cannot write the results: {e}"),
+                None,
+            );
             crate::cli::EXIT_USAGE
         }
     }
@@ -213,7 +222,13 @@ fn is_stale(root: &Path, index_dir: &Path) -> bool {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .any(|e| newer(e.metadata().map_err(std::io::Error::other).and_then(|m| m.modified())))
+        .any(|e| {
+            newer(
+                e.metadata()
+                    .map_err(std::io::Error::other)
+                    .and_then(|m| m.modified()),
+            )
+        })
 }
 
 fn report(color: bool, message: &str, help: Option<&str>) {

@@ -30,15 +30,17 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::RamDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser, TermQuery,
+};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer};
 use tantivy::{
-    Directory, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
-    TantivyDocument, Term,
+    Directory, DocId, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Score,
+    Searcher, SegmentReader, TantivyDocument, Term,
 };
 
 use super::Entry;
@@ -55,8 +57,9 @@ const BOOSTS: &[(&str, f32)] = &[
     ("id", 12.0),
     ("idparts", 3.0),
     ("title", 4.0),
-    ("clause", 5.0),
-    ("within", 2.0),
+    ("titlestart", 2.0),
+    ("clause", 8.0),
+    ("within", 4.0),
     ("clausetitle", 1.5),
     ("tags", 2.0),
     ("headings", 1.5),
@@ -70,6 +73,7 @@ const DEFAULT_FIELDS: &[&str] = &[
     "id",
     "idparts",
     "title",
+    "titlestart",
     "clause",
     "within",
     "clausetitle",
@@ -91,6 +95,8 @@ const PREFIX_FIELDS: &[(&str, f32)] = &[
     ("body", 0.4),
 ];
 
+/// Extra weight of a query that is (part of) a title, word for word.
+const TITLE_PHRASE_BOOST: f32 = 6.0;
 /// At most this many dictionary terms complete a partial word.
 const MAX_PREFIX_TERMS: usize = 50;
 /// Snippet length, in characters.
@@ -102,6 +108,7 @@ struct Fields {
     id: Field,
     idparts: Field,
     title: Field,
+    titlestart: Field,
     kind: Field,
     status: Field,
     owner: Field,
@@ -113,6 +120,7 @@ struct Fields {
     within: Field,
     clausetitle: Field,
     url: Field,
+    weight: Field,
 }
 
 fn text_options(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
@@ -129,22 +137,67 @@ fn text_options(tokenizer: &str, positions: bool, stored: bool) -> TextOptions {
     if stored { opts.set_stored() } else { opts }
 }
 
+/// Whole values (ids, clause numbers), matched exactly, however many a
+/// document has.
+fn keyword_options(stored: bool) -> TextOptions {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(KEYWORD)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false),
+    );
+    if stored { opts.set_stored() } else { opts }
+}
+
+/// Like [`text_options`], without length normalization: a word of a
+/// short title counts as much as a word of a long one.
+fn short_text_options(tokenizer: &str, stored: bool) -> TextOptions {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+            .set_fieldnorms(false),
+    );
+    if stored { opts.set_stored() } else { opts }
+}
+
+/// How much a document's kind and status weigh on its score, in percent:
+/// the documents that define the system (policies, processes, procedures)
+/// come before the forms, registers and records that serve them, and
+/// retired documents after current ones.
+pub fn doc_weight(kind: &str, status: &str) -> u64 {
+    let k = match kind {
+        "policy" | "process" => 120,
+        "procedure" => 112,
+        "plan" | "work-instruction" | "agreement" => 104,
+        "register" | "record" | "form" => 92,
+        _ => 100,
+    };
+    match status {
+        "retired" => k * 6 / 10,
+        "draft" | "review" => k * 9 / 10,
+        _ => k,
+    }
+}
+
 fn schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", text_options(KEYWORD, false, true));
-    b.add_text_field("idparts", text_options(WORDS, true, false));
-    b.add_text_field("title", text_options(STEMMED, true, true));
+    b.add_text_field("id", keyword_options(true));
+    b.add_text_field("idparts", short_text_options(WORDS, false));
+    b.add_text_field("title", short_text_options(STEMMED, true));
+    b.add_text_field("titlestart", short_text_options(STEMMED, false));
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("status", STRING | STORED);
-    b.add_text_field("owner", text_options(STEMMED, true, false));
-    b.add_text_field("tags", text_options(STEMMED, true, false));
+    b.add_text_field("owner", short_text_options(STEMMED, false));
+    b.add_text_field("tags", short_text_options(STEMMED, false));
     b.add_text_field("summary", text_options(STEMMED, true, true));
     b.add_text_field("headings", text_options(STEMMED, true, false));
     b.add_text_field("body", text_options(STEMMED, true, true));
-    b.add_text_field("clause", text_options(KEYWORD, false, false));
-    b.add_text_field("within", text_options(KEYWORD, false, false));
-    b.add_text_field("clausetitle", text_options(STEMMED, true, false));
+    b.add_text_field("clause", keyword_options(false));
+    b.add_text_field("within", keyword_options(false));
+    b.add_text_field("clausetitle", short_text_options(STEMMED, false));
     b.add_text_field("url", STORED);
+    b.add_u64_field("weight", FAST);
     b.build()
 }
 
@@ -161,6 +214,7 @@ impl Fields {
             id: f("id")?,
             idparts: f("idparts")?,
             title: f("title")?,
+            titlestart: f("titlestart")?,
             kind: f("kind")?,
             status: f("status")?,
             owner: f("owner")?,
@@ -172,6 +226,7 @@ impl Fields {
             within: f("within")?,
             clausetitle: f("clausetitle")?,
             url: f("url")?,
+            weight: f("weight")?,
         })
     }
 }
@@ -196,7 +251,8 @@ pub fn build_index(entries: &[Entry<'_>]) -> Result<Vec<OutputFile>, String> {
     let schema = schema();
     let f = Fields::of(&schema).map_err(|e| e.to_string())?;
     let ram = RamDirectory::create();
-    let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(tantivy_err)?;
+    let index =
+        Index::create(ram.clone(), schema, IndexSettings::default()).map_err(tantivy_err)?;
     register_tokenizers(&index);
     // One indexing thread: documents keep their id order, and the build
     // does not compete with itself for the two cores.
@@ -208,6 +264,9 @@ pub fn build_index(entries: &[Entry<'_>]) -> Result<Vec<OutputFile>, String> {
         d.add_text(f.id, e.id);
         d.add_text(f.idparts, e.id);
         d.add_text(f.title, e.title);
+        if let Some(first) = e.title.split_whitespace().next() {
+            d.add_text(f.titlestart, first);
+        }
         d.add_text(f.kind, e.kind);
         d.add_text(f.status, e.status);
         d.add_text(f.owner, e.owner);
@@ -238,16 +297,13 @@ pub fn build_index(entries: &[Entry<'_>]) -> Result<Vec<OutputFile>, String> {
             d.add_text(f.within, w);
         }
         d.add_text(f.url, e.url);
+        d.add_u64(f.weight, doc_weight(e.kind, e.status));
         writer.add_document(d).map_err(tantivy_err)?;
     }
     writer.commit().map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
 
-    let mut paths: Vec<PathBuf> = index
-        .directory()
-        .list_managed_files()
-        .into_iter()
-        .collect();
+    let mut paths: Vec<PathBuf> = index.directory().list_managed_files().into_iter().collect();
     paths.push(PathBuf::from(".managed.json"));
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
@@ -410,6 +466,25 @@ impl SearchIndex {
         parser
     }
 
+    /// The words of `text` as a phrase query on the title, when there are
+    /// at least two.
+    fn title_phrase(&self, text: &str) -> Option<Box<dyn Query>> {
+        let mut tokenizer = self.index.tokenizer_for_field(self.fields.title).ok()?;
+        let mut stream = tokenizer.token_stream(text);
+        let mut terms = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            terms.push((
+                t.position,
+                Term::from_field_text(self.fields.title, &t.text),
+            ));
+        }
+        if terms.len() < 2 || terms.len() > 12 {
+            return None;
+        }
+        Some(Box::new(PhraseQuery::new_with_offset(terms)))
+    }
+
     /// Run a search.
     pub fn search(&self, req: &SearchRequest) -> Result<Hits, SearchError> {
         let searcher = self.reader.searcher();
@@ -459,6 +534,13 @@ impl SearchIndex {
                 ));
             }
         }
+        if let Some(phrase) = self.title_phrase(&text) {
+            // The query is (part of) a title, word for word.
+            matching.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(phrase, TITLE_PHRASE_BOOST)),
+            ));
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(matching)))];
         let f = self.fields;
@@ -487,8 +569,19 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
 
         let limit = req.limit.max(1);
+        let weighted = TopDocs::with_limit(limit).tweak_score(|segment: &SegmentReader| {
+            let weights = segment
+                .fast_fields()
+                .u64("weight")
+                .ok()
+                .map(|c| c.first_or_default_col(100));
+            move |doc: DocId, score: Score| match &weights {
+                Some(w) => score * w.get_val(doc) as Score / 100.0,
+                None => score,
+            }
+        });
         let (top, total) = searcher
-            .search(&query, &(TopDocs::with_limit(limit).order_by_score(), Count))
+            .search(&query, &(weighted, Count))
             .map_err(|e| SearchError::Index(e.to_string()))?;
         let body_snippets = snippet_generator(&searcher, &query, f.body)?;
         let summary_snippets = snippet_generator(&searcher, &query, f.summary)?;
@@ -652,8 +745,10 @@ fn trailing_word(query: &str) -> Option<String> {
     Some(word.to_lowercase())
 }
 
-/// Put quotes around bare clause references such as `iso20000-1:2011/8.1`,
-/// which the query language would read as a field name.
+/// Make plain text of colons that are no `field:` syntax: put quotes
+/// around bare clause references such as `iso20000-1:2011/8.1` (which the
+/// query language would read as a field name), and drop a colon ending a
+/// word (`Agreement: Wyvern`, as in titles).
 fn quote_clause_refs(query: &str, schema: &Schema) -> String {
     let mut out = String::with_capacity(query.len() + 8);
     let mut in_quotes = false;
@@ -662,15 +757,17 @@ fn quote_clause_refs(query: &str, schema: &Schema) -> String {
             out.push(' ');
         }
         let quotes = part.matches('"').count();
-        if !in_quotes
-            && quotes == 0
-            && let Some((field, _)) = part.split_once(':')
-            && part.contains('/')
-            && schema.get_field(field.trim_start_matches(['+', '-', '('])).is_err()
-        {
+        let is_field = part.split_once(':').is_some_and(|(f, _)| {
+            schema
+                .get_field(f.trim_start_matches(['+', '-', '(']))
+                .is_ok()
+        });
+        if !in_quotes && quotes == 0 && !is_field && part.contains(':') && part.contains('/') {
             out.push('"');
             out.push_str(part);
             out.push('"');
+        } else if !in_quotes && !is_field && part.len() > 1 && part.ends_with(':') {
+            out.push_str(&part[..part.len() - 1]);
         } else {
             out.push_str(part);
         }
@@ -684,7 +781,10 @@ fn quote_clause_refs(query: &str, schema: &Schema) -> String {
 fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match e {
-        E::SyntaxError(_) => "the query is not well formed (check quotes, brackets and `field:value` pairs)".to_string(),
+        E::SyntaxError(_) => {
+            "the query is not well formed (check quotes, brackets and `field:value` pairs)"
+                .to_string()
+        }
         E::FieldDoesNotExist(f) => format!(
             "there is no field `{f}`; the fields are {}",
             DEFAULT_FIELDS
@@ -799,16 +899,18 @@ mod tests {
             "\"iso20000-1:2011/8.1\" change"
         );
         assert_eq!(quote_clause_refs("title:a/b", &s), "title:a/b");
+        assert_eq!(quote_clause_refs("\"x iso:1/2\"", &s), "\"x iso:1/2\"");
+        // A colon ending a word is punctuation, unless it names a field.
         assert_eq!(
-            quote_clause_refs("\"x iso:1/2\"", &s),
-            "\"x iso:1/2\""
+            quote_clause_refs("Agreement: Wyvern title:", &s),
+            "Agreement Wyvern title:"
         );
     }
 
     #[test]
     fn marks_and_squeezes() {
         // Highlights survive whitespace squeezing and HTML escaping.
-        let (t, m) = squeeze("a  <b>\n\nword", &[8..12]);
+        let (t, m) = squeeze("a  <b>\n\nword", &[Range { start: 8, end: 12 }]);
         assert_eq!(t, "a <b> word");
         assert_eq!(mark_html(&t, &m), "a &lt;b&gt; <mark>word</mark>");
         assert_eq!(shorten("one two three", 7), "one two…");

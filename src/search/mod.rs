@@ -103,11 +103,23 @@ pub fn entries(site: &Site) -> Vec<Entry<'_>> {
                 summary: meta.summary.as_deref().unwrap_or(""),
                 url: &site.urls[i],
                 headings,
-                body: &site.rendered[i].text,
+                body: body_without_title(&site.rendered[i].text, &meta.title),
                 clauses,
             }
         })
         .collect()
+}
+
+/// The body text without the `# Title` heading that often opens it (the
+/// title has its own field).
+fn body_without_title<'a>(body: &'a str, title: &str) -> &'a str {
+    let trimmed = body.trim_start();
+    match trimmed.get(..title.len()) {
+        Some(head) if !title.is_empty() && head.eq_ignore_ascii_case(title) => {
+            &trimmed[title.len()..]
+        }
+        _ => body,
+    }
 }
 
 fn flatten_toc<'a>(toc: &'a [TocEntry], out: &mut Vec<&'a str>) {
@@ -122,12 +134,16 @@ fn flatten_toc<'a>(toc: &'a [TocEntry], out: &mut Vec<&'a str>) {
 /// build after pages are rendered.
 pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let entries = entries(site);
-    let mut files = engine::build_index(&entries).map_err(|e| {
-        Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}"))
-    })?;
+    // The two indexes are independent: build them side by side.
+    let (tantivy, script) = rayon::join(
+        || engine::build_index(&entries),
+        || static_index::build(site, &entries),
+    );
+    let mut files = tantivy
+        .map_err(|e| Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}")))?;
     files.push(OutputFile {
         path: STATIC_INDEX.to_string(),
-        bytes: static_index::build(site, &entries).into_bytes(),
+        bytes: script.into_bytes(),
     });
     Ok(files)
 }

@@ -7,20 +7,28 @@
 //! ```text
 //! {
 //!   "version": 1,
+//!   "url": "documents/%/index.html",           // page of a document: % = slug of its id
+//!   "kinds": ["policy", …], "statuses": ["approved", …],
 //!   "standards": ["iso20000-1:2011", …],          // catalog ids
 //!   "clauses": {"0/8.1": ["Incident and service request management", "0/8"], …},
 //!                                                 // "standard index/number": [title, parent key or ""]
-//!   "docs": [[id, title, url, kind, status, [clause keys], [headings], description, [tags]], …],
+//!   "docs": [[id, title, url or "", kind index, status index, [clause keys],
+//!             [headings], description, [tags]], …],
 //!   "terms": ["abil", "accept", …],               // sorted stemmed body terms
-//!   "postings": ["0 2 1a", …]                     // per term: doc numbers, gaps in base 36
+//!   "postings": ["0 2 1a", "~HwA…", …]            // per term: the documents containing it
 //! }
 //! ```
 //!
 //! The full text is not stored: only each document's distinct body terms
-//! (stemmed with [`super::text::stem`], stop words left out), as an
-//! inverted index whose postings list the gaps between document numbers in
-//! base 36. The clause table holds only the clauses the documents refer to
-//! and their ancestors, so a search for `8` finds documents on 8.1.
+//! (stemmed with [`super::text::stem`], stop words left out) as an inverted
+//! index. A posting list is either the gaps between document numbers in
+//! base 36, space-separated, or, for terms in many documents, `~` and a
+//! bitmap (document n is bit n % 6 of character n / 6, in the base-64
+//! alphabet `A–Z a–z 0–9 - _`), whichever is shorter. A document's URL is
+//! left empty when the `url` pattern gives it. The clause table holds only
+//! the clauses the documents refer to and their ancestors, so a search for
+//! `8` finds documents on 8.1. Headings are capped at [`MAX_HEADINGS`] per
+//! document and [`HEADING_CHARS`] characters.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +40,12 @@ use crate::site::Site;
 
 /// Length of the description shown under each result.
 const DESCRIPTION_CHARS: usize = 140;
+/// Headings kept per document.
+pub const MAX_HEADINGS: usize = 12;
+/// Characters kept of each heading.
+pub const HEADING_CHARS: usize = 80;
+/// The base-64 alphabet of bitmaps.
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The script text of `search/index.js`.
 pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
@@ -40,6 +54,18 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
     let mut clauses: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut docs: Vec<Value> = Vec::with_capacity(entries.len());
     let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut statuses: Vec<&str> = Vec::new();
+    let index_of =
+        |list: &mut Vec<&'static str>, v: &'static str| match list.iter().position(|x| *x == v) {
+            Some(i) => i,
+            None => {
+                list.push(v);
+                list.len() - 1
+            }
+        };
+    let clean = site.config.clean_links;
+    let url_pattern = crate::site::dir_url("documents/%", clean);
 
     for (n, e) in entries.iter().enumerate() {
         let mut keys = Vec::new();
@@ -77,14 +103,22 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
         } else {
             shorten(e.summary, DESCRIPTION_CHARS)
         };
+        let derived = url_pattern.replace('%', &crate::site::doc_slug(e.id));
+        let url = if derived == e.url { "" } else { e.url };
+        let headings: Vec<String> = e
+            .headings
+            .iter()
+            .take(MAX_HEADINGS)
+            .map(|h| shorten(h, HEADING_CHARS))
+            .collect();
         docs.push(json!([
             e.id,
             e.title,
-            e.url,
-            e.kind,
-            e.status,
+            url,
+            index_of(&mut kinds, e.kind),
+            index_of(&mut statuses, e.status),
             keys,
-            e.headings,
+            headings,
             description,
             e.tags,
         ]));
@@ -98,21 +132,12 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
         }
     }
 
+    let n_docs = entries.len();
     let mut terms = Vec::with_capacity(postings.len());
     let mut lists = Vec::with_capacity(postings.len());
     for (term, docs) in postings {
         terms.push(term);
-        let mut prev = 0;
-        let gaps: Vec<String> = docs
-            .iter()
-            .enumerate()
-            .map(|(i, &d)| {
-                let gap = if i == 0 { d } else { d - prev };
-                prev = d;
-                base36(gap)
-            })
-            .collect();
-        lists.push(gaps.join(" "));
+        lists.push(encode_postings(&docs, n_docs));
     }
     let clauses: BTreeMap<String, Value> = clauses
         .into_iter()
@@ -120,6 +145,9 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
         .collect();
     let data = json!({
         "version": 1,
+        "url": url_pattern,
+        "kinds": kinds,
+        "statuses": statuses,
         "standards": standards,
         "clauses": clauses,
         "docs": docs,
@@ -130,6 +158,37 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
         "/* Clausebook static search index: generated by `clausebook build`, read by theme/search.js. */\n\
          window.CLAUSEBOOK_SEARCH = {data};\n"
     )
+}
+
+/// A posting list: base-36 gaps, or a `~` bitmap when that is shorter.
+fn encode_postings(docs: &[usize], n_docs: usize) -> String {
+    let mut prev = 0;
+    let gaps: Vec<String> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let gap = if i == 0 { d } else { d - prev };
+            prev = d;
+            base36(gap)
+        })
+        .collect();
+    let gaps = gaps.join(" ");
+    let bitmap_len = n_docs.div_ceil(6) + 1;
+    if gaps.len() <= bitmap_len {
+        return gaps;
+    }
+    let mut bits = vec![0u8; n_docs.div_ceil(6)];
+    for &d in docs {
+        bits[d / 6] |= 1 << (d % 6);
+    }
+    // Trailing zero characters carry nothing.
+    while bits.last() == Some(&0) {
+        bits.pop();
+    }
+    let mut out = String::with_capacity(bits.len() + 1);
+    out.push('~');
+    out.extend(bits.iter().map(|&b| B64[b as usize] as char));
+    out
 }
 
 fn base36(mut n: usize) -> String {
@@ -170,5 +229,16 @@ mod tests {
         assert_eq!(base36(35), "z");
         assert_eq!(base36(36), "10");
         assert_eq!(base36(1295), "zz");
+    }
+
+    #[test]
+    fn dense_postings_become_bitmaps() {
+        // A term in most documents costs a bit per document, not a number.
+        assert_eq!(encode_postings(&[0, 2, 40], 100), "0 2 12");
+        let all: Vec<usize> = (0..100).collect();
+        let enc = encode_postings(&all, 100);
+        assert!(enc.starts_with('~') && enc.len() == 18, "{enc}");
+        assert_eq!(encode_postings(&[0, 1, 2, 3, 4, 5, 7], 8), "~_C");
+        assert_eq!(encode_postings(&(0..12).collect::<Vec<_>>(), 12), "~__");
     }
 }

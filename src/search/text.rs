@@ -39,8 +39,7 @@ pub fn stem(word: &str) -> String {
         w.push('y');
     } else if w.ends_with("sses") {
         w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")
-    {
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
         w.truncate(w.len() - 1);
     }
     // Past tense and gerunds.
@@ -114,7 +113,12 @@ mod tests {
     #[test]
     fn splits_words() {
         let w: Vec<String> = words("SMS-PRO-007: Raising a Request (4.3.2)").collect();
-        assert_eq!(w, ["sms", "pro", "007", "raising", "a", "request", "4", "3", "2"]);
+        assert_eq!(
+            w,
+            [
+                "sms", "pro", "007", "raising", "a", "request", "4", "3", "2"
+            ]
+        );
         let t: Vec<String> = index_terms("The changes to a policy").collect();
         assert_eq!(t, ["chang", "policy"]);
     }
