@@ -264,7 +264,7 @@ pub fn run(site: &Site) -> Report {
 /// A diagnostic located at a standard's entry in `standards` of
 /// clausebook.toml.
 fn at_standard(site: &Site, standard: &str, message: String) -> Diagnostic {
-    site.config.error_at(&format!("\"{standard}\""), message)
+    site.config.error_at_item("standards", standard, message)
 }
 
 fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
@@ -282,6 +282,9 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
                         key,
                         format!("rule `{}` cannot be changed: it always stops a build", r.id),
                     )
+                    .with_help(format!(
+                        "remove `{key}` from [check]; fix the findings of this rule instead"
+                    ))
                     .with_rule("config"),
             ),
             None => diags.push(
@@ -501,7 +504,8 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
             None => DEFAULT_REQUIRED.to_vec(),
         };
         for f in fields {
-            if !has_field(m, f) {
+            // A field that is present but invalid has its own error.
+            if !has_field(m, f) && !doc.spans.contains_key(f) {
                 diags.push(
                     doc.error_at(doc.id_span, format!("`{}` has no `{f}`", m.id))
                         .with_help(format!(
@@ -512,14 +516,16 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if m.status == Status::Approved && (m.approver.is_none() || m.effective.is_none()) {
-            let missing: Vec<&str> = [
-                m.approver.is_none().then_some("approver"),
-                m.effective.is_none().then_some("effective"),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
+        // A field present but invalid has its own error already.
+        let absent = |f: &str| !doc.spans.contains_key(f);
+        let missing: Vec<&str> = [
+            (m.approver.is_none() && absent("approver")).then_some("approver"),
+            (m.effective.is_none() && absent("effective")).then_some("effective"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if m.status == Status::Approved && !missing.is_empty() {
             diags.push(
                 doc.error_at(
                     doc.span_of("status"),
@@ -608,6 +614,7 @@ fn links_to_unapproved(site: &Site, diags: &mut Vec<Diagnostic>) {
                             site.docs[to].meta.status, r.id
                         ),
                     )
+                    .with_help("list the approved document that replaces it, or approve the related one first")
                     .with_rule("link-to-unapproved"),
                 );
             }

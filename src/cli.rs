@@ -155,7 +155,10 @@ searches through the server's full-text index (GET /api/search?q=…&limit=…, 
 `clausebook search --json`; queries up to 256 characters, at most 50 results) instead of the \
 static index used on other hosts.\n\n\
 Only files inside the output folder are served; folders answer with their index.html and \
-missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed."
+missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed.\n\n\
+Live preview: the server watches content/, templates/, theme/, standards/ and clausebook.toml, \
+rebuilds after each change and reloads the open pages. When a rebuild fails, the errors show \
+in the terminal and over the page, and the last good site stays served."
     )]
     Serve {
         /// Site folder (holding clausebook.toml)
@@ -170,6 +173,9 @@ missing pages with the site's 404.html. Port 0 picks a free port; the URL is pri
         /// Publish draft and review documents too (marked as such)
         #[arg(long)]
         drafts: bool,
+        /// Do not watch for changes (no rebuild, no live reload)
+        #[arg(long)]
+        no_watch: bool,
     },
     /// Generate a synthetic document set of any size, for benchmarks
     #[command(
@@ -364,12 +370,14 @@ pub fn main() -> i32 {
             output,
             port,
             drafts,
+            no_watch,
         } => crate::serve::command(
             &crate::serve::ServeOptions {
                 root,
                 output,
                 port,
                 drafts,
+                watch: !no_watch,
             },
             color,
         ),

@@ -158,6 +158,43 @@ impl Config {
         Ok(config)
     }
 
+    /// A diagnostic located at `item` (a quoted string) in the value of the
+    /// top-level key `key`, e.g. a standard in `standards = [...]`; falls
+    /// back to the key, then to the file.
+    pub fn error_at_item(&self, key: &str, item: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(CONFIG_FILE, message);
+        let src = &self.source;
+        let mut key_at = None;
+        let mut offset = 0;
+        for line in src.split_inclusive('\n') {
+            let t = line.trim_start();
+            if t.starts_with('[') {
+                break;
+            }
+            if let Some(rest) = t.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                key_at = Some(offset + (line.len() - t.len()));
+                break;
+            }
+            offset += line.len();
+        }
+        let Some(start) = key_at else {
+            return d;
+        };
+        // The value runs to the closing bracket of the array (or the line).
+        let value = &src[start..];
+        let end = value
+            .find(']')
+            .unwrap_or_else(|| value.find('\n').unwrap_or(value.len()));
+        for quoted in [format!("\"{item}\""), format!("'{item}'")] {
+            if let Some(i) = value[..end].find(&quoted) {
+                return d.at_offset(src, start + i, quoted.len());
+            }
+        }
+        d.at_offset(src, start, key.len())
+    }
+
     /// A diagnostic located at the first occurrence of `needle` in the file.
     pub fn error_at(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(CONFIG_FILE, message);

@@ -426,19 +426,18 @@ pub fn parse_document(
     let meta = fields.meta();
     let id_span = fields.key_span("id");
     let diags = fields.diags;
-    let has_error = diags.iter().any(Diagnostic::is_error);
-    let doc = match meta {
-        Some(meta) if !has_error => Some(Document {
-            path,
-            content_path,
-            body_offset: fm.body,
-            source,
-            meta,
-            id_span,
-            spans,
-        }),
-        _ => None,
-    };
+    // A document with an id and a title stays in the set even when another
+    // field is wrong (the error is reported and fails the build), so that
+    // links to it do not turn into a cascade of follow-on errors.
+    let doc = meta.map(|meta| Document {
+        path,
+        content_path,
+        body_offset: fm.body,
+        source,
+        meta,
+        id_span,
+        spans,
+    });
     (doc, diags)
 }
 
@@ -1070,7 +1069,8 @@ mod tests {
     fn bad_date_is_located() {
         let (doc, diags) =
             parse("+++\nid = \"A\"\ntitle = \"T\"\neffective = \"2026-02-30\"\n+++\n");
-        assert!(doc.is_none());
+        // The document stays (links to it resolve), without the bad date.
+        assert!(doc.is_some_and(|d| d.meta.effective.is_none()));
         assert_eq!((diags[0].line, diags[0].column), (4, 13));
     }
 }

@@ -19,6 +19,7 @@ pub mod corpus;
 pub mod diag;
 pub mod export;
 pub mod init;
+pub mod live;
 pub mod markdown;
 pub mod render;
 pub mod search;

@@ -60,6 +60,9 @@ pub struct SiteState {
     root: PathBuf,
     index: Option<SearchIndex>,
     not_found: Vec<u8>,
+    /// Live reload: HTML pages get the reload script, and the reload
+    /// endpoints answer.
+    live: Option<Arc<crate::live::Reload>>,
 }
 
 impl SiteState {
@@ -74,7 +77,14 @@ impl SiteState {
             root,
             index,
             not_found,
+            live: None,
         })
+    }
+
+    /// Serve with live reload driven by `reload`.
+    pub fn with_live(mut self, reload: Arc<crate::live::Reload>) -> SiteState {
+        self.live = Some(reload);
+        self
     }
 }
 
@@ -147,6 +157,8 @@ pub struct ServeOptions {
     pub output: Option<PathBuf>,
     pub port: u16,
     pub drafts: bool,
+    /// Watch the sources, rebuild on change and reload open pages.
+    pub watch: bool,
 }
 
 /// Run `clausebook serve`; returns the exit code (it only returns on
@@ -188,7 +200,9 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             report.diags.warning_count()
         );
     }
+    let reload = crate::live::Reload::new();
     let state = match SiteState::load(&report.output) {
+        Ok(s) if opts.watch => s.with_live(Arc::clone(&reload)),
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot open {}: {e}", report.output.display());
@@ -211,8 +225,85 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         report.output.display()
     );
     println!("Serving at {} (Ctrl-C to stop)", server.url());
+    let server = Arc::new(server);
+    if opts.watch {
+        let server = Arc::clone(&server);
+        let root = opts.root.clone();
+        let output = report.output.clone();
+        std::thread::spawn(move || {
+            let result = crate::live::watch(&root, &output, |changed| {
+                rebuild(&root, &build, &server, &reload, changed, color);
+            });
+            if let Err(e) = result {
+                eprintln!("warning: cannot watch the site for changes ({e}); live reload is off");
+            }
+        });
+        println!(
+            "Watching content/, templates/, theme/, standards/ and clausebook.toml for changes"
+        );
+    }
     server.run();
     crate::cli::EXIT_OK
+}
+
+/// Rebuild after a change: on success serve the new output and reload the
+/// open pages; on failure keep serving the last good site and show the
+/// errors in the terminal and over the pages.
+fn rebuild(
+    root: &Path,
+    build: &BuildOptions,
+    server: &Server,
+    reload: &Arc<crate::live::Reload>,
+    changed: &[PathBuf],
+    color: bool,
+) {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| {
+            crate::diag::display_path(&canonical, p)
+                .display()
+                .to_string()
+        })
+        .collect();
+    let more = changed.len().saturating_sub(3);
+    let what = if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    let start = std::time::Instant::now();
+    match crate::build::build(root, build) {
+        Ok(report) => match SiteState::load(&report.output) {
+            Ok(state) => {
+                server.swap(state.with_live(Arc::clone(reload)));
+                reload.publish(None);
+                println!(
+                    "Rebuilt after a change to {what} in {:.0} ms ({} documents)",
+                    start.elapsed().as_secs_f64() * 1000.0,
+                    report.documents
+                );
+            }
+            Err(e) => {
+                let msg = format!("cannot open {}: {e}", report.output.display());
+                eprintln!("error: {msg}");
+                reload.publish(Some(msg));
+            }
+        },
+        Err(BuildError::Config(ds)) | Err(BuildError::Content(crate::diag::Diagnostics(ds))) => {
+            let mut text = String::new();
+            for d in ds.iter().filter(|d| d.is_error()) {
+                eprintln!("{}\n", d.render(color));
+                text.push_str(&d.render(false));
+                text.push_str("\n\n");
+            }
+            eprintln!(
+                "error: the rebuild after a change to {what} failed; still serving the last good site"
+            );
+            reload.publish(Some(text));
+        }
+    }
 }
 
 // ------------------------------------------------------------- requests
@@ -253,8 +344,40 @@ fn handle(state: &SiteState, mut req: Request) {
     if req.body_length().is_some_and(|n| n > 0) {
         let _ = std::io::copy(&mut req.as_reader().take(1 << 20), &mut std::io::sink());
     }
+    // A reload poll waits for the next build: answer it from a thread of
+    // its own so that open tabs never hold up the workers.
+    if let Some(live) = &state.live
+        && let Some(since) = reload_poll(req.url())
+    {
+        let live = Arc::clone(live);
+        std::thread::spawn(move || {
+            let status = match since {
+                Some(g) => live.wait(g, crate::live::POLL_TIMEOUT),
+                None => live.status(),
+            };
+            let _ = req.respond(json_reply(200, &status));
+        });
+        return;
+    }
     let response = respond(state, req.method(), req.url());
     let _ = req.respond(response);
+}
+
+/// `Some(since)` when `url` is a live-reload poll (`since` absent on the
+/// first poll of a page).
+fn reload_poll(url: &str) -> Option<Option<u64>> {
+    let rest = url
+        .strip_prefix(crate::live::PREFIX)?
+        .strip_prefix("reload")?;
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let q = rest.strip_prefix('?')?;
+    let since = q
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .and_then(|v| v.parse().ok());
+    Some(since)
 }
 
 /// The response to a request: the whole routing, without sockets.
@@ -274,6 +397,13 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
     if path == "/api/search" {
         return api_search(state, query);
     }
+    if state.live.is_some() && path == format!("{}live.js", crate::live::PREFIX) {
+        return reply(
+            200,
+            "text/javascript; charset=utf-8",
+            crate::live::CLIENT_JS.as_bytes().to_vec(),
+        );
+    }
     if path == "/api" || path.starts_with("/api/") {
         return json_reply(404, &serde_json::json!({"error": "no such API endpoint"}));
     }
@@ -286,7 +416,14 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
     }
     match resolve(&state.root, path) {
         Resolved::File(p) => match std::fs::read(&p) {
-            Ok(bytes) => reply(200, content_type(&p), bytes),
+            Ok(bytes) => {
+                let ty = content_type(&p);
+                if state.live.is_some() && ty.starts_with("text/html") {
+                    reply(200, ty, crate::live::inject(&bytes))
+                } else {
+                    reply(200, ty, bytes)
+                }
+            }
             Err(_) => not_found(state),
         },
         Resolved::Redirect => {

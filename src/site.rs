@@ -460,25 +460,29 @@ fn backlinks(n: usize, edges: &[Edge], related: &[Vec<usize>]) -> Vec<Vec<usize>
 fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) -> Vec<Diagnostic> {
     let mut fatal = Vec::new();
     let known: Vec<&str> = standards.catalogs.iter().map(|c| c.id.as_str()).collect();
-    let unknown = |id: &str| {
-        config
-            .error_at(&format!("\"{id}\""), format!("unknown standard `{id}`"))
-            .with_help(content::suggest_from(id, &known))
+    let unknown = |key: &str, id: &str| {
+        let msg = format!("unknown standard `{id}`");
+        let d = if key.is_empty() {
+            config.error_at(&format!("\"{id}\""), msg)
+        } else {
+            config.error_at_item(key, id, msg)
+        };
+        d.with_help(content::suggest_from(id, &known))
             .with_rule("config")
     };
     for id in &config.standards {
         if standards.catalog(id).is_none() {
-            fatal.push(unknown(id));
+            fatal.push(unknown("standards", id));
         }
     }
     if let Some(id) = &config.default_standard
         && standards.catalog(id).is_none()
     {
-        fatal.push(unknown(id));
+        fatal.push(unknown("default_standard", id));
     }
     for (std_id, list) in &config.exclusions {
         let Some(cat) = standards.catalog(std_id) else {
-            fatal.push(unknown(std_id));
+            fatal.push(unknown("", std_id));
             continue;
         };
         for ex in list {
@@ -490,6 +494,11 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
                             &needle,
                             format!("{} has no clause {}", cat.display_name(), ex.clause),
                         )
+                        .with_help(match cat.closest_clause(&ex.clause) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => "exclusions name clause numbers of the standard's catalog"
+                                .to_string(),
+                        })
                         .with_rule("exclusion"),
                 );
                 continue;

@@ -118,11 +118,11 @@ function staticServer(dir, prefix) {
   });
 }
 
-/** `clausebook serve` on a free port; resolves with its URL. */
-function clausebookServe() {
+/** `clausebook serve` of `site` (default: the example site) on a free port; resolves with its URL. */
+function clausebookServe(site) {
   return new Promise((resolve, reject) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'clausebook-serve-'));
-    const child = spawn(args.bin, ['serve', '--root', args.site, '--output', path.join(out, 'site'), '--port', '0'],
+    const child = spawn(args.bin, ['serve', '--root', site || args.site, '--output', path.join(out, 'site'), '--port', '0'],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     cleanups.push(async () => {
       child.kill('SIGTERM');
@@ -199,7 +199,13 @@ async function runMode(context, mode, base) {
     const ok = origin === 'file:' ? url.startsWith('file:') : new URL(url).origin === origin;
     if (!ok) problems.push('request to another host: ' + url);
   });
-  page.on('requestfailed', (req) => problems.push('failed request: ' + req.url() + ' ' + (req.failure() || {}).errorText));
+  page.on('requestfailed', (req) => {
+    const why = (req.failure() || {}).errorText;
+    // The live-reload poll of `clausebook serve` is pending by design and
+    // cancelled when the page navigates away.
+    if (req.url().includes('/__clausebook/reload') && /ERR_ABORTED/.test(why)) return;
+    problems.push('failed request: ' + req.url() + ' ' + why);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400 && !isFavicon(res.url())) problems.push('HTTP ' + res.status() + ' for ' + res.url());
   });
@@ -294,6 +300,64 @@ async function runMode(context, mode, base) {
   await page.close();
 }
 
+/* ---- Live reload ----------------------------------------------------------------- */
+
+/** Copy the site's sources (clausebook.toml, content/) to a temp folder. */
+function copySite() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clausebook-live-'));
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.copyFileSync(path.join(args.site, 'clausebook.toml'), path.join(dir, 'clausebook.toml'));
+  fs.cpSync(path.join(args.site, 'content'), path.join(dir, 'content'), { recursive: true });
+  return dir;
+}
+
+/** Edit a document under `clausebook serve`: the open page reloads with the
+ * edit; a broken edit shows the error overlay over the last good page; the
+ * fix removes it. */
+async function liveReload(context) {
+  const site = copySite();
+  const base = await clausebookServe(site);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.type() + ': ' + msg.text());
+  });
+  page.on('pageerror', (err) => problems.push('page error: ' + err.message));
+  const file = path.join(site, 'content', 'procedures', 'change-management.md');
+  const original = fs.readFileSync(file, 'utf8');
+  await page.goto(base + 'documents/sms-pro-007/', { waitUntil: 'load' });
+  // Let the page's first poll reach the server before editing.
+  await page.waitForTimeout(300);
+
+  await check('live reload: an edited document refreshes the open page', async () => {
+    const start = Date.now();
+    fs.writeFileSync(file, original + '\nA paragraph added while the page was open: LIVE-RELOAD-MARK.\n');
+    await page.waitForFunction(() => document.body.textContent.includes('LIVE-RELOAD-MARK'), null, { timeout: WAIT_MS });
+    console.log('        (page showed the edit ' + (Date.now() - start) + ' ms after the save)');
+  });
+
+  await check('live reload: a build error shows over the last good page', async () => {
+    await page.waitForTimeout(300);
+    fs.writeFileSync(file, original.replace('status = "approved"', 'status = "aproved"'));
+    await page.waitForSelector('#clausebook-overlay', { timeout: WAIT_MS });
+    const text = await page.$eval('#clausebook-overlay', (e) => e.textContent);
+    assert(/unknown status `aproved`/.test(text), 'overlay: ' + text.slice(0, 200));
+    assert(/change-management\.md:\d+:\d+/.test(text), 'overlay has no location: ' + text.slice(0, 200));
+    assert(await page.evaluate(() => document.body.textContent.includes('LIVE-RELOAD-MARK')), 'the last good page is gone');
+  });
+
+  await check('live reload: fixing the error removes the overlay', async () => {
+    fs.writeFileSync(file, original);
+    await page.waitForFunction(() => !document.getElementById('clausebook-overlay')
+      && !document.body.textContent.includes('LIVE-RELOAD-MARK'), null, { timeout: WAIT_MS });
+  });
+
+  await check('live reload: no console error or warning', async () => {
+    assert(problems.length === 0, problems.join(' | '));
+  });
+  await page.close();
+}
+
 /* ---- Main ------------------------------------------------------------------------- */
 
 (async () => {
@@ -311,6 +375,7 @@ async function runMode(context, mode, base) {
   await runMode(context, 'file', 'file://' + out + '/');
   await runMode(context, 'static', await staticServer(out, '/sms/'));
   await runMode(context, 'serve', await clausebookServe());
+  await liveReload(context);
 
   await cleanup();
   clearTimeout(deadline);

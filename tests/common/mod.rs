@@ -399,6 +399,10 @@ pub fn link_problems(
         for attr in ["href", "src", "action"] {
             for url in attr_values(&html, attr) {
                 checked += 1;
+                // A `data:` URL (the empty favicon) is inline: no request.
+                if url.starts_with("data:") {
+                    continue;
+                }
                 if is_external(&url) {
                     if !allow_external
                         || !(url.starts_with("http://")

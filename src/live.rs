@@ -1,0 +1,274 @@
+//! Live preview for `clausebook serve`: watch the site's sources, rebuild on
+//! change, and tell open pages to reload — or to show the build error over
+//! the page while the last good site stays served.
+//!
+//! Pages learn about rebuilds by long polling `/__clausebook/reload?since=N`
+//! (answered when the build generation passes N, or after a timeout), which
+//! needs no extra port and no WebSocket. The script doing it is injected
+//! into HTML pages by the server only, never written into the output.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+/// Path prefix of the live-reload endpoints.
+pub const PREFIX: &str = "/__clausebook/";
+/// How long a reload poll waits for a rebuild before answering anyway.
+pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+/// Quiet time after a change before rebuilding, so that an editor's
+/// save (often several events) triggers one build.
+pub const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// The script tag the server adds before `</body>` of every HTML page.
+pub const SNIPPET: &str = "<script src=\"/__clausebook/live.js\" defer></script>";
+
+/// The client: polls for rebuilds, reloads on success, shows the error
+/// overlay on failure and removes it when the site builds again.
+pub const CLIENT_JS: &str = r#"/* clausebook serve: live reload (not part of the built site). */
+(function () {
+  "use strict";
+  var gen = null;
+  function overlay(text) {
+    var el = document.getElementById("clausebook-overlay");
+    if (!text) { if (el) { el.remove(); } return; }
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "clausebook-overlay";
+      el.setAttribute("role", "alert");
+      el.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:rgba(24,4,4,.94);color:#fff;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap";
+      document.body.appendChild(el);
+    }
+    el.textContent = "clausebook: the build failed. The page shows the last good build.\n\n" + text;
+  }
+  function poll() {
+    var url = "/__clausebook/reload" + (gen === null ? "" : "?since=" + gen);
+    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (gen !== null && s.generation !== gen && !s.error) { location.reload(); return; }
+      gen = s.generation;
+      overlay(s.error);
+      poll();
+    }, function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+"#;
+
+/// The build generation and the error of the last build, if it failed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Status {
+    pub generation: u64,
+    pub error: Option<String>,
+}
+
+/// Shared between the watcher, which publishes build results, and the
+/// request threads, which wait for them.
+#[derive(Default)]
+pub struct Reload {
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl Reload {
+    pub fn new() -> Arc<Reload> {
+        Arc::new(Reload::default())
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Record a build result and wake every waiting page.
+    pub fn publish(&self, error: Option<String>) {
+        let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        s.generation += 1;
+        s.error = error;
+        self.changed.notify_all();
+    }
+
+    /// Wait until the generation differs from `since` (or `timeout`).
+    pub fn wait(&self, since: u64, timeout: Duration) -> Status {
+        let s = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        let (s, _) = self
+            .changed
+            .wait_timeout_while(s, timeout, |s| s.generation == since)
+            .unwrap_or_else(|e| e.into_inner());
+        s.clone()
+    }
+}
+
+/// Insert the live-reload script before `</body>` (or at the end).
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let needle = b"</body>";
+    let at = html
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + SNIPPET.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(SNIPPET.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// The folders and files of a site whose changes trigger a rebuild.
+pub fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut out = Vec::new();
+    for dir in ["content", "templates", "theme", "standards"] {
+        let p = root.join(dir);
+        if p.is_dir() {
+            out.push((p, RecursiveMode::Recursive));
+        }
+    }
+    // The root itself, not recursively: clausebook.toml, and folders
+    // created after the start (a new templates/ for example).
+    out.push((root.to_path_buf(), RecursiveMode::NonRecursive));
+    out
+}
+
+/// Whether a changed path matters: sources, not the output, not editors'
+/// temporary files.
+pub fn is_source_change(root: &Path, output: &Path, path: &Path) -> bool {
+    if path.starts_with(output) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let first = first.as_os_str().to_string_lossy();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp");
+    if temp {
+        return false;
+    }
+    match first.as_ref() {
+        "content" | "templates" | "theme" | "standards" => true,
+        f => f == crate::config::CONFIG_FILE,
+    }
+}
+
+/// Watch the site and call `rebuild` after each burst of source changes,
+/// with the changed paths. Returns only if the watcher cannot start.
+pub fn watch(
+    root: &Path,
+    output: &Path,
+    mut rebuild: impl FnMut(&[PathBuf]),
+) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reads (the build's own) are not changes; nor are metadata-only
+        // changes such as access times.
+        use notify::EventKind;
+        if let Ok(ev) = res
+            && match ev.kind {
+                EventKind::Create(_) | EventKind::Remove(_) => true,
+                EventKind::Modify(m) => !matches!(m, notify::event::ModifyKind::Metadata(_)),
+                _ => false,
+            }
+        {
+            let _ = tx.send(ev.paths);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let output = output
+        .canonicalize()
+        .unwrap_or_else(|_| output.to_path_buf());
+    for (p, mode) in watched(&root) {
+        watcher
+            .watch(&p, mode)
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    loop {
+        let Ok(first) = rx.recv() else {
+            return Ok(());
+        };
+        let mut changed: Vec<PathBuf> = first;
+        let deadline = Instant::now() + DEBOUNCE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(more) => changed.extend(more),
+                Err(_) => break,
+            }
+        }
+        // Editors and tools write through temporary files that are gone
+        // by now; a removed source file still counts.
+        changed.retain(|p| {
+            is_source_change(&root, &output, p)
+                && (p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml"))
+        });
+        changed.sort();
+        changed.dedup();
+        if !changed.is_empty() {
+            rebuild(&changed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_before_body_end() {
+        let out = inject(b"<html><body><p>x</p></body></html>");
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains(&format!("{SNIPPET}</body>")), "{s}");
+    }
+
+    #[test]
+    fn filters_changes() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        assert!(is_source_change(root, out, Path::new("/site/content/a.md")));
+        assert!(is_source_change(
+            root,
+            out,
+            Path::new("/site/clausebook.toml")
+        ));
+        assert!(!is_source_change(
+            root,
+            out,
+            Path::new("/site/public/index.html")
+        ));
+        assert!(!is_source_change(
+            root,
+            out,
+            Path::new("/site/.public.tmp-1/x")
+        ));
+        assert!(!is_source_change(
+            root,
+            out,
+            Path::new("/site/content/.a.md.swp")
+        ));
+        assert!(!is_source_change(root, out, Path::new("/site/target/x")));
+    }
+
+    #[test]
+    fn wait_returns_on_publish() {
+        let r = Reload::new();
+        let r2 = Arc::clone(&r);
+        let t = std::thread::spawn(move || r2.wait(0, Duration::from_secs(5)));
+        std::thread::sleep(Duration::from_millis(50));
+        r.publish(Some("boom".into()));
+        let s = t.join().unwrap();
+        assert_eq!(s.generation, 1);
+        assert_eq!(s.error.as_deref(), Some("boom"));
+    }
+}
