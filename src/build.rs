@@ -75,42 +75,66 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
             return Err(BuildError::Content(diags));
         }
     };
-    let mut files = match render::render_site(&site, &tera) {
-        Ok(f) => f,
-        Err(ds) => {
-            diags.extend(ds);
+    // Pages, exports and the search index only read the site: build them
+    // side by side (each also runs in parallel inside).
+    let timed = |f: &dyn Fn() -> Result<Vec<OutputFile>, Vec<Diagnostic>>| {
+        let t = Instant::now();
+        (f(), t.elapsed())
+    };
+    let tree = match OutputTree::prepare(&output) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
             return Err(BuildError::Content(diags));
         }
     };
-    let pages = files.len();
-    phases.push(("render", t.elapsed()));
-
-    let t = Instant::now();
-    match crate::export::exports(&site) {
-        Ok(f) => files.extend(f),
-        Err(d) => {
-            diags.push(d);
-            return Err(BuildError::Content(diags));
-        }
-    }
-    phases.push(("export", t.elapsed()));
-
-    let t = Instant::now();
-    match crate::search::output_files(&site) {
-        Ok(f) => files.extend(f),
-        Err(d) => {
-            diags.push(d);
-            return Err(BuildError::Content(diags));
+    let ((pages_out, render_time), ((exports_out, export_time), (search_out, search_time))) =
+        rayon::join(
+            || {
+                timed(&|| {
+                    render::render_site_into(&site, &tera, &|f| tree.write(&f)).map(|_| Vec::new())
+                })
+            },
+            || {
+                rayon::join(
+                    || timed(&|| crate::export::exports(&site).map_err(|d| vec![d])),
+                    || timed(&|| crate::search::output_files(&site).map_err(|d| vec![d])),
+                )
+            },
+        );
+    phases.push(("render", render_time));
+    phases.push(("export", export_time));
+    phases.push(("search", search_time));
+    phases.push(("generate", t.elapsed()));
+    let mut files = Vec::new();
+    let pages = tree.written.lock().map(|w| w.len()).unwrap_or_default();
+    // A part that failed to generate cannot be published, even with
+    // --allow-errors (which only lets content findings through).
+    let mut failed = false;
+    for out in [pages_out, exports_out, search_out] {
+        match out {
+            Ok(f) => files.extend(f),
+            Err(ds) => {
+                failed = true;
+                diags.extend(ds);
+            }
         }
     }
     files.extend(theme_files(root, &mut diags));
-    if diags.has_errors() && !opts.allow_errors {
+    if failed || (diags.has_errors() && !opts.allow_errors) {
+        tree.abort();
+        diags.sort();
         return Err(BuildError::Content(diags));
     }
-    phases.push(("search", t.elapsed()));
 
     let t = Instant::now();
-    if let Err(d) = write_atomically(&output, &files) {
+    use rayon::prelude::*;
+    if let Err(d) = files.par_iter().try_for_each(|f| tree.write(f)) {
+        tree.abort();
+        diags.push(d);
+        return Err(BuildError::Content(diags));
+    }
+    if let Err(d) = tree.commit() {
         diags.push(d);
         return Err(BuildError::Content(diags));
     }
@@ -245,63 +269,170 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Write every file into a fresh folder beside `output`, then swap it in.
-pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    let io_err = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
-            .with_help("check that the output folder's parent exists and is writable")
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| io_err("create folder", &parent, e))?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        std::fs::create_dir_all(&tmp).map_err(|e| io_err("create folder", &tmp, e))?;
-        let mut dirs: Vec<PathBuf> = files
-            .iter()
-            .filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p)))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in &dirs {
-            std::fs::create_dir_all(d).map_err(|e| io_err("create folder", d, e))?;
+/// The folder a build writes into, beside the output, swapped in when
+/// everything succeeded.
+///
+/// The folder is the previous build's output, kept aside as
+/// `.<name>.spare` at each swap: its folders and files exist already, so a
+/// rebuild mostly leaves unchanged files alone instead of creating and
+/// deleting thousands of inodes (on ext4 the deletion of the old tree cost
+/// more than writing the new one). Files the new build does not produce are
+/// removed before the swap. Without a spare (first build), a fresh folder
+/// is written. Pages are written as they are rendered, so a large site is
+/// never held in memory as a whole.
+pub struct OutputTree {
+    output: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    spare: PathBuf,
+    reused: bool,
+    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
+        .with_help("check that the output folder's parent exists and is writable")
+}
+
+impl OutputTree {
+    /// Prepare the folder for a new output at `output`.
+    pub fn prepare(output: &Path) -> Result<OutputTree, Diagnostic> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent).map_err(|e| io_err("create folder", &parent, e))?;
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let spare = parent.join(format!(".{name}.spare"));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let reused = spare.join(MARKER).is_file() && std::fs::rename(&spare, &tmp).is_ok();
+        if !reused && spare.exists() {
+            let _ = std::fs::remove_dir_all(&spare);
         }
-        use rayon::prelude::*;
-        files.par_iter().try_for_each(|f| {
-            let p = tmp.join(&f.path);
-            std::fs::write(&p, &f.bytes).map_err(|e| io_err("write", &p, e))
-        })?;
-        let marker = tmp.join(MARKER);
-        std::fs::write(
+        std::fs::create_dir_all(&tmp).map_err(|e| io_err("create folder", &tmp, e))?;
+        Ok(OutputTree {
+            output: output.to_path_buf(),
+            tmp,
+            old,
+            spare,
+            reused,
+            written: Default::default(),
+        })
+    }
+
+    /// Write one file (a `/`-separated path below the output).
+    pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
+        let p = self.tmp.join(&f.path);
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(p.clone());
+        // An unchanged file of the spare tree is left as it is: reading it
+        // back (usually from the page cache) is cheaper than rewriting it,
+        // which on ext4 forces its blocks to disk.
+        if self.reused && same_content(&p, &f.bytes) {
+            return Ok(());
+        }
+        match std::fs::write(&p, &f.bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| io_err("create folder", dir, e))?;
+                }
+                std::fs::write(&p, &f.bytes).map_err(|e| io_err("write", &p, e))
+            }
+            Err(e) => Err(io_err("write", &p, e)),
+        }
+    }
+
+    /// Finish the folder and swap it in place of the previous output.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let marker = self.tmp.join(MARKER);
+        let prepared = std::fs::write(
             &marker,
             b"This folder is generated by clausebook build and replaced at every build.\n",
         )
-        .map_err(|e| io_err("write", &marker, e))?;
+        .map_err(|e| io_err("write", &marker, e))
+        .and_then(|()| {
+            if self.reused {
+                let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+                remove_stale(&self.tmp, &written).map_err(|e| io_err("clean up", &self.tmp, e))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = prepared {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            return Err(e);
+        }
+        if self.output.exists() {
+            std::fs::rename(&self.output, &self.old)
+                .map_err(|e| io_err("move the previous output aside", &self.output, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.tmp, &self.output) {
+            // Put the previous output back.
+            let _ = std::fs::rename(&self.old, &self.output);
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            return Err(io_err("move the new output in place", &self.output, e));
+        }
+        if self.old.exists() && std::fs::rename(&self.old, &self.spare).is_err() {
+            let _ = std::fs::remove_dir_all(&self.old);
+        }
         Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    /// Give up: the previous output stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+}
+
+/// Write every file into a folder beside `output`, then swap it in.
+pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    use rayon::prelude::*;
+    let tree = OutputTree::prepare(output)?;
+    if let Err(e) = files.par_iter().try_for_each(|f| tree.write(f)) {
+        tree.abort();
         return Err(e);
     }
-    if output.exists() {
-        std::fs::rename(output, &old)
-            .map_err(|e| io_err("move the previous output aside", output, e))?;
+    tree.commit()
+}
+
+/// Whether the file at `p` holds exactly `bytes`.
+fn same_content(p: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            std::fs::read(p).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
     }
-    if let Err(e) = std::fs::rename(&tmp, output) {
-        // Put the previous output back.
-        let _ = std::fs::rename(&old, output);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io_err("move the new output in place", output, e));
+}
+
+/// Remove from `dir` every file that is not among `files` (nor the marker),
+/// then the folders left empty.
+fn remove_stale(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> std::io::Result<()> {
+    let marker = dir.join(MARKER);
+    let mut empty_candidates = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let p = entry.path();
+        if entry.file_type().is_dir() {
+            empty_candidates.push(p.to_path_buf());
+        } else if !keep.contains(p) && p != marker {
+            std::fs::remove_file(p)?;
+        }
     }
-    let _ = std::fs::remove_dir_all(&old);
+    // contents_first lists children before their folder: remove bottom-up.
+    for d in empty_candidates {
+        if std::fs::read_dir(&d)?.next().is_none() {
+            std::fs::remove_dir(&d)?;
+        }
+    }
     Ok(())
 }

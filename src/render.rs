@@ -305,6 +305,26 @@ fn exclusion_rule_text(cat: &Catalog) -> String {
 
 /// Everything rendered for a site: pages, theme files, exports.
 pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_site_into(site, tera, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Where rendered files go: written out as they come, so that the pages of
+/// a large site are never all in memory at once.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+
+/// Render every page of the site into `sink`; returns the number of pages.
+pub fn render_site_into(
+    site: &Site,
+    tera: &Tera,
+    sink: Sink<'_>,
+) -> Result<usize, Vec<Diagnostic>> {
     let urls = Urls {
         clean: site.config.clean_links,
     };
@@ -876,7 +896,8 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
         job("404.html".into(), "404.html", "", c);
     }
 
-    let results: Vec<Result<OutputFile, (Diagnostic, String)>> = jobs
+    let pages = jobs.len();
+    let results: Vec<Result<(), (Diagnostic, String)>> = jobs
         .into_par_iter()
         .map(|mut j| {
             let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
@@ -887,22 +908,17 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             j.context.insert("section", j.section);
             let mut ctx = globals.clone();
             ctx.extend(j.context);
-            tera.render(j.template, &ctx)
-                .map(|html| OutputFile {
-                    path: j.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| (render_error(j.template, &e), j.path.clone()))
+            let html = tera
+                .render(j.template, &ctx)
+                .map_err(|e| (render_error(j.template, &e), j.path.clone()))?;
+            sink(OutputFile {
+                path: j.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|d| (d, j.path.clone()))
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + THEME.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
+    let errors: Vec<(Diagnostic, String)> = results.into_iter().filter_map(Result::err).collect();
     if !errors.is_empty() {
         // The same template error fails many pages: report it once.
         let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> =
@@ -931,7 +947,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             })
             .collect());
     }
-    Ok(files)
+    Ok(pages)
 }
 
 fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
