@@ -175,29 +175,10 @@ fn theme_files(root: &Path, diags: &mut Diagnostics) -> Vec<OutputFile> {
         .iter()
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
         .collect();
-    let dir = root.join("theme");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    files.insert(rel, bytes);
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    crate::diag::display_path(root, entry.path()),
-                    format!("cannot read theme file: {e}"),
-                )),
-            }
-        }
+    let (site_theme, errors) = render::site_files(root, "theme");
+    diags.extend(errors);
+    for f in site_theme {
+        files.insert(f.rel, f.bytes);
     }
     files
         .into_iter()

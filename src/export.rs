@@ -435,16 +435,7 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
         coverages.push(c);
     }
     let created = site.docs.iter().filter_map(|d| d.meta.effective).max();
-    for mid in &site.trace.mappings {
-        let Some(m) = site.standards.mapping(mid) else {
-            continue;
-        };
-        let (Some(left), Some(right)) = (
-            site.standards.catalog(&m.left),
-            site.standards.catalog(&m.right),
-        ) else {
-            continue;
-        };
+    for (m, left, right) in site.matrices() {
         let mx = matrix(site, m, left, right);
         let slug = m.slug();
         let pair_rows: Vec<[String; 10]> = direction_table(&mx.left_to_right);

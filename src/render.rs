@@ -65,36 +65,16 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
             )
         })
         .collect();
-    let mut diags = Vec::new();
-    let dir = root.join("templates");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    diags.push(Diagnostic::error("templates", format!("cannot read: {e}")));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
+    let (files, mut diags) = site_files(root, "templates");
+    for f in files {
+        let shown = display_path(root, &f.path).display().to_string();
+        match String::from_utf8(f.bytes) {
+            Ok(text) => {
+                sources.insert(f.rel, (shown, text));
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            match std::fs::read_to_string(entry.path()) {
-                Ok(text) => {
-                    let shown = display_path(root, entry.path()).display().to_string();
-                    sources.insert(rel, (shown, text));
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    display_path(root, entry.path()),
-                    format!("cannot read template: {e}"),
-                )),
-            }
+            Err(_) => diags.push(
+                Diagnostic::error(shown, "a template must be UTF-8 text").with_rule("template"),
+            ),
         }
     }
     let mut tera = Tera::new();
@@ -131,6 +111,56 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
         return Err(diags);
     }
     Ok(tera)
+}
+
+/// A file of a site's override folder.
+pub struct SiteFile {
+    /// Path inside the folder, `/`-separated.
+    pub rel: String,
+    pub path: std::path::PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Every file below `root/<folder>` (a site's `templates/` or `theme/`,
+/// which override the built-in files by name), sorted, as
+/// (`/`-separated path inside the folder, full path, bytes).
+pub fn site_files(root: &Path, folder: &str) -> (Vec<SiteFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let dir = root.join(folder);
+    if !dir.is_dir() {
+        return (files, diags);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(folder, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push(SiteFile {
+                rel,
+                path: entry.path().to_path_buf(),
+                bytes,
+            }),
+            Err(e) => diags.push(Diagnostic::error(
+                display_path(root, entry.path()),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    (files, diags)
 }
 
 /// Turn a Tera error into a located diagnostic where Tera gives a span.
@@ -715,16 +745,7 @@ pub fn render_site_into(
         c.insert("title", "Traceability matrices");
         job("matrix/index.html".into(), "matrices.html", "matrix", c);
     }
-    for (mi, mid) in site.trace.mappings.iter().enumerate() {
-        let Some(m) = site.standards.mapping(mid) else {
-            continue;
-        };
-        let (Some(left), Some(right)) = (
-            site.standards.catalog(&m.left),
-            site.standards.catalog(&m.right),
-        ) else {
-            continue;
-        };
+    for (mi, (m, left, right)) in site.matrices().enumerate() {
         for (base, other, reverse) in [(left, right, false), (right, left, true)] {
             let rows: Vec<Value> = matrix_rows(m, base)
                 .into_iter()

@@ -149,6 +149,27 @@ impl Site {
         })
     }
 
+    /// The mappings whose two standards are both in scope, with their
+    /// catalogs (left, right), in the order of `trace.mappings`.
+    pub fn matrices(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &crate::standards::Mapping,
+            &crate::standards::Catalog,
+            &crate::standards::Catalog,
+        ),
+    > {
+        self.trace.mappings.iter().filter_map(|id| {
+            let m = self.standards.mapping(id)?;
+            Some((
+                m,
+                self.standards.catalog(&m.left)?,
+                self.standards.catalog(&m.right)?,
+            ))
+        })
+    }
+
     /// Index of the document with this exact id.
     pub fn doc_index(&self, id: &str) -> Option<usize> {
         self.docs
