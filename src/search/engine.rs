@@ -231,6 +231,114 @@ impl Fields {
     }
 }
 
+/// The `en_stem` analyzer of tantivy (simple tokenizer, long tokens
+/// dropped, lower case, English stemming), with each word's stem computed
+/// once: a document set has a vocabulary of a few thousand words that
+/// occur millions of times, and stemming was the largest single cost of
+/// indexing. Used when building only: queries use tantivy's own `en_stem`,
+/// which gives the same tokens.
+mod cached_stem {
+    use std::collections::HashMap;
+
+    use tantivy::tokenizer::{
+        Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    };
+
+    /// Forget the cache past this many words (a bound, never reached by a
+    /// real document set).
+    const MAX_WORDS: usize = 200_000;
+
+    #[derive(Clone)]
+    pub struct CachedStemmer;
+
+    impl TokenFilter for CachedStemmer {
+        type Tokenizer<T: Tokenizer> = Filter<T>;
+
+        fn transform<T: Tokenizer>(self, tokenizer: T) -> Filter<T> {
+            Filter {
+                inner: tokenizer,
+                cache: HashMap::new(),
+                stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(Stemmer::new(Language::English))
+                    .build(),
+            }
+        }
+    }
+
+    #[derive(Clone)]
+    pub struct Filter<T> {
+        inner: T,
+        cache: HashMap<String, String>,
+        stemmer: TextAnalyzer,
+    }
+
+    impl<T: Tokenizer> Tokenizer for Filter<T> {
+        type TokenStream<'a> = Stream<'a, T::TokenStream<'a>>;
+
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+            Stream {
+                tail: self.inner.token_stream(text),
+                cache: &mut self.cache,
+                stemmer: &mut self.stemmer,
+            }
+        }
+    }
+
+    pub struct Stream<'a, T> {
+        tail: T,
+        cache: &'a mut HashMap<String, String>,
+        stemmer: &'a mut TextAnalyzer,
+    }
+
+    impl<T: TokenStream> TokenStream for Stream<'_, T> {
+        fn advance(&mut self) -> bool {
+            if !self.tail.advance() {
+                return false;
+            }
+            let token = self.tail.token_mut();
+            if let Some(stem) = self.cache.get(&token.text) {
+                token.text.clone_from(stem);
+                return true;
+            }
+            let stem = {
+                let mut stream = self.stemmer.token_stream(&token.text);
+                if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    token.text.clone()
+                }
+            };
+            if self.cache.len() >= MAX_WORDS {
+                self.cache.clear();
+            }
+            self.cache
+                .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            true
+        }
+
+        fn token(&self) -> &Token {
+            self.tail.token()
+        }
+
+        fn token_mut(&mut self) -> &mut Token {
+            self.tail.token_mut()
+        }
+    }
+}
+
+/// `en_stem` with cached stems, for building the index.
+fn register_indexing_tokenizers(index: &Index) {
+    use tantivy::tokenizer::SimpleTokenizer;
+    index.tokenizers().register(
+        "en_stem",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(cached_stem::CachedStemmer)
+            .build(),
+    );
+}
+
 fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
         KEYWORD,
@@ -254,6 +362,7 @@ pub fn build_index(entries: &[Entry<'_>]) -> Result<Vec<OutputFile>, String> {
     let index =
         Index::create(ram.clone(), schema, IndexSettings::default()).map_err(tantivy_err)?;
     register_tokenizers(&index);
+    register_indexing_tokenizers(&index);
     // One indexing thread: documents keep their id order, and the build
     // does not compete with itself for the two cores.
     let mut writer: IndexWriter = index

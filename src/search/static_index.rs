@@ -30,7 +30,7 @@
 //! `8` finds documents on 8.1. Headings are capped at [`MAX_HEADINGS`] per
 //! document and [`HEADING_CHARS`] characters.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
@@ -53,7 +53,10 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
     let mut standards: Vec<String> = Vec::new();
     let mut clauses: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut docs: Vec<Value> = Vec::with_capacity(entries.len());
-    let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Terms get ids in order of first use; postings are indexed by id.
+    let mut vocab: std::collections::HashMap<String, Option<u32>> = Default::default();
+    let mut term_ids: std::collections::HashMap<String, u32> = Default::default();
+    let mut postings: Vec<Vec<usize>> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
     let mut statuses: Vec<&str> = Vec::new();
     let index_of =
@@ -123,21 +126,47 @@ pub fn build(site: &Site, entries: &[Entry<'_>]) -> String {
             e.tags,
         ]));
 
-        let mut terms: BTreeSet<String> = BTreeSet::new();
+        // Each distinct word is lower-cased, filtered and stemmed once per
+        // build (`vocab`), not at every occurrence.
+        let mut ids: Vec<u32> = Vec::new();
         for text in [e.body, e.summary, e.owner] {
-            terms.extend(index_terms(text));
+            for raw in text.split(|c: char| !c.is_alphanumeric()) {
+                if raw.is_empty() {
+                    continue;
+                }
+                let id = match vocab.get(raw) {
+                    Some(id) => *id,
+                    None => {
+                        let id = index_terms(raw).next().map(|term| {
+                            let next = term_ids.len() as u32;
+                            *term_ids.entry(term).or_insert(next)
+                        });
+                        vocab.insert(raw.to_string(), id);
+                        id
+                    }
+                };
+                ids.extend(id);
+            }
         }
-        for t in terms {
-            postings.entry(t).or_default().push(n);
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            let id = id as usize;
+            if postings.len() <= id {
+                postings.resize_with(id + 1, Vec::new);
+            }
+            postings[id].push(n);
         }
     }
 
     let n_docs = entries.len();
-    let mut terms = Vec::with_capacity(postings.len());
-    let mut lists = Vec::with_capacity(postings.len());
-    for (term, docs) in postings {
+    let mut sorted: Vec<(String, u32)> = term_ids.into_iter().collect();
+    sorted.sort_unstable();
+    let mut terms = Vec::with_capacity(sorted.len());
+    let mut lists = Vec::with_capacity(sorted.len());
+    for (term, id) in sorted {
+        lists.push(encode_postings(&postings[id as usize], n_docs));
         terms.push(term);
-        lists.push(encode_postings(&docs, n_docs));
     }
     let clauses: BTreeMap<String, Value> = clauses
         .into_iter()
