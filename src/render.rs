@@ -486,72 +486,11 @@ pub fn render_site_into(
         job("index.html".into(), "index.html", "register", c);
     }
 
-    // One page per published document.
-    for i in 0..site.docs.len() {
-        if !site.published[i] {
-            continue;
-        }
-        let d = &site.docs[i];
-        let page = DocPage {
-            path: d.path.display().to_string(),
-            extra: &d.meta.extra,
-            clauses: site.clauses[i]
-                .iter()
-                .map(|r| {
-                    let cat = site.standards.catalog(&r.key.standard);
-                    ClauseBadge {
-                        standard: &r.key.standard,
-                        standard_name: cat
-                            .map_or_else(|| r.key.standard.clone(), |c| c.display_name()),
-                        clause: &r.key.clause,
-                        title: cat
-                            .map(|c| c.display_title(&r.key.clause))
-                            .unwrap_or_default(),
-                        level: r.level,
-                        section: r.section.as_deref(),
-                        url: cat
-                            .map(|c| urls.clause(c, &r.key.clause))
-                            .unwrap_or_default(),
-                        in_scope: site.trace.scope.contains(&r.key.standard),
-                    }
-                })
-                .collect(),
-
-            toc: &site.rendered[i].toc,
-        };
-        let mut c = Context::new();
-        c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
-        c.insert_value("doc", summaries[i].clone());
-        // Related documents and backlinks share the documents' values; they
-        // sit beside `page` so that converting `page` does not copy them.
-        let mut page = Value::from_serializable(&page);
-        if let Some(m) = page.as_map() {
-            let mut m = m.clone();
-            m.insert(
-                "related".into(),
-                Value::from(
-                    site.related[i]
-                        .iter()
-                        .map(|&j| summaries[j].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            m.insert(
-                "backlinks".into(),
-                Value::from(
-                    site.backlinks[i]
-                        .iter()
-                        .map(|&j| summaries[j].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            page = Value::from(m);
-        }
-        c.insert_value("page", page);
-        c.insert_value("content", Value::safe_string(&site.rendered[i].html));
-        let path = format!("documents/{}/index.html", crate::site::doc_slug(&d.meta.id));
-        job(path, "document.html", "register", c);
-    }
+    // One page per published document: their contexts are built in the
+    // parallel stage below.
+    let doc_pages: Vec<usize> = (0..site.docs.len())
+        .filter(|&i| site.published[i])
+        .collect();
 
     // Listings per kind and per tag, and their indexes.
     for (k, docs) in &kinds {
@@ -917,9 +856,18 @@ pub fn render_site_into(
         job("404.html".into(), "404.html", "", c);
     }
 
-    let pages = jobs.len();
-    let results: Vec<Result<(), (Diagnostic, String)>> = jobs
-        .into_par_iter()
+    let pages = jobs.len() + doc_pages.len();
+    let doc_jobs = doc_pages.into_par_iter().map(|i| {
+        let (path, context) = doc_context(site, &summaries, &urls, i);
+        PageJob {
+            path,
+            template: "document.html",
+            section: "register",
+            context,
+        }
+    });
+    let results: Vec<Result<(), (Diagnostic, String)>> = doc_jobs
+        .chain(jobs.into_par_iter())
         .map(|mut j| {
             let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
                 Some(r) => r.to_string(),
@@ -1000,6 +948,70 @@ fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
             format!("template error: {msg}"),
         ),
     }
+}
+
+/// The context of document page `i` (built in the parallel render stage:
+/// there are as many of these as documents).
+fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (String, Context) {
+    let d = &site.docs[i];
+    let page = DocPage {
+        path: d.path.display().to_string(),
+        extra: &d.meta.extra,
+        clauses: site.clauses[i]
+            .iter()
+            .map(|r| {
+                let cat = site.standards.catalog(&r.key.standard);
+                ClauseBadge {
+                    standard: &r.key.standard,
+                    standard_name: cat.map_or_else(|| r.key.standard.clone(), |c| c.display_name()),
+                    clause: &r.key.clause,
+                    title: cat
+                        .map(|c| c.display_title(&r.key.clause))
+                        .unwrap_or_default(),
+                    level: r.level,
+                    section: r.section.as_deref(),
+                    url: cat
+                        .map(|c| urls.clause(c, &r.key.clause))
+                        .unwrap_or_default(),
+                    in_scope: site.trace.scope.contains(&r.key.standard),
+                }
+            })
+            .collect(),
+
+        toc: &site.rendered[i].toc,
+    };
+    let mut c = Context::new();
+    c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
+    c.insert_value("doc", summaries[i].clone());
+    // Related documents and backlinks share the documents' values; they
+    // sit beside `page` so that converting `page` does not copy them.
+    let mut page = Value::from_serializable(&page);
+    if let Some(m) = page.as_map() {
+        let mut m = m.clone();
+        m.insert(
+            "related".into(),
+            Value::from(
+                site.related[i]
+                    .iter()
+                    .map(|&j| summaries[j].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        m.insert(
+            "backlinks".into(),
+            Value::from(
+                site.backlinks[i]
+                    .iter()
+                    .map(|&j| summaries[j].clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        page = Value::from(m);
+    }
+    c.insert_value("page", page);
+    c.insert_value("content", Value::safe_string(&site.rendered[i].html));
+    let path = format!("documents/{}/index.html", crate::site::doc_slug(&d.meta.id));
+    (path, c)
 }
 
 /// Build a template map from fields, without going through serde.
