@@ -44,6 +44,7 @@ use tantivy::{
 };
 
 use super::Entry;
+use super::text::shorten;
 use crate::render::OutputFile;
 
 /// Tokenizer of whole-value fields (ids, clause numbers): the value as one
@@ -908,20 +909,6 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
         }
         other => other.to_string(),
     }
-}
-
-/// At most `max` characters of `text` on one line, cut at a word boundary.
-fn shorten(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => cut[..i].to_string(),
-        _ => cut,
-    };
-    format!("{cut}…")
 }
 
 /// Collapse runs of whitespace (line breaks of tables and lists) to one

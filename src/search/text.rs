@@ -74,6 +74,21 @@ pub fn index_terms(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| stem(&w))
 }
 
+/// At most `max` characters of `text` on one line, cut at a word boundary
+/// and ended with an ellipsis (no punctuation left dangling before it).
+pub fn shorten(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
