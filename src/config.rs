@@ -137,7 +137,22 @@ impl Config {
     /// Parse configuration text; errors are located in `clausebook.toml`.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
+            let mut span = e.span().unwrap_or(0..0);
+            // The rule levels of [check] are read through a flattened map,
+            // which reports errors at the table header: point at the value.
+            if let Some(value) = e
+                .message()
+                .split("unknown variant `")
+                .nth(1)
+                .and_then(|rest| rest.split('`').next())
+            {
+                for quoted in [format!("\"{value}\""), format!("'{value}'")] {
+                    if let Some(i) = text[span.start..].find(&quoted) {
+                        span = span.start + i..span.start + i + quoted.len();
+                        break;
+                    }
+                }
+            }
             ConfigError::Invalid(Box::new(
                 Diagnostic::error(CONFIG_FILE, e.message().to_string())
                     .at_offset(text, span.start, span.len())

@@ -1531,7 +1531,6 @@ fn an_invalid_rule_level_cannot_load_the_site() {
 }
 
 #[test]
-#[ignore = "bug: an invalid rule level is located at the `[check]` header, not at the rule's line"]
 fn an_invalid_rule_level_is_located_at_its_key() {
     // The error about `orphan = "loud"` points at that line.
     let (_t, root) = with_check("clean", &["orphan = \"loud\""]);
