@@ -5,6 +5,8 @@
 //! Most tests share one copy of the example site (the repository root),
 //! built once into `target/tmp/search-example/`.
 
+mod common;
+use common::copy_dir;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -19,19 +21,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_clausebook");
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the example site's sources (no output) in `dir`.

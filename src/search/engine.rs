@@ -946,27 +946,14 @@ pub fn mark_html(text: &str, marks: &[Range<usize>]) -> String {
         if r.start < pos || r.end > text.len() {
             continue;
         }
-        escape_into(&mut out, &text[pos..r.start]);
+        out.push_str(&crate::markdown::escape_attr(&text[pos..r.start]));
         out.push_str("<mark>");
-        escape_into(&mut out, &text[r.start..r.end]);
+        out.push_str(&crate::markdown::escape_attr(&text[r.start..r.end]));
         out.push_str("</mark>");
         pos = r.end;
     }
-    escape_into(&mut out, &text[pos..]);
+    out.push_str(&crate::markdown::escape_attr(&text[pos..]));
     out
-}
-
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
