@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::incremental::SiteCache;
 use crate::render::{self, OutputFile};
 use crate::site::{LoadOptions, Site, SiteError};
 
@@ -45,8 +46,26 @@ pub enum BuildError {
 
 /// Build the site at `root`.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with(root, opts, &mut SiteCache::default()).map(|b| b.report)
+}
+
+/// A finished build and what it was made from, for rebuilds to reuse.
+pub struct Built {
+    pub report: BuildReport,
+    pub site: Site,
+    pub tera: tera::Tera,
+    pub prints: render::PagePrints,
+}
+
+/// Build the site at `root`, reusing what `cache` holds from a previous
+/// load of the same site.
+pub fn build_with(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &mut SiteCache,
+) -> Result<Built, BuildError> {
     let start = Instant::now();
-    let site = match Site::load(root, opts.load.clone()) {
+    let site = match Site::load_with(root, opts.load.clone(), cache) {
         Ok(s) => s,
         Err(SiteError::Config(e)) => return Err(BuildError::Config(vec![config_diag(e)])),
         Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
@@ -88,11 +107,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
             return Err(BuildError::Content(diags));
         }
     };
+    let prints = std::sync::Mutex::new(render::PagePrints::default());
     let ((pages_out, render_time), ((exports_out, export_time), (search_out, search_time))) =
         rayon::join(
             || {
                 timed(&|| {
-                    render::render_site_into(&site, &tera, &|f| tree.write(&f)).map(|_| Vec::new())
+                    let outcome = render::render_pages(&site, &tera, &|f| tree.write(&f), None)?;
+                    *prints.lock().unwrap_or_else(|e| e.into_inner()) = outcome.prints;
+                    Ok(Vec::new())
                 })
             },
             || {
@@ -140,19 +162,20 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, BuildError
     }
     phases.push(("write", t.elapsed()));
 
-    Ok(BuildReport {
+    let report = BuildReport {
         output,
-        documents: site
-            .docs
-            .iter()
-            .zip(&site.published)
-            .filter(|(_, p)| **p)
-            .count(),
+        documents: site.published.iter().filter(|p| **p).count(),
         pages,
         files: files.len(),
         diags,
         phases,
         elapsed: start.elapsed(),
+    };
+    Ok(Built {
+        report,
+        site,
+        tera,
+        prints: prints.into_inner().unwrap_or_else(|e| e.into_inner()),
     })
 }
 
@@ -386,7 +409,7 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagn
 }
 
 /// Whether the file at `p` holds exactly `bytes`.
-fn same_content(p: &Path, bytes: &[u8]) -> bool {
+pub(crate) fn same_content(p: &Path, bytes: &[u8]) -> bool {
     match std::fs::metadata(p) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
             std::fs::read(p).is_ok_and(|old| old == bytes)

@@ -173,6 +173,9 @@ in the terminal and over the page, and the last good site stays served."
         /// Publish draft and review documents too (marked as such)
         #[arg(long)]
         drafts: bool,
+        /// Print the time spent in each phase of every rebuild
+        #[arg(long, short = 'v')]
+        verbose: bool,
         /// Do not watch for changes (no rebuild, no live reload)
         #[arg(long)]
         no_watch: bool,
@@ -370,6 +373,7 @@ pub fn main() -> i32 {
             output,
             port,
             drafts,
+            verbose,
             no_watch,
         } => crate::serve::command(
             &crate::serve::ServeOptions {
@@ -378,6 +382,7 @@ pub fn main() -> i32 {
                 port,
                 drafts,
                 watch: !no_watch,
+                verbose,
             },
             color,
         ),

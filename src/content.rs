@@ -274,27 +274,7 @@ pub fn load(root: &Path) -> (Vec<Document>, Diagnostics) {
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|file| {
-            let rel = crate::diag::display_path(root, file);
-            match std::fs::read_to_string(file) {
-                Ok(text) => {
-                    let content_path = file
-                        .strip_prefix(root.join(CONTENT_DIR))
-                        .unwrap_or(file)
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    parse_document(rel, content_path, text)
-                }
-                Err(e) => (
-                    None,
-                    vec![Diagnostic::error(rel, format!("cannot read file: {e}")).with_help(
-                        "documents must be UTF-8 text files; check the file's encoding and permissions",
-                    )],
-                ),
-            }
-        })
+        .map(|file| read_document(root, file))
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (doc, ds) in results {
@@ -302,6 +282,32 @@ pub fn load(root: &Path) -> (Vec<Document>, Diagnostics) {
         docs.extend(doc);
     }
     (docs, diags)
+}
+
+/// Read and parse one document file of the site at `root` (`file` is the
+/// path as [`discover`] returns it).
+pub fn read_document(root: &Path, file: &Path) -> (Option<Document>, Vec<Diagnostic>) {
+    let rel = crate::diag::display_path(root, file);
+    match std::fs::read_to_string(file) {
+        Ok(text) => {
+            let content_path = file
+                .strip_prefix(root.join(CONTENT_DIR))
+                .unwrap_or(file)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            parse_document(rel, content_path, text)
+        }
+        Err(e) => {
+            (
+                None,
+                vec![Diagnostic::error(rel, format!("cannot read file: {e}")).with_help(
+                "documents must be UTF-8 text files; check the file's encoding and permissions",
+            )],
+            )
+        }
+    }
 }
 
 /// Which front-matter syntax a file uses.

@@ -5,6 +5,7 @@
 //! backlinks.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -17,7 +18,7 @@ type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>
 
 /// Where a link can point: every loaded document, by index.
 pub struct LinkIndex<'a> {
-    docs: &'a [Document],
+    docs: &'a [Arc<Document>],
     by_id: HashMap<&'a str, usize>,
     by_id_lower: HashMap<String, usize>,
     by_path: HashMap<&'a str, usize>,
@@ -29,7 +30,7 @@ pub struct LinkIndex<'a> {
 
 impl<'a> LinkIndex<'a> {
     /// `docs` must have unique ids (the build reports duplicates first).
-    pub fn new(docs: &'a [Document], urls: &'a [String], published: &'a [bool]) -> Self {
+    pub fn new(docs: &'a [Arc<Document>], urls: &'a [String], published: &'a [bool]) -> Self {
         let mut by_id = HashMap::with_capacity(docs.len());
         let mut by_id_lower = HashMap::with_capacity(docs.len());
         let mut by_path = HashMap::with_capacity(docs.len());
@@ -84,7 +85,7 @@ pub struct Edge {
 }
 
 /// A heading, for the table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -103,6 +104,12 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
     /// The body as plain text (for search and summaries).
     pub text: String,
+    /// What the links looked up in the site (`id:<lowercase id>`,
+    /// `path:<content path>`): the rendering stays valid while the
+    /// documents answering these keys do not change.
+    pub lookups: Vec<String>,
+    /// Whether a broken link's message suggested an id from the whole site.
+    pub suggests: bool,
 }
 
 fn options() -> Options {
@@ -318,10 +325,14 @@ fn rewrite_link(
     if has_scheme(path) || path.starts_with('/') || path.starts_with("//") {
         return LinkOutcome::Keep;
     }
+    out.lookups.push(format!("id:{}", path.to_lowercase()));
     let target = if let Some(i) = links.find_id(path) {
         Some(i)
     } else if path.ends_with(".md") {
         let resolved = resolve_relative(&doc.content_path, &percent_decode(path));
+        if let Some(p) = &resolved {
+            out.lookups.push(format!("path:{p}"));
+        }
         match resolved.as_deref().and_then(|p| links.by_path.get(p)) {
             Some(&i) => Some(i),
             None => {
@@ -336,6 +347,7 @@ fn rewrite_link(
         }
     } else if !path.contains('/') && !path.contains('.') {
         let mut d = doc.error_at(span, format!("link to an unknown document id `{path}`"));
+        out.suggests = true;
         d.help = Some(match links.suggest_id(path) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "no document has this id; check the `id` in the target's front-matter".into(),

@@ -6,7 +6,8 @@
 //! are reference-counted, so every page that lists a document shares it
 //! instead of cloning the page model.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -15,6 +16,7 @@ use tera::{Context, Tera, Value};
 
 use crate::content::{Kind, Level, Status};
 use crate::diag::{Diagnostic, display_path};
+use crate::incremental::fingerprint;
 use crate::markdown::TocEntry;
 use crate::site::{Site, dir_url};
 use crate::standards::Catalog;
@@ -204,7 +206,7 @@ pub fn root_for(path: &str) -> String {
 
 // ---------------------------------------------------------------- views
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct DocSummary<'a> {
     id: &'a str,
     title: &'a str,
@@ -222,13 +224,13 @@ struct DocSummary<'a> {
     tags: Vec<TagRef>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagRef {
     name: String,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ClauseBadge<'a> {
     standard: &'a str,
     standard_name: String,
@@ -289,9 +291,9 @@ impl Urls {
     }
 }
 
-fn doc_summary(site: &Site, i: usize) -> Value {
+fn doc_summary(site: &Site, i: usize) -> DocSummary<'_> {
     let d = &site.docs[i].meta;
-    Value::from_serializable(&DocSummary {
+    DocSummary {
         id: &d.id,
         title: &d.title,
         kind: d.kind,
@@ -313,7 +315,7 @@ fn doc_summary(site: &Site, i: usize) -> Value {
                 url: dir_url(&format!("tags/{}", tag_slug(t)), site.config.clean_links),
             })
             .collect(),
-    })
+    }
 }
 
 fn exclusion_rule_text(cat: &Catalog) -> String {
@@ -355,17 +357,71 @@ pub fn render_site_into(
     tera: &Tera,
     sink: Sink<'_>,
 ) -> Result<usize, Vec<Diagnostic>> {
+    render_pages(site, tera, sink, None).map(|o| o.pages)
+}
+
+/// What the pages of a render were made from, for the next render of the
+/// same site to skip the pages whose inputs did not change.
+#[derive(Debug, Clone, Default)]
+pub struct PagePrints {
+    /// Fingerprint of the inputs of the pages other than document pages
+    /// (register, listings, standards, clauses, matrices): the documents'
+    /// summaries and the coverage. They are rendered again together.
+    site: u64,
+    /// Those pages' paths.
+    site_pages: Vec<String>,
+    /// Document pages: output path and fingerprint of the page's inputs.
+    doc_pages: HashMap<String, u64>,
+}
+
+impl PagePrints {
+    /// Every page path of the render.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.site_pages
+            .iter()
+            .map(String::as_str)
+            .chain(self.doc_pages.keys().map(String::as_str))
+    }
+
+    /// Fingerprint of the inputs of the site pages (also those of the
+    /// exports, which read the same summaries and coverage).
+    pub fn site(&self) -> u64 {
+        self.site
+    }
+}
+
+/// What [`render_pages`] did.
+pub struct RenderOutcome {
+    /// Pages of the site.
+    pub pages: usize,
+    /// Pages rendered (the others were unchanged).
+    pub rendered: usize,
+    /// Ids of the documents whose page was rendered.
+    pub rendered_docs: Vec<String>,
+    pub prints: PagePrints,
+}
+
+/// Render the pages of the site into `sink`. With the prints of a previous
+/// render of the same site (same templates), pages whose inputs did not
+/// change are skipped: only what a change affects is rendered again.
+pub fn render_pages(
+    site: &Site,
+    tera: &Tera,
+    sink: Sink<'_>,
+    previous: Option<&PagePrints>,
+) -> Result<RenderOutcome, Vec<Diagnostic>> {
     let urls = Urls {
         clean: site.config.clean_links,
     };
-    let summaries: Vec<Value> = (0..site.docs.len()).map(|i| doc_summary(site, i)).collect();
-    let addr = Addresses::new(site, &summaries);
-    let published: Vec<Value> = summaries
-        .iter()
-        .zip(&site.published)
-        .filter(|(_, p)| **p)
-        .map(|(v, _)| v.clone())
+    let views: Vec<(DocSummary<'_>, u64)> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| {
+            let v = doc_summary(site, i);
+            let fp = fingerprint(&v);
+            (v, fp)
+        })
         .collect();
+    let summary_prints: Vec<u64> = views.iter().map(|v| v.1).collect();
 
     let scope_cats: Vec<&Catalog> = site
         .trace
@@ -410,6 +466,186 @@ pub fn render_site_into(
         })
         .collect();
 
+    let site_json = serde_json::json!({
+        "title": site.config.title,
+        "organization": site.config.organization,
+        "base_url": site.config.base_url,
+        "extra": site.config.extra,
+        "drafts": site.options.drafts,
+        "clean_links": site.config.clean_links,
+        "generator": concat!("Clausebook ", env!("CARGO_PKG_VERSION")),
+        "home_url": if site.config.clean_links { "" } else { "index.html" },
+        "standards_url": urls.dir("standards"),
+        "matrix_url": urls.dir("matrix"),
+        "kinds_url": urls.dir("kinds"),
+        "tags_url": urls.dir("tags"),
+        "exclusions_url": urls.dir("exclusions"),
+        "search_url": urls.dir("search"),
+    });
+    let globals_print = fingerprint(&[
+        serde_json::to_string(&site_json).unwrap_or_default(),
+        serde_json::to_string(&standards_view).unwrap_or_default(),
+        serde_json::to_string(&mappings_view).unwrap_or_default(),
+    ]);
+    let site_print = {
+        let mut h = crate::incremental::hasher();
+        globals_print.hash(&mut h);
+        summary_prints.hash(&mut h);
+        serde_json::to_vec(&site.trace.coverage)
+            .unwrap_or_default()
+            .hash(&mut h);
+        site.trace.scope.hash(&mut h);
+        site.trace.mappings.hash(&mut h);
+        h.finish()
+    };
+    let site_pages_due = previous.is_none_or(|p| p.site != site_print);
+
+    // Document pages whose inputs changed.
+    let doc_prints: Vec<(usize, String, u64)> = (0..site.docs.len())
+        .into_par_iter()
+        .filter(|&i| site.published[i])
+        .map(|i| {
+            let path = doc_page_path(site, i);
+            let fp = doc_print(site, &summary_prints, &urls, i, globals_print);
+            (i, path, fp)
+        })
+        .collect();
+    let due: Vec<usize> = doc_prints
+        .iter()
+        .filter(|(_, path, fp)| previous.is_none_or(|p| p.doc_pages.get(path) != Some(fp)))
+        .map(|(i, _, _)| *i)
+        .collect();
+    // Summaries (as template values) are made for the pages rendered only.
+    let mut wanted = vec![site_pages_due; site.docs.len()];
+    for &i in &due {
+        wanted[i] = true;
+        for &j in site.related[i].iter().chain(&site.backlinks[i]) {
+            wanted[j] = true;
+        }
+    }
+    let summaries: Vec<Value> = views
+        .par_iter()
+        .zip(&wanted)
+        .map(|((v, _), &w)| {
+            if w {
+                Value::from_serializable(v)
+            } else {
+                Value::none()
+            }
+        })
+        .collect();
+
+    let mut globals = Context::new();
+    globals.insert("site", &site_json);
+    globals.insert("standards", &standards_view);
+    globals.insert("mappings", &mappings_view);
+
+    let jobs = if site_pages_due {
+        site_pages(
+            site,
+            &summaries,
+            &urls,
+            &scope_cats,
+            &standards_view,
+            &mappings_view,
+        )
+    } else {
+        Vec::new()
+    };
+    let prints = PagePrints {
+        site: site_print,
+        site_pages: match previous {
+            Some(p) if !site_pages_due => p.site_pages.clone(),
+            _ => jobs.iter().map(|j| j.path.clone()).collect(),
+        },
+        doc_pages: doc_prints.into_iter().map(|(_, p, fp)| (p, fp)).collect(),
+    };
+    let pages = prints.site_pages.len() + prints.doc_pages.len();
+    let rendered = jobs.len() + due.len();
+    let rendered_docs = due.iter().map(|&i| site.docs[i].meta.id.clone()).collect();
+    let doc_jobs = due.into_par_iter().map(|i| {
+        let (path, context) = doc_context(site, &summaries, &urls, i);
+        PageJob {
+            path,
+            template: "document.html",
+            section: "register",
+            context,
+        }
+    });
+    let results: Vec<Result<(), (Diagnostic, String)>> = doc_jobs
+        .chain(jobs.into_par_iter())
+        .map(|mut j| {
+            let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
+                Some(r) => r.to_string(),
+                None => root_for(&j.path),
+            };
+            j.context.insert("root", &root);
+            j.context.insert("section", j.section);
+            let mut ctx = globals.clone();
+            ctx.extend(j.context);
+            let html = tera
+                .render(j.template, &ctx)
+                .map_err(|e| (render_error(j.template, &e), j.path.clone()))?;
+            sink(OutputFile {
+                path: j.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|d| (d, j.path.clone()))
+        })
+        .collect();
+    let errors: Vec<(Diagnostic, String)> = results.into_iter().filter_map(Result::err).collect();
+    if !errors.is_empty() {
+        // The same template error fails many pages: report it once.
+        let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> =
+            BTreeMap::new();
+        for (d, path) in errors {
+            grouped
+                .entry((d.file.display().to_string(), d.line, d.message.clone()))
+                .or_insert_with(|| (d, Vec::new()))
+                .1
+                .push(path);
+        }
+        return Err(grouped
+            .into_values()
+            .map(|(mut d, mut paths)| {
+                paths.sort();
+                d.message = match paths.len() {
+                    1 => format!("{} (while rendering {})", d.message, paths[0]),
+                    n => format!(
+                        "{} (while rendering {} and {} other pages)",
+                        d.message,
+                        paths[0],
+                        n - 1
+                    ),
+                };
+                d
+            })
+            .collect());
+    }
+    Ok(RenderOutcome {
+        pages,
+        rendered,
+        rendered_docs,
+        prints,
+    })
+}
+
+/// The jobs of every page other than the document pages.
+fn site_pages(
+    site: &Site,
+    summaries: &[Value],
+    urls: &Urls,
+    scope_cats: &[&Catalog],
+    standards_view: &[StandardView],
+    mappings_view: &[serde_json::Value],
+) -> Vec<PageJob> {
+    let addr = Addresses::new(site, summaries);
+    let published: Vec<Value> = summaries
+        .iter()
+        .zip(&site.published)
+        .filter(|(_, p)| **p)
+        .map(|(v, _)| v.clone())
+        .collect();
     let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
     // Tags are grouped by their URL slug, so "service level" and
     // "service-level" share one page (named after the first spelling).
@@ -442,31 +678,6 @@ pub fn render_site_into(
         })
         .collect();
 
-    let mut globals = Context::new();
-    globals.insert(
-        "site",
-        &serde_json::json!({
-            "title": site.config.title,
-            "organization": site.config.organization,
-            "base_url": site.config.base_url,
-            "extra": site.config.extra,
-            "drafts": site.options.drafts,
-            "clean_links": site.config.clean_links,
-            "generator": concat!("Clausebook ", env!("CARGO_PKG_VERSION")),
-            "home_url": if site.config.clean_links { "" } else { "index.html" },
-            "standards_url": urls.dir("standards"),
-            "matrix_url": urls.dir("matrix"),
-            "kinds_url": urls.dir("kinds"),
-            "tags_url": urls.dir("tags"),
-            "exclusions_url": urls.dir("exclusions"),
-            "search_url": urls.dir("search"),
-        }),
-    );
-    globals.insert("standards", &standards_view);
-    globals.insert("mappings", &mappings_view);
-    globals.insert("kinds", &kind_terms);
-    globals.insert_value("documents", Value::from(published.clone()));
-
     let mut jobs: Vec<PageJob> = Vec::new();
     let mut job =
         |path: String, template: &'static str, section: &'static str, context: Context| {
@@ -483,15 +694,9 @@ pub fn render_site_into(
         let mut c = Context::new();
         c.insert("title", "Document register");
         c.insert("status_counts", &status_counts(site));
+        c.insert_value("documents", Value::from(published));
         job("index.html".into(), "index.html", "register", c);
     }
-
-    // One page per published document: their contexts are built in the
-    // parallel stage below.
-    let doc_pages: Vec<usize> = (0..site.docs.len())
-        .filter(|&i| site.published[i])
-        .collect();
-
     // Listings per kind and per tag, and their indexes.
     for (k, docs) in &kinds {
         let mut c = Context::new();
@@ -855,68 +1060,7 @@ pub fn render_site_into(
         c.insert("root_override", &root);
         job("404.html".into(), "404.html", "", c);
     }
-
-    let pages = jobs.len() + doc_pages.len();
-    let doc_jobs = doc_pages.into_par_iter().map(|i| {
-        let (path, context) = doc_context(site, &summaries, &urls, i);
-        PageJob {
-            path,
-            template: "document.html",
-            section: "register",
-            context,
-        }
-    });
-    let results: Vec<Result<(), (Diagnostic, String)>> = doc_jobs
-        .chain(jobs.into_par_iter())
-        .map(|mut j| {
-            let root = match j.context.get("root_override").and_then(|v| v.as_str()) {
-                Some(r) => r.to_string(),
-                None => root_for(&j.path),
-            };
-            j.context.insert("root", &root);
-            j.context.insert("section", j.section);
-            let mut ctx = globals.clone();
-            ctx.extend(j.context);
-            let html = tera
-                .render(j.template, &ctx)
-                .map_err(|e| (render_error(j.template, &e), j.path.clone()))?;
-            sink(OutputFile {
-                path: j.path.clone(),
-                bytes: html.into_bytes(),
-            })
-            .map_err(|d| (d, j.path.clone()))
-        })
-        .collect();
-    let errors: Vec<(Diagnostic, String)> = results.into_iter().filter_map(Result::err).collect();
-    if !errors.is_empty() {
-        // The same template error fails many pages: report it once.
-        let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> =
-            BTreeMap::new();
-        for (d, path) in errors {
-            grouped
-                .entry((d.file.display().to_string(), d.line, d.message.clone()))
-                .or_insert_with(|| (d, Vec::new()))
-                .1
-                .push(path);
-        }
-        return Err(grouped
-            .into_values()
-            .map(|(mut d, mut paths)| {
-                paths.sort();
-                d.message = match paths.len() {
-                    1 => format!("{} (while rendering {})", d.message, paths[0]),
-                    n => format!(
-                        "{} (while rendering {} and {} other pages)",
-                        d.message,
-                        paths[0],
-                        n - 1
-                    ),
-                };
-                d
-            })
-            .collect());
-    }
-    Ok(pages)
+    jobs
 }
 
 fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
@@ -950,11 +1094,44 @@ fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
     }
 }
 
-/// The context of document page `i` (built in the parallel render stage:
-/// there are as many of these as documents).
-fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (String, Context) {
+/// Output path of document `i`'s page.
+fn doc_page_path(site: &Site, i: usize) -> String {
+    format!(
+        "documents/{}/index.html",
+        crate::site::doc_slug(&site.docs[i].meta.id)
+    )
+}
+
+/// Fingerprint of everything document page `i` is made from: the same
+/// parts as [`doc_context`] puts into its context (the summaries enter by
+/// their fingerprints, the body by its rendering's).
+fn doc_print(site: &Site, summary_prints: &[u64], urls: &Urls, i: usize, globals: u64) -> u64 {
+    let page = doc_page(site, urls, i);
+    let mut h = crate::incremental::hasher();
+    globals.hash(&mut h);
+    summary_prints[i].hash(&mut h);
+    page.path.hash(&mut h);
+    page.clauses.hash(&mut h);
+    if !page.extra.is_empty() {
+        serde_json::to_string(page.extra)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    site.rendered[i].html.hash(&mut h);
+    site.rendered[i].toc.hash(&mut h);
+    for list in [&site.related[i], &site.backlinks[i]] {
+        list.len().hash(&mut h);
+        for &j in list {
+            summary_prints[j].hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The page-specific part of document page `i`.
+fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
     let d = &site.docs[i];
-    let page = DocPage {
+    DocPage {
         path: d.path.display().to_string(),
         extra: &d.meta.extra,
         clauses: site.clauses[i]
@@ -979,7 +1156,14 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (Stri
             .collect(),
 
         toc: &site.rendered[i].toc,
-    };
+    }
+}
+
+/// The context of document page `i` (built in the parallel render stage:
+/// there are as many of these as documents).
+fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (String, Context) {
+    let d = &site.docs[i];
+    let page = doc_page(site, urls, i);
     let mut c = Context::new();
     c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
     c.insert_value("doc", summaries[i].clone());
@@ -1010,7 +1194,7 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (Stri
     }
     c.insert_value("page", page);
     c.insert_value("content", Value::safe_string(&site.rendered[i].html));
-    let path = format!("documents/{}/index.html", crate::site::doc_slug(&d.meta.id));
+    let path = doc_page_path(site, i);
     (path, c)
 }
 

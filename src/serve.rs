@@ -159,6 +159,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Watch the sources, rebuild on change and reload open pages.
     pub watch: bool,
+    /// Print the phases of every rebuild.
+    pub verbose: bool,
 }
 
 /// Run `clausebook serve`; returns the exit code (it only returns on
@@ -172,7 +174,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         output: opts.output.clone(),
         allow_errors: false,
     };
-    let report = match crate::build::build(&opts.root, &build) {
+    let (session, report) = match crate::rebuild::Session::start(&opts.root, &build) {
         Ok(r) => r,
         Err(BuildError::Config(ds)) => {
             for d in &ds {
@@ -201,11 +203,12 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         );
     }
     let reload = crate::live::Reload::new();
-    let state = match SiteState::load(&report.output) {
+    let output = session.output().to_path_buf();
+    let state = match SiteState::load(&output) {
         Ok(s) if opts.watch => s.with_live(Arc::clone(&reload)),
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot open {}: {e}", report.output.display());
+            eprintln!("error: cannot open {}: {e}", output.display());
             return crate::cli::EXIT_USAGE;
         }
     };
@@ -222,17 +225,18 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
     println!(
         "Built {} documents into {}",
         report.documents,
-        report.output.display()
+        output.display()
     );
     println!("Serving at {} (Ctrl-C to stop)", server.url());
     let server = Arc::new(server);
     if opts.watch {
         let server = Arc::clone(&server);
-        let root = opts.root.clone();
-        let output = report.output.clone();
+        let mut session = session;
+        let verbose = opts.verbose;
         std::thread::spawn(move || {
+            let root = session.root().to_path_buf();
             let result = crate::live::watch(&root, &output, |changed| {
-                rebuild(&root, &build, &server, &reload, changed, color);
+                rebuild(&mut session, &server, &reload, changed, color, verbose);
             });
             if let Err(e) = result {
                 eprintln!("warning: cannot watch the site for changes ({e}); live reload is off");
@@ -250,14 +254,14 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
 /// open pages; on failure keep serving the last good site and show the
 /// errors in the terminal and over the pages.
 fn rebuild(
-    root: &Path,
-    build: &BuildOptions,
+    session: &mut crate::rebuild::Session,
     server: &Server,
     reload: &Arc<crate::live::Reload>,
     changed: &[PathBuf],
     color: bool,
+    verbose: bool,
 ) {
-    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let canonical = session.root().to_path_buf();
     let shown: Vec<String> = changed
         .iter()
         .take(3)
@@ -274,19 +278,32 @@ fn rebuild(
         shown.join(", ")
     };
     let start = std::time::Instant::now();
-    match crate::build::build(root, build) {
-        Ok(report) => match SiteState::load(&report.output) {
+    match session.rebuild(changed) {
+        Ok(report) => match SiteState::load(session.output()) {
             Ok(state) => {
                 server.swap(state.with_live(Arc::clone(reload)));
                 reload.publish(None);
+                let how = if report.full {
+                    "full build".to_string()
+                } else {
+                    format!("{} of {} pages rendered", report.rendered, report.pages)
+                };
                 println!(
-                    "Rebuilt after a change to {what} in {:.0} ms ({} documents)",
+                    "Rebuilt after a change to {what} in {:.0} ms ({} documents, {how})",
                     start.elapsed().as_secs_f64() * 1000.0,
                     report.documents
                 );
+                if verbose {
+                    let phases: Vec<String> = report
+                        .phases
+                        .iter()
+                        .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
+                        .collect();
+                    println!("  phases (ms): {}", phases.join(", "));
+                }
             }
             Err(e) => {
-                let msg = format!("cannot open {}: {e}", report.output.display());
+                let msg = format!("cannot open {}: {e}", session.output().display());
                 eprintln!("error: {msg}");
                 reload.publish(Some(msg));
             }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -11,7 +12,8 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError};
 use crate::content::{self, Document, Level, Span, Status};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Edge, LinkIndex, Rendered};
+use crate::incremental::SiteCache;
+use crate::markdown::{Edge, LinkIndex, Rendered};
 use crate::standards::{ClauseKey, ResolveOptions, Standards};
 use crate::trace::Trace;
 
@@ -49,7 +51,7 @@ pub struct Site {
     pub standards: Standards,
     pub options: LoadOptions,
     /// Documents with unique ids, sorted by id.
-    pub docs: Vec<Document>,
+    pub docs: Vec<Arc<Document>>,
     /// Page URL of each document, relative to the site root.
     pub urls: Vec<String>,
     /// Whether each document gets a page in this build.
@@ -59,7 +61,7 @@ pub struct Site {
     /// Resolved `related` ids of each document.
     pub related: Vec<Vec<usize>>,
     /// Rendered body of each document.
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<Arc<Rendered>>,
     /// All links between documents.
     pub edges: Vec<Edge>,
     /// Documents that link to or list each document as related, sorted.
@@ -80,6 +82,17 @@ pub enum SiteError {
 
 impl Site {
     pub fn load(root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
+        Site::load_with(root, options, &mut SiteCache::default())
+    }
+
+    /// Load the site, reusing from `cache` what the previous load of the
+    /// same site worked out and is still valid (`clausebook serve` keeps a
+    /// cache across rebuilds). The result is the same as [`Site::load`]'s.
+    pub fn load_with(
+        root: &Path,
+        options: LoadOptions,
+        cache: &mut SiteCache,
+    ) -> Result<Site, SiteError> {
         let mut phases = Vec::new();
         let mut diags = Diagnostics::default();
         let mut t = Instant::now();
@@ -95,10 +108,10 @@ impl Site {
         if !scope.is_empty() {
             return Err(SiteError::Scope(scope));
         }
+        cache.start(crate::incremental::epoch(root, &config.source, &options));
         lap("config", &mut t);
 
-        let (docs, load_diags) = content::load(root);
-        diags.extend(load_diags);
+        let docs = cache.load_files(root, &mut diags);
         let mut docs = dedupe_ids(docs, &mut diags);
         docs.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         lap("load", &mut t);
@@ -110,19 +123,14 @@ impl Site {
             .collect();
         let links = LinkIndex::new(&docs, &urls, &published);
         let related = resolve_related(&docs, &links, &mut diags);
-        let clauses = resolve_clauses(&docs, &config, &standards, &mut diags);
+        let clauses = resolve_clauses(&docs, &config, &standards, cache, &mut diags);
         lap("resolve", &mut t);
 
-        let rendered: Vec<Rendered> = (0..docs.len())
-            .into_par_iter()
-            .map(|i| markdown::render(i, &links, "../../"))
-            .collect();
+        let (rendered, edges) = cache.render(&docs, &urls, &published, &links);
         lap("markdown", &mut t);
 
-        let mut edges = Vec::new();
         for r in &rendered {
             diags.extend(r.diags.iter().cloned());
-            edges.extend(r.edges.iter().cloned());
         }
         check_anchors(&docs, &rendered, &edges, &clauses, &mut diags);
         let backlinks = backlinks(docs.len(), &edges, &related);
@@ -206,7 +214,7 @@ pub fn dir_url(dir: &str, clean: bool) -> String {
     }
 }
 
-fn page_urls(docs: &[Document], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
+fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
     let urls: Vec<String> = docs
         .iter()
@@ -244,8 +252,8 @@ fn page_urls(docs: &[Document], clean: bool, diags: &mut Diagnostics) -> Vec<Str
 
 /// Keep the first document of each id; report every collision in one
 /// message per id, listing all the files that use it.
-fn dedupe_ids(docs: Vec<Document>, diags: &mut Diagnostics) -> Vec<Document> {
-    let mut by_id: BTreeMap<String, Vec<Document>> = BTreeMap::new();
+fn dedupe_ids(docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
+    let mut by_id: BTreeMap<String, Vec<Arc<Document>>> = BTreeMap::new();
     for d in docs {
         by_id.entry(d.meta.id.clone()).or_default().push(d);
     }
@@ -284,7 +292,7 @@ fn dedupe_ids(docs: Vec<Document>, diags: &mut Diagnostics) -> Vec<Document> {
 }
 
 fn resolve_related(
-    docs: &[Document],
+    docs: &[Arc<Document>],
     links: &LinkIndex<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<Vec<usize>> {
@@ -316,18 +324,25 @@ fn resolve_related(
 }
 
 fn resolve_clauses(
-    docs: &[Document],
+    docs: &[Arc<Document>],
     config: &Config,
     standards: &Standards,
+    cache: &mut SiteCache,
     diags: &mut Diagnostics,
 ) -> Vec<Vec<ResolvedRef>> {
     let opts = ResolveOptions {
         default_standard: config.default_standard.as_deref(),
         in_scope: &config.standards,
     };
+    let previous = std::mem::take(&mut cache.resolved);
     let per_doc: Vec<(Vec<ResolvedRef>, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|d| {
+            if let Some((doc, refs, ds)) = previous.get(&d.meta.id)
+                && Arc::ptr_eq(doc, d)
+            {
+                return (refs.clone(), ds.clone());
+            }
             let mut refs: Vec<ResolvedRef> = Vec::new();
             let mut ds = Vec::new();
             for spec in &d.meta.clauses {
@@ -379,16 +394,20 @@ fn resolve_clauses(
         .collect();
     per_doc
         .into_iter()
-        .map(|(refs, ds)| {
-            diags.extend(ds);
+        .zip(docs)
+        .map(|((refs, ds), d)| {
+            diags.extend(ds.iter().cloned());
+            cache
+                .resolved
+                .insert(d.meta.id.clone(), (Arc::clone(d), refs.clone(), ds));
             refs
         })
         .collect()
 }
 
 fn check_anchors(
-    docs: &[Document],
-    rendered: &[Rendered],
+    docs: &[Arc<Document>],
+    rendered: &[Arc<Rendered>],
     edges: &[Edge],
     clauses: &[Vec<ResolvedRef>],
     diags: &mut Diagnostics,

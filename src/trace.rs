@@ -138,7 +138,7 @@ impl Trace {
     pub fn compute(
         config: &Config,
         standards: &Standards,
-        docs: &[Document],
+        docs: &[std::sync::Arc<Document>],
         clauses: &[Vec<ResolvedRef>],
         diags: &mut Diagnostics,
     ) -> Trace {
@@ -293,7 +293,7 @@ impl Trace {
 fn derived_for(
     standards: &Standards,
     addresses: &HashMap<(String, String), Vec<Address>>,
-    docs: &[Document],
+    docs: &[std::sync::Arc<Document>],
     cat: &Catalog,
     clause: &str,
 ) -> Vec<(String, String)> {

@@ -1,0 +1,310 @@
+//! Rebuilds after a change, for `clausebook serve`: the site is kept in
+//! memory between changes, and a change to documents re-reads, re-renders
+//! and re-writes only what it affects.
+//!
+//! A [`Session`] starts with a full build and keeps what it was made from:
+//! the [`SiteCache`] (parsed files, resolved references, rendered bodies),
+//! the templates and the fingerprints of every page ([`PagePrints`]). After
+//! a change it
+//!
+//! - reloads the site through the cache: only the changed files are read
+//!   and parsed, only bodies whose file or link targets changed are
+//!   rendered again, and everything derived (ids, links, backlinks,
+//!   coverage, checks) is recomputed from those parts;
+//! - renders the pages whose inputs changed: the document's own page, the
+//!   pages listing it as related or as a backlink, and, when a summary or
+//!   the coverage changed, the register, listings, clause pages and
+//!   matrices (then the exports too);
+//! - writes the files whose bytes changed (each through a temporary file
+//!   and a rename) and removes the pages of documents that are gone;
+//! - updates the search indexes for the documents whose page changed.
+//!
+//! Changes to templates, the theme, catalogs or `clausebook.toml` make a
+//! full build (which still reuses the parsed files). Everything is
+//! computed before anything is written: a rebuild that fails leaves the
+//! output as it was. The tests check that the output after a series of
+//! incremental rebuilds equals a full build of the same sources.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::build::{self, BuildError, BuildOptions, Built};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::incremental::SiteCache;
+use crate::render::{self, OutputFile, PagePrints};
+use crate::site::{Site, SiteError};
+
+/// The state kept between rebuilds.
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    output: PathBuf,
+    cache: SiteCache,
+    tera: tera::Tera,
+    prints: PagePrints,
+    /// Ids of the documents published by the last build.
+    published: HashSet<String>,
+}
+
+/// What a rebuild did.
+#[derive(Debug)]
+pub struct Rebuild {
+    /// Whether the change needed a full build.
+    pub full: bool,
+    /// Published documents.
+    pub documents: usize,
+    /// Pages of the site, and how many were rendered again.
+    pub pages: usize,
+    pub rendered: usize,
+    /// Pages and exports written (their bytes changed) and pages removed.
+    pub written: usize,
+    pub removed: usize,
+    /// Warnings (and, with `allow_errors`, errors) of the site.
+    pub diags: Diagnostics,
+    pub phases: Vec<(&'static str, Duration)>,
+    pub elapsed: Duration,
+}
+
+impl Session {
+    /// Build the site at `root` in full, keeping what later rebuilds reuse.
+    pub fn start(root: &Path, opts: &BuildOptions) -> Result<(Session, Rebuild), BuildError> {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut cache = SiteCache::default();
+        let built = build::build_with(&root, opts, &mut cache)?;
+        let mut session = Session {
+            output: built.report.output.clone(),
+            root,
+            opts: opts.clone(),
+            cache,
+            tera: tera::Tera::default(),
+            prints: PagePrints::default(),
+            published: HashSet::new(),
+        };
+        let report = session.adopt(built);
+        Ok((session, report))
+    }
+
+    /// The site folder (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The output folder.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// Rebuild after changes to the files `changed` (absolute, or relative
+    /// to the site folder; deleted files included).
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        let changed: Vec<PathBuf> = changed
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    self.root.join(p)
+                }
+            })
+            .collect();
+        let content = self.root.join(crate::content::CONTENT_DIR);
+        self.cache.invalidate(changed.iter().cloned());
+        if changed.iter().all(|p| p.starts_with(&content)) {
+            self.incremental()
+        } else {
+            let built = build::build_with(&self.root, &self.opts, &mut self.cache)?;
+            Ok(self.adopt(built))
+        }
+    }
+
+    /// Keep what a full build made.
+    fn adopt(&mut self, built: Built) -> Rebuild {
+        self.tera = built.tera;
+        self.prints = built.prints;
+        self.published = published_ids(&built.site);
+        let r = built.report;
+        Rebuild {
+            full: true,
+            documents: r.documents,
+            pages: r.pages,
+            rendered: r.pages,
+            written: r.files + r.pages,
+            removed: 0,
+            diags: r.diags,
+            phases: r.phases,
+            elapsed: r.elapsed,
+        }
+    }
+
+    /// A rebuild after changes to documents only.
+    fn incremental(&mut self) -> Result<Rebuild, BuildError> {
+        let start = Instant::now();
+        let site = match Site::load_with(&self.root, self.opts.load.clone(), &mut self.cache) {
+            Ok(s) => s,
+            Err(SiteError::Config(e)) => {
+                return Err(BuildError::Config(vec![build::config_diag(e)]));
+            }
+            Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
+        };
+        let mut phases = site.phases.clone();
+        let mut lap = {
+            let mut t = Instant::now();
+            move |name: &'static str, phases: &mut Vec<(&'static str, Duration)>| {
+                phases.push((name, t.elapsed()));
+                t = Instant::now();
+            }
+        };
+        let mut diags = crate::check::run(&site).findings;
+        lap("check", &mut phases);
+        if diags.has_errors() && !self.opts.allow_errors {
+            return Err(BuildError::Content(diags));
+        }
+
+        let files = Mutex::new(Vec::new());
+        let outcome = render::render_pages(
+            &site,
+            &self.tera,
+            &|f| {
+                files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+                Ok(())
+            },
+            Some(&self.prints),
+        )
+        .map_err(|ds| {
+            diags.extend(ds);
+            diags.sort();
+            BuildError::Content(diags.clone())
+        })?;
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        lap("render", &mut phases);
+        if outcome.prints.site() != self.prints.site() {
+            match crate::export::exports(&site) {
+                Ok(f) => files.extend(f),
+                Err(d) => {
+                    diags.push(d);
+                    return Err(BuildError::Content(diags));
+                }
+            }
+            lap("export", &mut phases);
+        }
+        let published = published_ids(&site);
+        let gone: Vec<String> = {
+            let now: HashSet<&str> = outcome.prints.paths().collect();
+            self.prints
+                .paths()
+                .filter(|p| !now.contains(p))
+                .map(str::to_string)
+                .collect()
+        };
+        let search_changed = outcome.rendered_docs.clone();
+        let search_removed: Vec<String> = self
+            .published
+            .iter()
+            .filter(|id| !published.contains(*id))
+            .cloned()
+            .collect();
+        let search = update_search(&site, &search_changed, &search_removed).map_err(|d| {
+            diags.push(d);
+            BuildError::Content(diags.clone())
+        })?;
+        lap("search", &mut phases);
+
+        // Everything is ready: write.
+        let mut written = 0;
+        for f in &files {
+            if write_in_place(&self.output, f).map_err(|d| {
+                diags.push(d);
+                BuildError::Content(diags.clone())
+            })? {
+                written += 1;
+            }
+        }
+        for f in &search {
+            write_in_place(&self.output, f).map_err(|d| {
+                diags.push(d);
+                BuildError::Content(diags.clone())
+            })?;
+        }
+        for p in &gone {
+            remove_in_place(&self.output, p);
+        }
+        lap("write", &mut phases);
+
+        let rebuild = Rebuild {
+            full: false,
+            documents: published.len(),
+            pages: outcome.pages,
+            rendered: outcome.rendered,
+            written,
+            removed: gone.len(),
+            diags,
+            phases,
+            elapsed: start.elapsed(),
+        };
+        self.prints = outcome.prints;
+        self.published = published;
+        Ok(rebuild)
+    }
+}
+
+fn published_ids(site: &Site) -> HashSet<String> {
+    site.docs
+        .iter()
+        .zip(&site.published)
+        .filter(|(_, p)| **p)
+        .map(|(d, _)| d.meta.id.clone())
+        .collect()
+}
+
+/// The search files after a change to the documents `changed` (ids) and
+/// the removal of `removed`.
+fn update_search(
+    site: &Site,
+    _changed: &[String],
+    _removed: &[String],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    crate::search::output_files(site)
+}
+
+/// Write one file below `output` unless it already holds these bytes;
+/// through a temporary file and a rename, so that a reader never sees half
+/// a file. Returns whether it wrote.
+fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
+    let path = output.join(&f.path);
+    if build::same_content(&path, &f.bytes) {
+        return Ok(false);
+    }
+    let dir = path.parent().unwrap_or(output);
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
+            .with_help("check that the output folder is writable")
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io("create folder", dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, &f.bytes).map_err(|e| io("write", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io("write", &path, e)
+    })?;
+    Ok(true)
+}
+
+/// Remove a page that is no longer produced, and the folders it leaves
+/// empty (up to the output folder).
+fn remove_in_place(output: &Path, rel: &str) {
+    let path = output.join(rel);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == output || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}

@@ -1,0 +1,250 @@
+//! Incremental rebuilds (`clausebook serve`): after each change of a
+//! series, the output of the kept-in-memory rebuild equals a full build of
+//! the same sources, and a document change renders only what it affects.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clausebook::build::{BuildError, BuildOptions};
+use clausebook::rebuild::{Rebuild, Session};
+use common::*;
+
+/// The output files compared between builds: all but the search indexes,
+/// whose files are updated in place by the incremental path.
+fn pages(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut t = tree(out);
+    t.retain(|rel, _| !rel.starts_with("search/tantivy/"));
+    t
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+    full: PathBuf,
+    session: Session,
+}
+
+impl Fixture {
+    /// A copy of the example site, built once in full by a session.
+    fn new() -> Fixture {
+        let tmp = tempdir();
+        let root = tmp.path().join("site");
+        copy_dir(&repo_root().join("content"), &root.join("content"));
+        std::fs::copy(
+            repo_root().join("clausebook.toml"),
+            root.join("clausebook.toml"),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let opts = BuildOptions {
+            load: load_options(false),
+            output: Some(out.clone()),
+            allow_errors: false,
+        };
+        let (session, first) = match Session::start(&root, &opts) {
+            Ok(s) => s,
+            Err(_) => panic!("the example site does not build"),
+        };
+        assert!(first.full);
+        let full = tmp.path().join("full");
+        Fixture {
+            _tmp: tmp,
+            root,
+            out,
+            full,
+            session,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let p = self.path(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let new = f(text.clone());
+        assert!(text != new, "the edit of {rel} changes nothing");
+        std::fs::write(&p, new).unwrap();
+    }
+
+    /// Rebuild after changes to `changed`, which must succeed.
+    #[track_caller]
+    fn rebuild(&mut self, changed: &[&str]) -> Rebuild {
+        let changed: Vec<PathBuf> = changed.iter().map(|r| self.path(r)).collect();
+        match self.session.rebuild(&changed) {
+            Ok(r) => r,
+            Err(BuildError::Config(ds))
+            | Err(BuildError::Content(clausebook::diag::Diagnostics(ds))) => {
+                let text: Vec<String> = ds.iter().map(|d| d.render(false)).collect();
+                panic!("rebuild failed:\n{}", text.join("\n"))
+            }
+        }
+    }
+
+    /// Assert that the output equals a full build of the sources now.
+    #[track_caller]
+    fn assert_equals_full_build(&self, step: &str) {
+        build_ok(&self.root, &self.full, false);
+        let (inc, full) = (pages(&self.out), pages(&self.full));
+        let only_inc: Vec<&String> = inc.keys().filter(|k| !full.contains_key(*k)).collect();
+        let only_full: Vec<&String> = full.keys().filter(|k| !inc.contains_key(*k)).collect();
+        assert!(
+            only_inc.is_empty() && only_full.is_empty(),
+            "{step}: files only in the incremental output: {only_inc:?}; only in the full build: {only_full:?}"
+        );
+        let differ: Vec<&String> = inc.keys().filter(|k| inc[*k] != full[*k]).collect();
+        assert!(differ.is_empty(), "{step}: files that differ: {differ:?}");
+    }
+}
+
+#[test]
+fn a_series_of_edits_rebuilds_to_the_same_output_as_a_full_build() {
+    // The incremental path must be indistinguishable from a full build
+    // after each kind of change, including the ones that make a full build.
+    let mut fx = Fixture::new();
+    let change = "content/procedures/change-management.md";
+
+    // A body edit with a new link: the page, and the target's backlinks.
+    fx.edit(change, |t| {
+        t + "\nSee also the [information security policy](SMS-POL-001).\n"
+    });
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full);
+    assert!(
+        r.rendered <= 3,
+        "a body edit rendered {} of {} pages",
+        r.rendered,
+        r.pages
+    );
+    fx.assert_equals_full_build("body edit");
+
+    // A title edit: every page listing the document.
+    fx.edit(change, |t| {
+        t.replacen(
+            "title = \"Change Management Procedure\"",
+            "title = \"Change Control Procedure\"",
+            1,
+        )
+    });
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full && r.rendered < r.pages);
+    fx.assert_equals_full_build("title edit");
+
+    // A new document, with clauses, a new tag, a related id and a link.
+    let added = "content/procedures/supplier-onboarding.md";
+    std::fs::write(
+        fx.path(added),
+        "+++\nid = \"SMS-PRO-900\"\ntitle = \"Supplier Onboarding\"\nkind = \"procedure\"\n\
+         owner = \"Ana Ruiz\"\napprover = \"Tom Hale\"\nversion = \"1.0\"\nstatus = \"approved\"\neffective = 2026-03-01\n\
+         review_by = 2027-03-01\nclauses = [\"iso20000-1:2011/7.2\", \"iso9001:2008/7.4.1\"]\n\
+         related = [\"SMS-PRO-007\"]\ntags = [\"suppliers\", \"onboarding\"]\n+++\n\n\
+         # Supplier Onboarding\n\n## Checks\n\nFollow the [change procedure](SMS-PRO-007#raising).\n",
+    )
+    .unwrap();
+    let r = fx.rebuild(&[added]);
+    assert!(!r.full);
+    fx.assert_equals_full_build("added document");
+
+    // The new document's file renamed and moved to another folder.
+    let moved = "content/work-instructions/supplier-onboarding.md";
+    std::fs::rename(fx.path(added), fx.path(moved)).unwrap();
+    fx.rebuild(&[added, moved]);
+    fx.assert_equals_full_build("renamed file");
+
+    // Its id changed: the old page goes, the new one comes.
+    fx.edit(moved, |t| t.replacen("SMS-PRO-900", "SMS-WI-900", 1));
+    let r = fx.rebuild(&[moved]);
+    assert!(r.removed >= 1, "the page of the old id stays: {r:?}");
+    fx.assert_equals_full_build("changed id");
+
+    // Deleted.
+    std::fs::remove_file(fx.path(moved)).unwrap();
+    fx.rebuild(&[moved]);
+    fx.assert_equals_full_build("deleted document");
+
+    // A document turned draft: its page goes, links to it become spans.
+    fx.edit("content/forms/request-for-change.md", |t| {
+        t.replacen("status: approved", "status: draft", 1)
+    });
+    fx.rebuild(&["content/forms/request-for-change.md"]);
+    fx.assert_equals_full_build("document turned draft");
+
+    // A template changed: a full build.
+    let template = "templates/document.html";
+    std::fs::create_dir_all(fx.path("templates")).unwrap();
+    let builtin = std::fs::read_to_string(repo_root().join(template)).unwrap();
+    std::fs::write(
+        fx.path(template),
+        builtin.replacen(
+            "</article>",
+            "<p class=\"site-note\">Controlled copy</p></article>",
+            1,
+        ),
+    )
+    .unwrap();
+    let r = fx.rebuild(&[template]);
+    assert!(r.full);
+    fx.assert_equals_full_build("template change");
+    assert!(read(&fx.out, "documents/sms-pro-007/index.html").contains("Controlled copy"));
+
+    // A catalog changed (a site file replacing a built-in one).
+    let catalog = "standards/iso20000-1-2011.toml";
+    std::fs::create_dir_all(fx.path("standards")).unwrap();
+    let builtin = std::fs::read_to_string(repo_root().join(catalog)).unwrap();
+    let renamed = builtin.replacen("Change management", "Change control", 1);
+    assert_ne!(builtin, renamed);
+    std::fs::write(fx.path(catalog), renamed).unwrap();
+    let r = fx.rebuild(&[catalog]);
+    assert!(r.full);
+    fx.assert_equals_full_build("catalog change");
+
+    // And documents again, on top of the new templates and catalog.
+    fx.edit(change, |t| t + "\nA closing remark.\n");
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full && r.rendered <= 3, "{r:?}");
+    fx.assert_equals_full_build("body edit after a full rebuild");
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_output_and_the_next_rebuild_recovers() {
+    // An error must not publish anything; fixing it must give the same
+    // output as a full build (the cache must not keep the broken state).
+    let mut fx = Fixture::new();
+    let change = "content/procedures/change-management.md";
+    let before = pages(&fx.out);
+    fx.edit(change, |t| t + "\nSee [nowhere](SMS-NOPE-999).\n");
+    let err = fx.session.rebuild(&[fx.path(change)]);
+    assert!(matches!(err, Err(BuildError::Content(_))));
+    assert!(
+        pages(&fx.out) == before,
+        "a failed rebuild changed the output"
+    );
+
+    fx.edit(change, |t| {
+        t.replace("\nSee [nowhere](SMS-NOPE-999).\n", "\nFixed.\n")
+    });
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full);
+    fx.assert_equals_full_build("after the fix");
+}
+
+#[test]
+fn a_body_edit_reuses_every_other_document() {
+    // Only the edited document is parsed and rendered again; its
+    // neighbours' pages are rendered for their backlinks only if the
+    // links changed.
+    let mut fx = Fixture::new();
+    let change = "content/procedures/change-management.md";
+    fx.edit(change, |t| {
+        t.replacen("back-out plan", "back-out plan (tested)", 1)
+    });
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full);
+    assert_eq!(r.rendered, 1, "{r:?}");
+    assert!(r.written >= 1 && r.written <= 3, "{r:?}");
+    fx.assert_equals_full_build("one-word edit");
+}
