@@ -1,7 +1,13 @@
 //! In-process benchmarks of the build stages, on a generated corpus of
 //! 1,000 documents: load (read and parse front-matter), site (load, resolve,
 //! Markdown, links, coverage), render (all pages), matrix (exports) and
-//! index (search). Run with `cargo bench --bench pipeline`.
+//! index (search), and the incremental rebuild of `clausebook serve` after
+//! a one-document change (a body edit and a title edit). Run with
+//! `cargo bench --bench pipeline`; `CLAUSEBOOK_BENCH_DOCS=10000` for the
+//! larger corpus.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -44,7 +50,50 @@ fn stages(c: &mut Criterion) {
     g.bench_function("index", |b| {
         b.iter(|| black_box(clausebook::search::output_files(&site).ok()))
     });
+
+    // Incremental rebuilds: each iteration makes a real change to one
+    // document (two versions alternate) and rebuilds.
+    let opts = clausebook::build::BuildOptions {
+        load: options(),
+        output: Some(dir.path().join("public")),
+        allow_errors: false,
+    };
+    let Ok((mut session, _)) = clausebook::rebuild::Session::start(&root, &opts) else {
+        panic!("the corpus does not build");
+    };
+    let file = first_document(&root.join("content"));
+    let original = std::fs::read_to_string(&file).expect("read");
+    let mut n = 0u64;
+    g.bench_function("rebuild after a body edit", |b| {
+        b.iter(|| {
+            n += 1;
+            let text = format!("{original}\nEdit {}.\n", n % 2);
+            std::fs::write(&file, text).expect("write");
+            black_box(session.rebuild(std::slice::from_ref(&file)).is_ok())
+        })
+    });
+    g.bench_function("rebuild after a title edit", |b| {
+        b.iter(|| {
+            n += 1;
+            let text = original.replacen("title = \"", &format!("title = \"{} ", n % 2), 1);
+            std::fs::write(&file, text).expect("write");
+            black_box(session.rebuild(std::slice::from_ref(&file)).is_ok())
+        })
+    });
     g.finish();
+}
+
+/// The first Markdown file below `dir`, in name order.
+fn first_document(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.truncate(1);
+    files.pop().expect("a document")
 }
 
 criterion_group!(benches, stages);

@@ -79,7 +79,7 @@ pub fn build_with(
     }
     let mut phases = site.phases.clone();
     let t = Instant::now();
-    let mut diags = crate::check::run(&site).findings;
+    let mut diags = crate::check::findings(&site);
     phases.push(("check", t.elapsed()));
     if diags.has_errors() && !opts.allow_errors {
         return Err(BuildError::Content(diags));

@@ -249,15 +249,19 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                 format!("cannot read: {e}"),
             )
         })?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
-        if entry.file_type().is_file() && name.ends_with(".md") {
+        if entry.depth() > 0 && entry.file_type().is_file() && is_document_name(entry.path()) {
             files.push(entry.into_path());
         }
     }
     Ok(files)
+}
+
+/// Whether a file below `content/` is a document, by its name: Markdown,
+/// not hidden (editors' swap and backup files are).
+pub fn is_document_name(path: &Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.ends_with(".md") && !n.starts_with('.'))
 }
 
 /// Load and parse every document of the site in parallel. Returns the

@@ -18,7 +18,9 @@
 //! recomputed at every load from the cached parts, so a cached load gives
 //! the same site as a fresh one; the rebuild tests compare the two outputs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,7 +59,7 @@ struct CachedFile {
 struct CachedRender {
     doc: Arc<Document>,
     rendered: Arc<Rendered>,
-    targets: Vec<String>,
+    targets: Arc<[String]>,
 }
 
 /// What a link to a document resolves to.
@@ -69,15 +71,21 @@ struct LinkFacts {
 }
 
 /// Resolved clause references of one document and their findings.
-pub(crate) type CachedRefs = (Arc<Document>, Vec<ResolvedRef>, Vec<Diagnostic>);
+pub(crate) type CachedRefs = (Arc<Document>, Arc<Vec<ResolvedRef>>, Vec<Diagnostic>);
 
 /// The reusable results of the previous load of a site.
 #[derive(Default)]
 pub struct SiteCache {
     epoch: Option<u64>,
-    files: HashMap<PathBuf, CachedFile>,
+    /// The catalogs of this epoch, and their findings.
+    pub(crate) standards: Option<(Arc<crate::standards::Standards>, Vec<Diagnostic>)>,
+    /// Every content file, in path order (the order of discovery).
+    files: BTreeMap<PathBuf, CachedFile>,
     /// Files to read again whatever their stamp says.
     dirty: HashSet<PathBuf>,
+    /// Whether `dirty` lists every change since the last load (told by
+    /// the watcher), so that the content folder need not be walked.
+    complete: bool,
     pub(crate) resolved: HashMap<String, CachedRefs>,
     rendered: HashMap<String, CachedRender>,
     facts: HashMap<String, LinkFacts>,
@@ -93,11 +101,27 @@ impl SiteCache {
         self.dirty.extend(paths);
     }
 
+    /// Like [`SiteCache::invalidate`], and these are all the files changed
+    /// since the last load: the next load reads them without walking the
+    /// content folder, unless one of them is not a Markdown file (a folder
+    /// moved in or out is walked).
+    pub fn changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        let before = self.dirty.is_empty();
+        self.dirty.extend(paths);
+        self.complete = before
+            && !self.files.is_empty()
+            && self.dirty.iter().all(|p| {
+                p.extension().is_some_and(|e| e == "md")
+                    && std::fs::symlink_metadata(p).map_or(true, |m| m.is_file())
+            });
+    }
+
     /// Begin a load whose configuration, catalogs and options have the
     /// fingerprint `epoch`: results that depend on them are dropped when
     /// it changed.
     pub(crate) fn start(&mut self, epoch: u64) {
         if self.epoch != Some(epoch) {
+            self.standards = None;
             self.resolved.clear();
             self.rendered.clear();
             self.facts.clear();
@@ -112,50 +136,60 @@ impl SiteCache {
         root: &Path,
         diags: &mut Diagnostics,
     ) -> Vec<Arc<Document>> {
-        let files = match content::discover(root) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                self.files.clear();
-                return Vec::new();
-            }
-        };
         let dirty = std::mem::take(&mut self.dirty);
-        let previous = std::mem::take(&mut self.files);
-        let loaded: Vec<(PathBuf, CachedFile)> = files
-            .into_par_iter()
-            .map(|file| {
-                // The stamp is taken before reading: a write racing the
-                // read changes it, and the next load reads again.
-                let stamp = std::fs::metadata(&file)
-                    .ok()
-                    .and_then(|m| Some((m.modified().ok()?, m.len())));
-                if let Some(c) = previous.get(&file)
-                    && stamp.is_some()
-                    && c.stamp == stamp
-                    && !dirty.contains(&file)
-                {
-                    let again = CachedFile {
-                        stamp,
-                        doc: c.doc.clone(),
-                        diags: c.diags.clone(),
-                    };
-                    return (file, again);
-                }
-                let (doc, ds) = content::read_document(root, &file);
-                let fresh = CachedFile {
-                    stamp,
-                    doc: doc.map(Arc::new),
-                    diags: ds,
+        if std::mem::take(&mut self.complete) {
+            // The watcher said what changed: read those files only.
+            let fresh: Vec<(PathBuf, Option<CachedFile>)> = dirty
+                .into_par_iter()
+                .map(|file| {
+                    let is_doc = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
+                        && content::is_document_name(&file);
+                    let c = is_doc.then(|| read_file(root, &file));
+                    (file, c)
+                })
+                .collect();
+            for (file, c) in fresh {
+                match c {
+                    Some(c) => self.files.insert(file, c),
+                    None => self.files.remove(&file),
                 };
-                (file, fresh)
-            })
-            .collect();
-        let mut docs = Vec::with_capacity(loaded.len());
-        for (file, c) in loaded {
+            }
+        } else {
+            let files = match content::discover(root) {
+                Ok(f) => f,
+                Err(d) => {
+                    diags.push(d);
+                    self.files.clear();
+                    return Vec::new();
+                }
+            };
+            let previous = std::mem::take(&mut self.files);
+            let loaded: Vec<(PathBuf, CachedFile)> = files
+                .into_par_iter()
+                .map(|file| {
+                    let stamp = stamp(&file);
+                    if let Some(c) = previous.get(&file)
+                        && stamp.is_some()
+                        && c.stamp == stamp
+                        && !dirty.contains(&file)
+                    {
+                        let again = CachedFile {
+                            stamp,
+                            doc: c.doc.clone(),
+                            diags: c.diags.clone(),
+                        };
+                        return (file, again);
+                    }
+                    let c = read_file(root, &file);
+                    (file, c)
+                })
+                .collect();
+            self.files = loaded.into_iter().collect();
+        }
+        let mut docs = Vec::with_capacity(self.files.len());
+        for c in self.files.values() {
             diags.extend(c.diags.iter().cloned());
             docs.extend(c.doc.clone());
-            self.files.insert(file, c);
         }
         docs
     }
@@ -169,81 +203,78 @@ impl SiteCache {
         published: &[bool],
         links: &LinkIndex<'_>,
     ) -> (Vec<Arc<Rendered>>, Vec<Edge>) {
-        let facts: HashMap<String, LinkFacts> = docs
-            .iter()
-            .zip(urls)
-            .zip(published)
-            .map(|((d, url), &published)| {
-                let f = LinkFacts {
-                    content_path: d.content_path.clone(),
-                    url: url.clone(),
-                    published,
-                };
-                (d.meta.id.clone(), f)
-            })
-            .collect();
-        // The lookup keys whose answer may differ from the last load.
-        let mut changed: HashSet<String> = HashSet::new();
-        let mut mark = |id: &str, f: &LinkFacts| {
-            changed.insert(format!("id:{}", id.to_lowercase()));
-            changed.insert(format!("path:{}", f.content_path));
-        };
-        for (id, f) in &facts {
-            match self.facts.get(id) {
-                Some(old) if old == f => {}
-                Some(old) => {
-                    mark(id, old);
-                    mark(id, f);
-                }
-                None => mark(id, f),
-            }
-        }
-        for (id, old) in &self.facts {
-            if !facts.contains_key(id) {
-                mark(id, old);
-            }
-        }
-        let ids_changed =
-            facts.len() != self.facts.len() || facts.keys().any(|id| !self.facts.contains_key(id));
-
-        let previous = std::mem::take(&mut self.rendered);
-        let results: Vec<(CachedRender, bool)> = docs
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                if let Some(c) = previous.get(&d.meta.id)
-                    && Arc::ptr_eq(&c.doc, d)
-                    && !(c.rendered.suggests && ids_changed)
-                    && !c.rendered.lookups.iter().any(|k| changed.contains(k))
-                {
-                    let again = CachedRender {
-                        doc: Arc::clone(d),
-                        rendered: Arc::clone(&c.rendered),
-                        targets: c.targets.clone(),
-                    };
-                    return (again, false);
-                }
-                let r = markdown::render(i, links, "../../");
-                let targets = r.edges.iter().map(|e| docs[e.to].meta.id.clone()).collect();
-                let fresh = CachedRender {
-                    doc: Arc::clone(d),
-                    rendered: Arc::new(r),
-                    targets,
-                };
-                (fresh, true)
-            })
-            .collect();
-
         let index: HashMap<&str, usize> = docs
             .iter()
             .enumerate()
             .map(|(i, d)| (d.meta.id.as_str(), i))
             .collect();
+        // The lookup keys whose answer may differ from the last load, and
+        // the link facts to keep for the next one.
+        let mut changed: HashSet<String> = HashSet::new();
+        let mut mark = |id: &str, f: &LinkFacts| {
+            changed.insert(format!("id:{}", id.to_lowercase()));
+            changed.insert(format!("path:{}", f.content_path));
+        };
+        let mut ids_changed = false;
+        for (i, d) in docs.iter().enumerate() {
+            let old = self.facts.get(&d.meta.id);
+            let same = old.is_some_and(|f| {
+                f.published == published[i] && f.url == urls[i] && f.content_path == d.content_path
+            });
+            if same {
+                continue;
+            }
+            ids_changed |= old.is_none();
+            let f = LinkFacts {
+                content_path: d.content_path.clone(),
+                url: urls[i].clone(),
+                published: published[i],
+            };
+            if let Some(old) = old {
+                mark(&d.meta.id, old);
+            }
+            mark(&d.meta.id, &f);
+            self.facts.insert(d.meta.id.clone(), f);
+        }
+        if self.facts.len() > docs.len() {
+            let gone: Vec<String> = self
+                .facts
+                .keys()
+                .filter(|id| !index.contains_key(id.as_str()))
+                .cloned()
+                .collect();
+            for id in gone {
+                if let Some(f) = self.facts.remove(&id) {
+                    mark(&id, &f);
+                }
+                self.rendered.remove(&id);
+                ids_changed = true;
+            }
+        }
+
+        let cached = &self.rendered;
+        let results: Vec<(Arc<Rendered>, Arc<[String]>, bool)> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                if let Some(c) = cached.get(&d.meta.id)
+                    && Arc::ptr_eq(&c.doc, d)
+                    && !(c.rendered.suggests && ids_changed)
+                    && !c.rendered.lookups.iter().any(|k| changed.contains(k))
+                {
+                    return (Arc::clone(&c.rendered), Arc::clone(&c.targets), false);
+                }
+                let r = markdown::render(i, links, "../../");
+                let targets = r.edges.iter().map(|e| docs[e.to].meta.id.clone()).collect();
+                (Arc::new(r), targets, true)
+            })
+            .collect();
+
         let mut rendered = Vec::with_capacity(docs.len());
         let mut edges = Vec::new();
         self.fresh_renders.clear();
-        for (from, (c, fresh)) in results.into_iter().enumerate() {
-            for (e, target) in c.rendered.edges.iter().zip(&c.targets) {
+        for (from, (r, targets, fresh)) in results.into_iter().enumerate() {
+            for (e, target) in r.edges.iter().zip(targets.iter()) {
                 // A reused rendering's targets all still exist (a change
                 // to any of them would have rendered it again).
                 if let Some(&to) = index.get(target.as_str()) {
@@ -255,14 +286,37 @@ impl SiteCache {
                     });
                 }
             }
-            rendered.push(Arc::clone(&c.rendered));
             if fresh {
-                self.fresh_renders.push(c.doc.meta.id.clone());
+                let d = &docs[from];
+                self.fresh_renders.push(d.meta.id.clone());
+                let c = CachedRender {
+                    doc: Arc::clone(d),
+                    rendered: Arc::clone(&r),
+                    targets,
+                };
+                self.rendered.insert(d.meta.id.clone(), c);
             }
-            self.rendered.insert(c.doc.meta.id.clone(), c);
+            rendered.push(r);
         }
-        self.facts = facts;
         (rendered, edges)
+    }
+}
+
+/// A file's modification time and length.
+fn stamp(file: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(file).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+/// Read and parse one content file. The stamp is taken before reading: a
+/// write racing the read changes it, and the next load reads again.
+fn read_file(root: &Path, file: &Path) -> CachedFile {
+    let stamp = stamp(file);
+    let (doc, diags) = content::read_document(root, file);
+    CachedFile {
+        stamp,
+        doc: doc.map(Arc::new),
+        diags,
     }
 }
 

@@ -20,7 +20,7 @@ pub const PREFIX: &str = "/__clausebook/";
 pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 /// Quiet time after a change before rebuilding, so that an editor's
 /// save (often several events) triggers one build.
-pub const DEBOUNCE: Duration = Duration::from_millis(120);
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// The script tag the server adds before `</body>` of every HTML page.
 pub const SNIPPET: &str = "<script src=\"/__clausebook/live.js\" defer></script>";

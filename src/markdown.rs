@@ -4,7 +4,7 @@
 //! edges, which the build checks afterwards (anchors), and which drive
 //! backlinks.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -110,6 +110,8 @@ pub struct Rendered {
     pub lookups: Vec<String>,
     /// Whether a broken link's message suggested an id from the whole site.
     pub suggests: bool,
+    /// Fingerprint of `html` and `toc` (what a page shows of the body).
+    pub fp: u64,
 }
 
 fn options() -> Options {
@@ -282,6 +284,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
     out.html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest_toc(flat_toc);
+    out.fp = crate::incremental::fingerprint(&(&out.html, &out.toc));
     out
 }
 

@@ -110,10 +110,11 @@ impl Session {
             })
             .collect();
         let content = self.root.join(crate::content::CONTENT_DIR);
-        self.cache.invalidate(changed.iter().cloned());
         if changed.iter().all(|p| p.starts_with(&content)) {
+            self.cache.changed(changed);
             self.incremental()
         } else {
+            self.cache.invalidate(changed);
             let built = build::build_with(&self.root, &self.opts, &mut self.cache)?;
             Ok(self.adopt(built))
         }
@@ -156,7 +157,7 @@ impl Session {
                 t = Instant::now();
             }
         };
-        let mut diags = crate::check::run(&site).findings;
+        let mut diags = crate::check::findings(&site);
         lap("check", &mut phases);
         if diags.has_errors() && !self.opts.allow_errors {
             return Err(BuildError::Content(diags));

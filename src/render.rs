@@ -6,7 +6,9 @@
 //! are reference-counted, so every page that lists a document shares it
 //! instead of cloning the page model.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
@@ -413,15 +415,10 @@ pub fn render_pages(
     let urls = Urls {
         clean: site.config.clean_links,
     };
-    let views: Vec<(DocSummary<'_>, u64)> = (0..site.docs.len())
+    let summary_prints: Vec<u64> = (0..site.docs.len())
         .into_par_iter()
-        .map(|i| {
-            let v = doc_summary(site, i);
-            let fp = fingerprint(&v);
-            (v, fp)
-        })
+        .map(|i| summary_print(site, i))
         .collect();
-    let summary_prints: Vec<u64> = views.iter().map(|v| v.1).collect();
 
     let scope_cats: Vec<&Catalog> = site
         .trace
@@ -491,9 +488,9 @@ pub fn render_pages(
         let mut h = crate::incremental::hasher();
         globals_print.hash(&mut h);
         summary_prints.hash(&mut h);
-        serde_json::to_vec(&site.trace.coverage)
-            .unwrap_or_default()
-            .hash(&mut h);
+        for c in &site.trace.coverage {
+            (&c.standard, &c.clauses).hash(&mut h);
+        }
         site.trace.scope.hash(&mut h);
         site.trace.mappings.hash(&mut h);
         h.finish()
@@ -506,7 +503,7 @@ pub fn render_pages(
         .filter(|&i| site.published[i])
         .map(|i| {
             let path = doc_page_path(site, i);
-            let fp = doc_print(site, &summary_prints, &urls, i, globals_print);
+            let fp = doc_print(site, &summary_prints, i, globals_print);
             (i, path, fp)
         })
         .collect();
@@ -523,12 +520,11 @@ pub fn render_pages(
             wanted[j] = true;
         }
     }
-    let summaries: Vec<Value> = views
-        .par_iter()
-        .zip(&wanted)
-        .map(|((v, _), &w)| {
-            if w {
-                Value::from_serializable(v)
+    let summaries: Vec<Value> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| {
+            if wanted[i] {
+                Value::from_serializable(&doc_summary(site, i))
             } else {
                 Value::none()
             }
@@ -1102,23 +1098,44 @@ fn doc_page_path(site: &Site, i: usize) -> String {
     )
 }
 
-/// Fingerprint of everything document page `i` is made from: the same
-/// parts as [`doc_context`] puts into its context (the summaries enter by
-/// their fingerprints, the body by its rendering's).
-fn doc_print(site: &Site, summary_prints: &[u64], urls: &Urls, i: usize, globals: u64) -> u64 {
-    let page = doc_page(site, urls, i);
+/// Fingerprint of what [`doc_summary`] reads. The catalogs and the
+/// configuration are left out: a change to them rebuilds every page.
+fn summary_print(site: &Site, i: usize) -> u64 {
+    let d = &site.docs[i].meta;
+    let mut h = crate::incremental::hasher();
+    (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
+    (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
+    (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
+    h.finish()
+}
+
+/// Fingerprint of everything document page `i` is made from: what
+/// [`doc_context`] reads (the summaries enter by their fingerprints, the
+/// body by its rendering's; catalogs and configuration as above).
+fn doc_print(site: &Site, summary_prints: &[u64], i: usize, globals: u64) -> u64 {
+    let d = &site.docs[i];
     let mut h = crate::incremental::hasher();
     globals.hash(&mut h);
     summary_prints[i].hash(&mut h);
-    page.path.hash(&mut h);
-    page.clauses.hash(&mut h);
-    if !page.extra.is_empty() {
-        serde_json::to_string(page.extra)
+    d.path.hash(&mut h);
+    site.clauses[i].len().hash(&mut h);
+    for r in site.clauses[i].iter() {
+        let in_scope = site.trace.scope.contains(&r.key.standard);
+        (
+            &r.key.standard,
+            &r.key.clause,
+            r.level,
+            &r.section,
+            in_scope,
+        )
+            .hash(&mut h);
+    }
+    if !d.meta.extra.is_empty() {
+        serde_json::to_string(&d.meta.extra)
             .unwrap_or_default()
             .hash(&mut h);
     }
-    site.rendered[i].html.hash(&mut h);
-    site.rendered[i].toc.hash(&mut h);
+    site.rendered[i].fp.hash(&mut h);
     for list in [&site.related[i], &site.backlinks[i]] {
         list.len().hash(&mut h);
         for &j in list {
@@ -1212,7 +1229,7 @@ fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
 struct Addresses<'a> {
     site: &'a Site,
     summaries: &'a [Value],
-    cache: std::cell::RefCell<std::collections::HashMap<(String, String), Value>>,
+    cache: std::cell::RefCell<HashMap<(String, String), Value>>,
 }
 
 impl<'a> Addresses<'a> {

@@ -2,7 +2,7 @@
 //! links and clause references resolved, bodies rendered to HTML. Everything
 //! the page templates, the checks and the exports read comes from here.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,7 +48,7 @@ pub struct ResolvedRef {
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    pub standards: Standards,
+    pub standards: Arc<Standards>,
     pub options: LoadOptions,
     /// Documents with unique ids, sorted by id.
     pub docs: Vec<Arc<Document>>,
@@ -57,7 +57,7 @@ pub struct Site {
     /// Whether each document gets a page in this build.
     pub published: Vec<bool>,
     /// Resolved clause references of each document.
-    pub clauses: Vec<Vec<ResolvedRef>>,
+    pub clauses: Vec<Arc<Vec<ResolvedRef>>>,
     /// Resolved `related` ids of each document.
     pub related: Vec<Vec<usize>>,
     /// Rendered body of each document.
@@ -102,27 +102,43 @@ impl Site {
         };
 
         let config = Config::load(root).map_err(SiteError::Config)?;
-        let (standards, std_diags) = Standards::load(root);
-        diags.extend(std_diags.into_iter().map(|d| d.with_rule("standards")));
+        cache.start(crate::incremental::epoch(root, &config.source, &options));
+        let standards = match &cache.standards {
+            Some((s, ds)) => {
+                diags.extend(ds.iter().cloned());
+                Arc::clone(s)
+            }
+            None => {
+                let (s, ds) = Standards::load(root);
+                let ds: Vec<Diagnostic> =
+                    ds.into_iter().map(|d| d.with_rule("standards")).collect();
+                diags.extend(ds.iter().cloned());
+                let s = Arc::new(s);
+                cache.standards = Some((Arc::clone(&s), ds));
+                s
+            }
+        };
         let scope = check_scope(&config, &standards, &mut diags);
         if !scope.is_empty() {
             return Err(SiteError::Scope(scope));
         }
-        cache.start(crate::incremental::epoch(root, &config.source, &options));
         lap("config", &mut t);
 
         let docs = cache.load_files(root, &mut diags);
-        let mut docs = dedupe_ids(docs, &mut diags);
-        docs.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        let docs = dedupe_ids(docs, &mut diags);
         lap("load", &mut t);
 
+        lap("dedupe", &mut t);
         let urls = page_urls(&docs, config.clean_links, &mut diags);
         let published: Vec<bool> = docs
             .iter()
             .map(|d| options.drafts || !d.meta.status.is_unreleased())
             .collect();
+        lap("urls", &mut t);
         let links = LinkIndex::new(&docs, &urls, &published);
+        lap("linkindex", &mut t);
         let related = resolve_related(&docs, &links, &mut diags);
+        lap("related", &mut t);
         let clauses = resolve_clauses(&docs, &config, &standards, cache, &mut diags);
         lap("resolve", &mut t);
 
@@ -215,18 +231,19 @@ pub fn dir_url(dir: &str, clean: bool) -> String {
 }
 
 fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
-    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
-    let urls: Vec<String> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let slug = doc_slug(&d.meta.id);
-            seen.entry(slug.clone()).or_default().push(i);
-            dir_url(&format!("documents/{slug}"), clean)
-        })
+    let slugs: Vec<String> = docs.par_iter().map(|d| doc_slug(&d.meta.id)).collect();
+    let urls: Vec<String> = slugs
+        .par_iter()
+        .map(|slug| dir_url(&format!("documents/{slug}"), clean))
         .collect();
-    let mut clashes: Vec<_> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    clashes.sort();
+    // Documents sharing a slug, found by sorting (ids are unique already,
+    // so clashes are rare and small).
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| slugs[a].cmp(&slugs[b]).then(a.cmp(&b)));
+    let clashes = order
+        .chunk_by(|&a, &b| slugs[a] == slugs[b])
+        .filter(|g| g.len() > 1)
+        .map(|g| (slugs[g[0]].clone(), g.to_vec()));
     for (slug, idx) in clashes {
         let first = &docs[idx[0]];
         let others: Vec<String> = idx[1..]
@@ -250,17 +267,18 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
     urls
 }
 
-/// Keep the first document of each id; report every collision in one
-/// message per id, listing all the files that use it.
-fn dedupe_ids(docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
-    let mut by_id: BTreeMap<String, Vec<Arc<Document>>> = BTreeMap::new();
-    for d in docs {
-        by_id.entry(d.meta.id.clone()).or_default().push(d);
+/// Sort the documents by id and keep the first (by path) of each id;
+/// report every collision in one message per id, listing all the files
+/// that use it.
+fn dedupe_ids(mut docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
+    docs.par_sort_unstable_by(|a, b| a.meta.id.cmp(&b.meta.id).then_with(|| a.path.cmp(&b.path)));
+    if docs.windows(2).all(|w| w[0].meta.id != w[1].meta.id) {
+        return docs;
     }
-    let mut out = Vec::with_capacity(by_id.len());
-    for (id, mut group) in by_id {
+    let mut out = Vec::with_capacity(docs.len());
+    for group in docs.chunk_by(|a, b| a.meta.id == b.meta.id) {
+        let id = &group[0].meta.id;
         if group.len() > 1 {
-            group.sort_by(|a, b| a.path.cmp(&b.path));
             let first = &group[0];
             let others: Vec<String> = group[1..]
                 .iter()
@@ -286,7 +304,7 @@ fn dedupe_ids(docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<Docu
                     .with_rule("duplicate-id"),
             );
         }
-        out.push(group.swap_remove(0));
+        out.push(Arc::clone(&group[0]));
     }
     out
 }
@@ -329,19 +347,22 @@ fn resolve_clauses(
     standards: &Standards,
     cache: &mut SiteCache,
     diags: &mut Diagnostics,
-) -> Vec<Vec<ResolvedRef>> {
+) -> Vec<Arc<Vec<ResolvedRef>>> {
     let opts = ResolveOptions {
         default_standard: config.default_standard.as_deref(),
         in_scope: &config.standards,
     };
-    let previous = std::mem::take(&mut cache.resolved);
-    let per_doc: Vec<(Vec<ResolvedRef>, Vec<Diagnostic>)> = docs
+    let previous = &cache.resolved;
+    // Ok: the cached references hold; Err: resolved afresh.
+    type Fresh = (Vec<ResolvedRef>, Vec<Diagnostic>);
+    let per_doc: Vec<Result<usize, Fresh>> = docs
         .par_iter()
-        .map(|d| {
-            if let Some((doc, refs, ds)) = previous.get(&d.meta.id)
+        .enumerate()
+        .map(|(i, d)| {
+            if let Some((doc, _, _)) = previous.get(&d.meta.id)
                 && Arc::ptr_eq(doc, d)
             {
-                return (refs.clone(), ds.clone());
+                return Ok(i);
             }
             let mut refs: Vec<ResolvedRef> = Vec::new();
             let mut ds = Vec::new();
@@ -389,27 +410,40 @@ fn resolve_clauses(
                     }
                 }
             }
-            (refs, ds)
+            Err((refs, ds))
         })
         .collect();
-    per_doc
+    let out = per_doc
         .into_iter()
         .zip(docs)
-        .map(|((refs, ds), d)| {
-            diags.extend(ds.iter().cloned());
-            cache
-                .resolved
-                .insert(d.meta.id.clone(), (Arc::clone(d), refs.clone(), ds));
-            refs
+        .map(|(r, d)| match r {
+            Ok(_) => {
+                let (_, refs, ds) = &cache.resolved[&d.meta.id];
+                diags.extend(ds.iter().cloned());
+                Arc::clone(refs)
+            }
+            Err((refs, ds)) => {
+                diags.extend(ds.iter().cloned());
+                let refs = Arc::new(refs);
+                cache
+                    .resolved
+                    .insert(d.meta.id.clone(), (Arc::clone(d), Arc::clone(&refs), ds));
+                refs
+            }
         })
-        .collect()
+        .collect();
+    if cache.resolved.len() > docs.len() {
+        let ids: HashSet<&str> = docs.iter().map(|d| d.meta.id.as_str()).collect();
+        cache.resolved.retain(|id, _| ids.contains(id.as_str()));
+    }
+    out
 }
 
 fn check_anchors(
     docs: &[Arc<Document>],
     rendered: &[Arc<Rendered>],
     edges: &[Edge],
-    clauses: &[Vec<ResolvedRef>],
+    clauses: &[Arc<Vec<ResolvedRef>>],
     diags: &mut Diagnostics,
 ) {
     let suggest = |to: usize, anchor: &str| -> String {
@@ -454,7 +488,7 @@ fn check_anchors(
         }
     }
     for (i, refs) in clauses.iter().enumerate() {
-        for r in refs {
+        for r in refs.iter() {
             if let Some(s) = &r.section
                 && !rendered[i].anchors.contains(s)
             {

@@ -2,7 +2,9 @@
 //! every clause of each standard in scope, and the matrix between two
 //! standards read from a mapping.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
@@ -71,7 +73,7 @@ impl State {
 }
 
 /// A document addressing a clause directly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Address {
     pub doc: usize,
     pub level: Level,
@@ -79,7 +81,7 @@ pub struct Address {
 }
 
 /// Coverage of one clause of one standard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct ClauseCoverage {
     pub number: String,
     pub state: State,
@@ -139,12 +141,12 @@ impl Trace {
         config: &Config,
         standards: &Standards,
         docs: &[std::sync::Arc<Document>],
-        clauses: &[Vec<ResolvedRef>],
+        clauses: &[std::sync::Arc<Vec<ResolvedRef>>],
         diags: &mut Diagnostics,
     ) -> Trace {
         let mut addresses: HashMap<(String, String), Vec<Address>> = HashMap::new();
         for (doc, refs) in clauses.iter().enumerate() {
-            for r in refs {
+            for r in refs.iter() {
                 addresses
                     .entry((r.key.standard.clone(), r.key.clause.clone()))
                     .or_default()

@@ -69,7 +69,7 @@ pub fn entries(site: &Site) -> Vec<Entry<'_>> {
             let mut headings = Vec::new();
             flatten_toc(&site.rendered[i].toc, &mut headings);
             let mut clauses: Vec<ClauseEntry> = Vec::new();
-            for r in &site.clauses[i] {
+            for r in site.clauses[i].iter() {
                 if clauses
                     .iter()
                     .any(|c| c.standard == r.key.standard && c.number == r.key.clause)
