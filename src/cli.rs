@@ -157,7 +157,9 @@ static index used on other hosts.\n\n\
 Only files inside the output folder are served; folders answer with their index.html and \
 missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed.\n\n\
 Live preview: the server watches content/, templates/, theme/, standards/ and clausebook.toml, \
-rebuilds after each change and reloads the open pages. When a rebuild fails, the errors show \
+rebuilds after each change and reloads the open pages. Rebuilds are incremental: only the \
+changed files are read and only the pages a change affects are rendered and written (templates, \
+theme, catalogs and clausebook.toml make a full build). When a rebuild fails, the errors show \
 in the terminal and over the page, and the last good site stays served."
     )]
     Serve {

@@ -128,17 +128,13 @@ impl Site {
         let docs = dedupe_ids(docs, &mut diags);
         lap("load", &mut t);
 
-        lap("dedupe", &mut t);
         let urls = page_urls(&docs, config.clean_links, &mut diags);
         let published: Vec<bool> = docs
             .iter()
             .map(|d| options.drafts || !d.meta.status.is_unreleased())
             .collect();
-        lap("urls", &mut t);
         let links = LinkIndex::new(&docs, &urls, &published);
-        lap("linkindex", &mut t);
         let related = resolve_related(&docs, &links, &mut diags);
-        lap("related", &mut t);
         let clauses = resolve_clauses(&docs, &config, &standards, cache, &mut diags);
         lap("resolve", &mut t);
 
