@@ -13,6 +13,7 @@
 
 pub mod command;
 pub mod engine;
+pub mod live;
 pub mod static_index;
 pub mod text;
 
@@ -22,6 +23,7 @@ use crate::render::OutputFile;
 use crate::site::Site;
 
 pub use engine::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
+pub use live::LiveSearch;
 
 /// Folder of the tantivy index, relative to the output folder.
 pub const INDEX_DIR: &str = "search/tantivy";
