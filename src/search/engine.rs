@@ -105,8 +105,8 @@ const SNIPPET_CHARS: usize = 180;
 
 /// The fields of the schema.
 #[derive(Clone, Copy)]
-struct Fields {
-    id: Field,
+pub(super) struct Fields {
+    pub(super) id: Field,
     idparts: Field,
     title: Field,
     titlestart: Field,
@@ -181,7 +181,7 @@ pub fn doc_weight(kind: &str, status: &str) -> u64 {
     }
 }
 
-fn schema() -> Schema {
+pub(super) fn schema() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("id", keyword_options(true));
     b.add_text_field("idparts", short_text_options(WORDS, false));
@@ -203,7 +203,7 @@ fn schema() -> Schema {
 }
 
 impl Fields {
-    fn of(schema: &Schema) -> Result<Fields, SearchError> {
+    pub(super) fn of(schema: &Schema) -> Result<Fields, SearchError> {
         let f = |name: &str| {
             schema.get_field(name).map_err(|_| {
                 SearchError::Index(format!(
@@ -328,7 +328,7 @@ mod cached_stem {
 }
 
 /// `en_stem` with cached stems, for building the index.
-fn register_indexing_tokenizers(index: &Index) {
+pub(super) fn register_indexing_tokenizers(index: &Index) {
     use tantivy::tokenizer::SimpleTokenizer;
     index.tokenizers().register(
         "en_stem",
@@ -340,7 +340,7 @@ fn register_indexing_tokenizers(index: &Index) {
     );
 }
 
-fn register_tokenizers(index: &Index) {
+pub(super) fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
         KEYWORD,
         TextAnalyzer::builder(RawTokenizer::default())
@@ -352,6 +352,49 @@ fn register_tokenizers(index: &Index) {
 
 fn tantivy_err(e: impl fmt::Display) -> String {
     e.to_string()
+}
+
+/// The tantivy document of an entry.
+pub(super) fn document(f: &Fields, e: &Entry<'_>) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, e.id);
+    d.add_text(f.idparts, e.id);
+    d.add_text(f.title, e.title);
+    if let Some(first) = e.title.split_whitespace().next() {
+        d.add_text(f.titlestart, first);
+    }
+    d.add_text(f.kind, e.kind);
+    d.add_text(f.status, e.status);
+    d.add_text(f.owner, e.owner);
+    for t in e.tags {
+        d.add_text(f.tags, t);
+    }
+    d.add_text(f.summary, e.summary);
+    for h in &e.headings {
+        d.add_text(f.headings, h);
+    }
+    d.add_text(f.body, e.body);
+    let mut within: Vec<String> = Vec::new();
+    for c in &e.clauses {
+        d.add_text(f.clause, &c.number);
+        d.add_text(f.clause, format!("{}/{}", c.standard, c.number));
+        if !c.title.is_empty() {
+            d.add_text(f.clausetitle, &c.title);
+        }
+        within.push(c.standard.clone());
+        for a in &c.ancestors {
+            within.push(a.clone());
+            within.push(format!("{}/{a}", c.standard));
+        }
+    }
+    within.sort();
+    within.dedup();
+    for w in &within {
+        d.add_text(f.within, w);
+    }
+    d.add_text(f.url, e.url);
+    d.add_u64(f.weight, doc_weight(e.kind, e.status));
+    d
 }
 
 /// Build the index of `entries` in memory and return its files, to be
@@ -370,45 +413,7 @@ pub fn build_index(entries: &[Entry<'_>]) -> Result<Vec<OutputFile>, String> {
         .writer_with_num_threads(1, 64 << 20)
         .map_err(tantivy_err)?;
     for e in entries {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.id, e.id);
-        d.add_text(f.idparts, e.id);
-        d.add_text(f.title, e.title);
-        if let Some(first) = e.title.split_whitespace().next() {
-            d.add_text(f.titlestart, first);
-        }
-        d.add_text(f.kind, e.kind);
-        d.add_text(f.status, e.status);
-        d.add_text(f.owner, e.owner);
-        for t in e.tags {
-            d.add_text(f.tags, t);
-        }
-        d.add_text(f.summary, e.summary);
-        for h in &e.headings {
-            d.add_text(f.headings, h);
-        }
-        d.add_text(f.body, e.body);
-        let mut within: Vec<String> = Vec::new();
-        for c in &e.clauses {
-            d.add_text(f.clause, &c.number);
-            d.add_text(f.clause, format!("{}/{}", c.standard, c.number));
-            if !c.title.is_empty() {
-                d.add_text(f.clausetitle, &c.title);
-            }
-            within.push(c.standard.clone());
-            for a in &c.ancestors {
-                within.push(a.clone());
-                within.push(format!("{}/{a}", c.standard));
-            }
-        }
-        within.sort();
-        within.dedup();
-        for w in &within {
-            d.add_text(f.within, w);
-        }
-        d.add_text(f.url, e.url);
-        d.add_u64(f.weight, doc_weight(e.kind, e.status));
-        writer.add_document(d).map_err(tantivy_err)?;
+        writer.add_document(document(&f, e)).map_err(tantivy_err)?;
     }
     writer.commit().map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
@@ -536,6 +541,19 @@ impl SearchIndex {
             return Err(SearchError::Missing(dir.to_path_buf()));
         }
         let index = Index::open_in_dir(dir).map_err(|e| SearchError::Index(e.to_string()))?;
+        SearchIndex::with_reader(index, dir)
+    }
+
+    /// A reader of the last commit of `index`, an index opened for writing
+    /// (by [`super::live::LiveSearch`]): it gets the tokenizers of
+    /// [`SearchIndex::open`], not the writer's.
+    pub(super) fn from_index(index: &Index, dir: &Path) -> Result<SearchIndex, SearchError> {
+        let mut index = index.clone();
+        index.set_tokenizers(tantivy::tokenizer::TokenizerManager::default());
+        SearchIndex::with_reader(index, dir)
+    }
+
+    fn with_reader(index: Index, dir: &Path) -> Result<SearchIndex, SearchError> {
         register_tokenizers(&index);
         let fields = Fields::of(&index.schema())?;
         let reader = index

@@ -13,6 +13,7 @@
 
 pub mod command;
 pub mod engine;
+pub mod live;
 pub mod static_index;
 pub mod text;
 
@@ -22,6 +23,7 @@ use crate::render::OutputFile;
 use crate::site::Site;
 
 pub use engine::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
+pub use live::LiveSearch;
 
 /// Folder of the tantivy index, relative to the output folder.
 pub const INDEX_DIR: &str = "search/tantivy";
@@ -64,50 +66,53 @@ pub struct Entry<'a> {
 pub fn entries(site: &Site) -> Vec<Entry<'_>> {
     (0..site.docs.len())
         .filter(|&i| site.published[i])
-        .map(|i| {
-            let meta = &site.docs[i].meta;
-            let mut headings = Vec::new();
-            flatten_toc(&site.rendered[i].toc, &mut headings);
-            let mut clauses: Vec<ClauseEntry> = Vec::new();
-            for r in site.clauses[i].iter() {
-                if clauses
-                    .iter()
-                    .any(|c| c.standard == r.key.standard && c.number == r.key.clause)
-                {
-                    continue; // the same clause for two sections
-                }
-                let cat = site.standards.catalog(&r.key.standard);
-                clauses.push(ClauseEntry {
-                    standard: r.key.standard.clone(),
-                    number: r.key.clause.clone(),
-                    title: cat
-                        .map(|c| c.display_title(&r.key.clause))
-                        .unwrap_or_default(),
-                    ancestors: cat
-                        .map(|c| {
-                            c.ancestors(&r.key.clause)
-                                .into_iter()
-                                .map(|a| a.number.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                });
-            }
-            Entry {
-                id: &meta.id,
-                title: &meta.title,
-                kind: meta.kind.as_str(),
-                status: meta.status.as_str(),
-                owner: meta.owner.as_deref().unwrap_or(""),
-                tags: &meta.tags,
-                summary: meta.summary.as_deref().unwrap_or(""),
-                url: &site.urls[i],
-                headings,
-                body: body_without_title(&site.rendered[i].text, &meta.title),
-                clauses,
-            }
-        })
+        .map(|i| entry(site, i))
         .collect()
+}
+
+/// The entry of document `i` of the site (published or not).
+pub fn entry(site: &Site, i: usize) -> Entry<'_> {
+    let meta = &site.docs[i].meta;
+    let mut headings = Vec::new();
+    flatten_toc(&site.rendered[i].toc, &mut headings);
+    let mut clauses: Vec<ClauseEntry> = Vec::new();
+    for r in site.clauses[i].iter() {
+        if clauses
+            .iter()
+            .any(|c| c.standard == r.key.standard && c.number == r.key.clause)
+        {
+            continue; // the same clause for two sections
+        }
+        let cat = site.standards.catalog(&r.key.standard);
+        clauses.push(ClauseEntry {
+            standard: r.key.standard.clone(),
+            number: r.key.clause.clone(),
+            title: cat
+                .map(|c| c.display_title(&r.key.clause))
+                .unwrap_or_default(),
+            ancestors: cat
+                .map(|c| {
+                    c.ancestors(&r.key.clause)
+                        .into_iter()
+                        .map(|a| a.number.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+    Entry {
+        id: &meta.id,
+        title: &meta.title,
+        kind: meta.kind.as_str(),
+        status: meta.status.as_str(),
+        owner: meta.owner.as_deref().unwrap_or(""),
+        tags: &meta.tags,
+        summary: meta.summary.as_deref().unwrap_or(""),
+        url: &site.urls[i],
+        headings,
+        body: body_without_title(&site.rendered[i].text, &meta.title),
+        clauses,
+    }
 }
 
 /// The body text without the `# Title` heading that often opens it (the
