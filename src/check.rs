@@ -498,16 +498,17 @@ fn required_documents(site: &Site, diags: &mut Vec<Diagnostic>) {
 fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
     let today = site.options.today;
     let window = site.config.check.review_due_days as i64;
+    let (no_overdue, no_due) = (allowed(site, "review-overdue"), allowed(site, "review-due"));
     let required = &site.config.check.required_fields;
     for (i, doc) in site.docs.iter().enumerate() {
         let m = &doc.meta;
         // Required fields for the kind.
-        let fields: Vec<&str> = match required
+        let listed = required
             .get(m.kind.as_str())
-            .or_else(|| required.get("default"))
-        {
-            Some(list) => list.iter().map(String::as_str).collect(),
-            None => DEFAULT_REQUIRED.to_vec(),
+            .or_else(|| required.get("default"));
+        let fields: Box<dyn Iterator<Item = &str>> = match listed {
+            Some(list) => Box::new(list.iter().map(String::as_str)),
+            None => Box::new(DEFAULT_REQUIRED.iter().copied()),
         };
         for f in fields {
             // A field that is present but invalid has its own error.
@@ -549,7 +550,7 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
             && let Some(review) = m.review_by
         {
             let span = doc.span_of("review_by");
-            if review < today {
+            if review < today && !no_overdue {
                 diags.push(
                     doc.error_at(
                         span,
@@ -560,7 +561,9 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
                     )
                     .with_rule("review-overdue"),
                 );
-            } else if let Ok(days) = today.until(review).map(|s| s.get_days() as i64)
+            } else if review >= today
+                && !no_due
+                && let Ok(days) = today.until(review).map(|s| s.get_days() as i64)
                 && days <= window
             {
                 diags.push(
@@ -590,10 +593,27 @@ fn has_field(m: &crate::content::Meta, f: &str) -> bool {
     }
 }
 
+/// Whether the site turned a rule off: its findings need not be made
+/// (locating a finding in its file is not free, and some rules find one
+/// per document).
+fn allowed(site: &Site, rule: &str) -> bool {
+    matches!(site.config.check.rules.get(rule), Some(RuleLevel::Allow))
+        && find_rule(rule).is_some_and(|r| r.configurable)
+}
+
 fn links_to_unapproved(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let unapproved = |i: usize| site.docs[i].meta.status != Status::Approved;
+    if allowed(site, "link-to-unapproved") {
+        return;
+    }
+    // One flag per document, contiguous: the edges are many.
+    let approved: Vec<bool> = site
+        .docs
+        .iter()
+        .map(|d| d.meta.status == Status::Approved)
+        .collect();
+    let unapproved = |i: usize| !approved[i];
     for e in &site.edges {
-        if e.from != e.to && site.docs[e.from].meta.status == Status::Approved && unapproved(e.to) {
+        if e.from != e.to && approved[e.from] && unapproved(e.to) {
             let t = &site.docs[e.to].meta;
             diags.push(
                 site.docs[e.from]
@@ -635,6 +655,9 @@ fn links_to_unapproved(site: &Site, diags: &mut Vec<Diagnostic>) {
 }
 
 fn orphans(site: &Site, diags: &mut Vec<Diagnostic>) {
+    if allowed(site, "orphan") {
+        return;
+    }
     for (i, doc) in site.docs.iter().enumerate() {
         if doc.meta.status == Status::Retired
             || !site.clauses[i].is_empty()

@@ -260,7 +260,8 @@ impl SiteCache {
                 if let Some(c) = cached.get(&d.meta.id)
                     && Arc::ptr_eq(&c.doc, d)
                     && !(c.rendered.suggests && ids_changed)
-                    && !c.rendered.lookups.iter().any(|k| changed.contains(k))
+                    && (changed.is_empty()
+                        || !c.rendered.lookups.iter().any(|k| changed.contains(k)))
                 {
                     return (Arc::clone(&c.rendered), Arc::clone(&c.targets), false);
                 }

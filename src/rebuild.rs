@@ -34,6 +34,7 @@ use crate::build::{self, BuildError, BuildOptions, Built};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::incremental::SiteCache;
 use crate::render::{self, OutputFile, PagePrints};
+use crate::search::{LiveSearch, SearchIndex};
 use crate::site::{Site, SiteError};
 
 /// The state kept between rebuilds.
@@ -46,6 +47,10 @@ pub struct Session {
     prints: PagePrints,
     /// Ids of the documents published by the last build.
     published: HashSet<String>,
+    /// The search indexes of the output, updated document by document.
+    search: Option<LiveSearch>,
+    /// The search index as of the last rebuild, for the server.
+    index: Option<SearchIndex>,
 }
 
 /// What a rebuild did.
@@ -81,9 +86,16 @@ impl Session {
             tera: tera::Tera::default(),
             prints: PagePrints::default(),
             published: HashSet::new(),
+            search: None,
+            index: None,
         };
         let report = session.adopt(built);
         Ok((session, report))
+    }
+
+    /// The search index after the last rebuild (taken: the server keeps it).
+    pub fn take_index(&mut self) -> Option<SearchIndex> {
+        self.index.take()
     }
 
     /// The site folder (canonical).
@@ -110,14 +122,23 @@ impl Session {
             })
             .collect();
         let content = self.root.join(crate::content::CONTENT_DIR);
-        if changed.iter().all(|p| p.starts_with(&content)) {
+        if changed.iter().all(|p| p.starts_with(&content)) && self.search.is_some() {
             self.cache.changed(changed);
             self.incremental()
         } else {
             self.cache.invalidate(changed);
-            let built = build::build_with(&self.root, &self.opts, &mut self.cache)?;
-            Ok(self.adopt(built))
+            self.full()
         }
+    }
+
+    /// A full build (which still reuses the parsed files).
+    fn full(&mut self) -> Result<Rebuild, BuildError> {
+        // The writer of the old index goes first: the build replaces its
+        // folder.
+        self.search = None;
+        self.index = None;
+        let built = build::build_with(&self.root, &self.opts, &mut self.cache)?;
+        Ok(self.adopt(built))
     }
 
     /// Keep what a full build made.
@@ -125,6 +146,8 @@ impl Session {
         self.tera = built.tera;
         self.prints = built.prints;
         self.published = published_ids(&built.site);
+        // Without a writable index, the next change makes a full build.
+        self.search = LiveSearch::open(&self.output, &built.site).ok();
         let r = built.report;
         Rebuild {
             full: true,
@@ -199,19 +222,6 @@ impl Session {
                 .map(str::to_string)
                 .collect()
         };
-        let search_changed = outcome.rendered_docs.clone();
-        let search_removed: Vec<String> = self
-            .published
-            .iter()
-            .filter(|id| !published.contains(*id))
-            .cloned()
-            .collect();
-        let search = update_search(&site, &search_changed, &search_removed).map_err(|d| {
-            diags.push(d);
-            BuildError::Content(diags.clone())
-        })?;
-        lap("search", &mut phases);
-
         // Everything is ready: write.
         let mut written = 0;
         for f in &files {
@@ -222,16 +232,34 @@ impl Session {
                 written += 1;
             }
         }
-        for f in &search {
-            write_in_place(&self.output, f).map_err(|d| {
-                diags.push(d);
-                BuildError::Content(diags.clone())
-            })?;
-        }
         for p in &gone {
             remove_in_place(&self.output, p);
         }
         lap("write", &mut phases);
+
+        // The search entries of a document are made of what its page shows:
+        // the documents whose page was rendered, and those gone.
+        let changed: Vec<&str> = outcome.rendered_docs.iter().map(String::as_str).collect();
+        let removed: Vec<&str> = self
+            .published
+            .iter()
+            .filter(|id| !published.contains(*id))
+            .map(String::as_str)
+            .collect();
+        let updated = match self.search.as_mut() {
+            Some(live) => live.update(&site, &changed, &removed),
+            None => Err("the search index is not open".to_string()),
+        };
+        match updated {
+            Ok(index) => self.index = Some(index),
+            Err(_) => {
+                // The two indexes may disagree now: rebuild them in full.
+                self.prints = outcome.prints;
+                self.published = published;
+                return self.full();
+            }
+        }
+        lap("search", &mut phases);
 
         let rebuild = Rebuild {
             full: false,
@@ -257,16 +285,6 @@ fn published_ids(site: &Site) -> HashSet<String> {
         .filter(|(_, p)| **p)
         .map(|(d, _)| d.meta.id.clone())
         .collect()
-}
-
-/// The search files after a change to the documents `changed` (ids) and
-/// the removal of `removed`.
-fn update_search(
-    site: &Site,
-    _changed: &[String],
-    _removed: &[String],
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    crate::search::output_files(site)
 }
 
 /// Write one file below `output` unless it already holds these bytes;

@@ -68,8 +68,17 @@ pub struct SiteState {
 impl SiteState {
     /// Load the output folder `output` (built by `clausebook build`).
     pub fn load(output: &Path) -> std::io::Result<SiteState> {
+        SiteState::load_with(output, None)
+    }
+
+    /// Load the output folder `output`, with `index` as its search index
+    /// when given (one already open, e.g. the live index of a rebuild).
+    pub fn load_with(output: &Path, index: Option<SearchIndex>) -> std::io::Result<SiteState> {
         let root = output.canonicalize()?;
-        let index = SearchIndex::open(&root.join(crate::search::INDEX_DIR)).ok();
+        let index = match index {
+            Some(i) => Some(i),
+            None => SearchIndex::open(&root.join(crate::search::INDEX_DIR)).ok(),
+        };
         let not_found = std::fs::read(root.join("404.html")).unwrap_or_else(|_| {
             b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec()
         });
@@ -278,8 +287,10 @@ fn rebuild(
         shown.join(", ")
     };
     let start = std::time::Instant::now();
-    match session.rebuild(changed) {
-        Ok(report) => match SiteState::load(session.output()) {
+    let result = session.rebuild(changed);
+    let index = session.take_index();
+    match result {
+        Ok(report) => match SiteState::load_with(session.output(), index) {
             Ok(state) => {
                 server.swap(state.with_live(Arc::clone(reload)));
                 reload.publish(None);
