@@ -293,7 +293,7 @@ pub struct OutputTree {
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
-fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+pub(crate) fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
         .with_help("check that the output folder's parent exists and is writable")
 }

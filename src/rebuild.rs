@@ -296,20 +296,17 @@ fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
         return Ok(false);
     }
     let dir = path.parent().unwrap_or(output);
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
-            .with_help("check that the output folder is writable")
-    };
-    std::fs::create_dir_all(dir).map_err(|e| io("create folder", dir, e))?;
+
+    std::fs::create_dir_all(dir).map_err(|e| build::io_err("create folder", dir, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, &f.bytes).map_err(|e| io("write", &tmp, e))?;
+    std::fs::write(&tmp, &f.bytes).map_err(|e| build::io_err("write", &tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        io("write", &path, e)
+        build::io_err("write", &path, e)
     })?;
     Ok(true)
 }

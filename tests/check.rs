@@ -1949,13 +1949,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
     // The "Done when": on a copy of the example site, junit passes; deleting the only approved document of a clause fails exactly that clause's test cases, and build refuses until --allow-errors.
     let tmp = tempdir();
     let root = tmp.path().join("site");
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::copy(
-        repo_root().join("clausebook.toml"),
-        root.join("clausebook.toml"),
-    )
-    .unwrap();
-    copy_dir(&repo_root().join("content"), &root.join("content"));
+    copy_example_site(&root);
 
     let junit = check(&root, "junit", &[]);
     junit.assert_code(0);

@@ -32,12 +32,7 @@ impl Fixture {
     fn new() -> Fixture {
         let tmp = tempdir();
         let root = tmp.path().join("site");
-        copy_dir(&repo_root().join("content"), &root.join("content"));
-        std::fs::copy(
-            repo_root().join("clausebook.toml"),
-            root.join("clausebook.toml"),
-        )
-        .unwrap();
+        copy_example_site(&root);
         let out = tmp.path().join("out");
         let opts = BuildOptions {
             load: load_options(false),

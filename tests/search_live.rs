@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use clausebook::search::{INDEX_DIR, LiveSearch, STATIC_INDEX, SearchIndex, SearchRequest};
-use common::{build_ok, copy_dir, load_site, repo_root, tempdir};
+use common::{build_ok, copy_dir, copy_example_site, load_site, repo_root, tempdir};
 
 /// A site copied into a temporary folder and built into `<tmp>/out`.
 struct Fixture {
@@ -24,15 +24,8 @@ impl Fixture {
     fn example() -> Fixture {
         let tmp = tempdir();
         let root = tmp.path().join("site");
-        std::fs::create_dir_all(&root).unwrap();
-        std::fs::copy(
-            repo_root().join("clausebook.toml"),
-            root.join("clausebook.toml"),
-        )
-        .unwrap();
-        for sub in ["content", "standards"] {
-            copy_dir(&repo_root().join(sub), &root.join(sub));
-        }
+        copy_example_site(&root);
+        copy_dir(&repo_root().join("standards"), &root.join("standards"));
         Fixture::built(tmp, root)
     }
 

@@ -207,6 +207,18 @@ pub fn is_search_index(rel: &str) -> bool {
     rel.split('/').any(|c| c == "tantivy")
 }
 
+/// Copy the example site's sources (clausebook.toml and content/) to
+/// `root`, a folder that does not exist yet.
+pub fn copy_example_site(root: &Path) {
+    std::fs::create_dir_all(root).unwrap();
+    std::fs::copy(
+        repo_root().join("clausebook.toml"),
+        root.join("clausebook.toml"),
+    )
+    .unwrap();
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+}
+
 /// Every file below `dir`: `/`-separated relative path → bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
