@@ -11,13 +11,17 @@
 //!   and parsed, only bodies whose file or link targets changed are
 //!   rendered again, and everything derived (ids, links, backlinks,
 //!   coverage, checks) is recomputed from those parts;
-//! - renders the pages whose inputs changed: the document's own page, the
-//!   pages listing it as related or as a backlink, and, when a summary or
-//!   the coverage changed, the register, listings, clause pages and
-//!   matrices (then the exports too);
+//! - renders the pages whose inputs changed (each page has its own
+//!   fingerprint): the document's own page, the pages listing it as
+//!   related or as a backlink, and, when its summary or clauses changed,
+//!   the register, its listings, the pages of its clauses and their related
+//!   clauses, and the matrices, reusing the register rows and clause
+//!   document lists that did not change;
 //! - writes the files whose bytes changed (each through a temporary file
-//!   and a rename) and removes the pages of documents that are gone;
-//! - updates the search indexes for the documents whose page changed.
+//!   and a rename) and removes the pages of documents that are gone, while
+//!   the search indexes are updated for the documents whose page changed;
+//! - then, on another thread, writes the exports if they changed
+//!   ([`Session::settle`] waits for them).
 //!
 //! Changes to templates, the theme, catalogs or `clausebook.toml` make a
 //! full build (which still reuses the parsed files). Everything is
@@ -51,6 +55,17 @@ pub struct Session {
     search: Option<LiveSearch>,
     /// The search index as of the last rebuild, for the server.
     index: Option<SearchIndex>,
+    /// Exports being generated and written after the last rebuild.
+    exports: Option<std::thread::JoinHandle<Result<Exported, Diagnostic>>>,
+}
+
+/// The exports written after a rebuild (see [`Session::settle`]).
+#[derive(Debug)]
+pub struct Exported {
+    /// Export files written (their bytes changed).
+    pub written: usize,
+    /// Time to generate and write them.
+    pub elapsed: Duration,
 }
 
 /// What a rebuild did.
@@ -88,6 +103,7 @@ impl Session {
             published: HashSet::new(),
             search: None,
             index: None,
+            exports: None,
         };
         let report = session.adopt(built);
         Ok((session, report))
@@ -108,9 +124,28 @@ impl Session {
         &self.output
     }
 
+    /// Wait for the exports of the last rebuild to be written, if any are
+    /// under way; what that did. Each rebuild begins by waiting for them.
+    pub fn settle(&mut self) -> Option<Result<Exported, Diagnostic>> {
+        let handle = self.exports.take()?;
+        Some(handle.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error(
+                "exports",
+                "generating the exports failed unexpectedly",
+            ))
+        }))
+    }
+
     /// Rebuild after changes to the files `changed` (absolute, or relative
     /// to the site folder; deleted files included).
+    ///
+    /// When the change alters the exports (CSV, JSON and XLSX of the
+    /// coverage and matrices), they are generated and written on another
+    /// thread after this returns, so that open pages reload first;
+    /// [`Session::settle`] waits for them.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
+        // Exports still being written belong to the previous output.
+        let _ = self.settle();
         let changed: Vec<PathBuf> = changed
             .iter()
             .map(|p| {
@@ -201,18 +236,9 @@ impl Session {
             diags.sort();
             BuildError::Content(diags.clone())
         })?;
-        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
         lap("render", &mut phases);
-        if outcome.prints.site() != self.prints.site() {
-            match crate::export::exports(&site) {
-                Ok(f) => files.extend(f),
-                Err(d) => {
-                    diags.push(d);
-                    return Err(BuildError::Content(diags));
-                }
-            }
-            lap("export", &mut phases);
-        }
+        let exports_due = outcome.prints.site() != self.prints.site();
         let published = published_ids(&site);
         let gone: Vec<String> = {
             let now: HashSet<&str> = outcome.prints.paths().collect();
@@ -222,23 +248,10 @@ impl Session {
                 .map(str::to_string)
                 .collect()
         };
-        // Everything is ready: write.
-        let mut written = 0;
-        for f in &files {
-            if write_in_place(&self.output, f).map_err(|d| {
-                diags.push(d);
-                BuildError::Content(diags.clone())
-            })? {
-                written += 1;
-            }
-        }
-        for p in &gone {
-            remove_in_place(&self.output, p);
-        }
-        lap("write", &mut phases);
-
-        // The search entries of a document are made of what its page shows:
-        // the documents whose page was rendered, and those gone.
+        // Everything is ready: write the pages, and update the search
+        // indexes beside. The search entries of a document are made of what
+        // its page shows: the documents whose page was rendered, and those
+        // gone.
         let changed: Vec<&str> = outcome.rendered_docs.iter().map(String::as_str).collect();
         let removed: Vec<&str> = self
             .published
@@ -246,10 +259,32 @@ impl Session {
             .filter(|id| !published.contains(*id))
             .map(String::as_str)
             .collect();
-        let updated = match self.search.as_mut() {
-            Some(live) => live.update(&site, &changed, &removed),
-            None => Err("the search index is not open".to_string()),
-        };
+        let output = &self.output;
+        let search = &mut self.search;
+        let ((written, write_time), (updated, search_time)) = rayon::join(
+            || {
+                let t = Instant::now();
+                let written = write_files(output, &files);
+                for p in &gone {
+                    remove_in_place(output, p);
+                }
+                (written, t.elapsed())
+            },
+            || {
+                let t = Instant::now();
+                let updated = match search.as_mut() {
+                    Some(live) => live.update(&site, &changed, &removed),
+                    None => Err("the search index is not open".to_string()),
+                };
+                (updated, t.elapsed())
+            },
+        );
+        phases.push(("write", write_time));
+        phases.push(("search", search_time));
+        let written = written.map_err(|d| {
+            diags.push(d);
+            BuildError::Content(diags.clone())
+        })?;
         match updated {
             Ok(index) => self.index = Some(index),
             Err(_) => {
@@ -259,8 +294,6 @@ impl Session {
                 return self.full();
             }
         }
-        lap("search", &mut phases);
-
         let rebuild = Rebuild {
             full: false,
             documents: published.len(),
@@ -274,8 +307,30 @@ impl Session {
         };
         self.prints = outcome.prints;
         self.published = published;
+        if exports_due {
+            // The exports follow the pages: a page reloads without them.
+            let output = self.output.clone();
+            self.exports = Some(std::thread::spawn(move || {
+                let t = Instant::now();
+                let files = crate::export::exports(&site)?;
+                let written = write_files(&output, &files)?;
+                Ok(Exported {
+                    written,
+                    elapsed: t.elapsed(),
+                })
+            }));
+        }
         Ok(rebuild)
     }
+}
+
+/// Write files below `output` in place, side by side; how many changed.
+fn write_files(output: &Path, files: &[OutputFile]) -> Result<usize, Diagnostic> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| write_in_place(output, f).map(usize::from))
+        .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
 fn published_ids(site: &Site) -> HashSet<String> {

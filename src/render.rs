@@ -30,6 +30,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("doc_list.html", include_str!("../templates/doc_list.html")),
     ("doc_refs.html", include_str!("../templates/doc_refs.html")),
     ("index.html", include_str!("../templates/index.html")),
+    (
+        "register_row.html",
+        include_str!("../templates/register_row.html"),
+    ),
     ("document.html", include_str!("../templates/document.html")),
     ("listing.html", include_str!("../templates/listing.html")),
     ("terms.html", include_str!("../templates/terms.html")),
@@ -362,31 +366,44 @@ pub fn render_site_into(
     render_pages(site, tera, sink, None).map(|o| o.pages)
 }
 
-/// What the pages of a render were made from, for the next render of the
-/// same site to skip the pages whose inputs did not change.
-#[derive(Debug, Clone, Default)]
+/// What a render leaves for the next render of the same site with the same
+/// templates: the fingerprint of every page's inputs, so that pages whose
+/// inputs did not change are skipped, and the template values and HTML
+/// fragments (register rows, clause document lists) that can be reused.
+#[derive(Default)]
 pub struct PagePrints {
-    /// Fingerprint of the inputs of the pages other than document pages
-    /// (register, listings, standards, clauses, matrices): the documents'
-    /// summaries and the coverage. They are rendered again together.
+    /// Fingerprint of the configuration and catalogs, which every page
+    /// reads; the rest is reused only while it is the same.
+    globals: u64,
+    /// Fingerprint of the inputs of the exports (the summaries and the
+    /// coverage, which the register and clause pages also read).
     site: u64,
-    /// Those pages' paths.
-    site_pages: Vec<String>,
-    /// Document pages: output path and fingerprint of the page's inputs.
-    doc_pages: HashMap<String, u64>,
+    /// Every page: output path and fingerprint of the page's inputs.
+    pages: HashMap<String, u64>,
+    /// Document summaries as template values, by summary fingerprint.
+    values: HashMap<u64, Value>,
+    /// Register rows (`register_row.html`), by summary fingerprint.
+    rows: HashMap<u64, Value>,
+    /// Documents addressing each clause: list fingerprint, template value,
+    /// and that list rendered through `doc_refs.html` for each page root.
+    clauses: HashMap<(String, String), ClauseList>,
+}
+
+#[derive(Clone)]
+struct ClauseList {
+    print: u64,
+    value: Value,
+    html: Vec<(String, Value)>,
 }
 
 impl PagePrints {
     /// Every page path of the render.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.site_pages
-            .iter()
-            .map(String::as_str)
-            .chain(self.doc_pages.keys().map(String::as_str))
+        self.pages.keys().map(String::as_str)
     }
 
-    /// Fingerprint of the inputs of the site pages (also those of the
-    /// exports, which read the same summaries and coverage).
+    /// Fingerprint of the inputs of the exports (the documents' summaries
+    /// and the coverage).
     pub fn site(&self) -> u64 {
         self.site
     }
@@ -401,6 +418,25 @@ pub struct RenderOutcome {
     /// Ids of the documents whose page was rendered.
     pub rendered_docs: Vec<String>,
     pub prints: PagePrints,
+}
+
+/// The pages of a render and which of them are due: a page is rendered
+/// when the fingerprint of its inputs differs from the previous render's.
+struct Plan<'p> {
+    previous: &'p HashMap<String, u64>,
+    globals: u64,
+    pages: HashMap<String, u64>,
+}
+
+impl Plan<'_> {
+    /// Record page `path` with the fingerprint of its own inputs (the
+    /// globals are added here); whether it must be rendered.
+    fn due(&mut self, path: &str, print: u64) -> bool {
+        let print = fingerprint(&[self.globals, print]);
+        let due = self.previous.get(path) != Some(&print);
+        self.pages.insert(path.to_string(), print);
+        due
+    }
 }
 
 /// Render the pages of the site into `sink`. With the prints of a previous
@@ -484,6 +520,23 @@ pub fn render_pages(
         serde_json::to_string(&standards_view).unwrap_or_default(),
         serde_json::to_string(&mappings_view).unwrap_or_default(),
     ]);
+    // What the previous render left is reused only under the same
+    // configuration and catalogs (a change to them makes a full build
+    // anyway).
+    let empty = PagePrints::default();
+    let prev = match previous {
+        Some(p) if p.globals == globals_print => p,
+        _ => &empty,
+    };
+    // Every page that lists a document shares its value; a value is made
+    // again only when its summary changed.
+    let summaries: Vec<Value> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|i| match prev.values.get(&summary_prints[i]) {
+            Some(v) => v.clone(),
+            None => Value::from_serializable(&doc_summary(site, i)),
+        })
+        .collect();
     let site_print = {
         let mut h = crate::incremental::hasher();
         globals_print.hash(&mut h);
@@ -495,7 +548,17 @@ pub fn render_pages(
         site.trace.mappings.hash(&mut h);
         h.finish()
     };
-    let site_pages_due = previous.is_none_or(|p| p.site != site_print);
+
+    let mut globals = Context::new();
+    globals.insert("site", &site_json);
+    globals.insert("standards", &standards_view);
+    globals.insert("mappings", &mappings_view);
+
+    let mut plan = Plan {
+        previous: &prev.pages,
+        globals: globals_print,
+        pages: HashMap::default(),
+    };
 
     // Document pages whose inputs changed.
     let doc_prints: Vec<(usize, String, u64)> = (0..site.docs.len())
@@ -503,60 +566,43 @@ pub fn render_pages(
         .filter(|&i| site.published[i])
         .map(|i| {
             let path = doc_page_path(site, i);
-            let fp = doc_print(site, &summary_prints, i, globals_print);
+            let fp = doc_print(site, &summary_prints, i);
             (i, path, fp)
         })
         .collect();
-    let due: Vec<usize> = doc_prints
-        .iter()
-        .filter(|(_, path, fp)| previous.is_none_or(|p| p.doc_pages.get(path) != Some(fp)))
-        .map(|(i, _, _)| *i)
-        .collect();
-    // Summaries (as template values) are made for the pages rendered only.
-    let mut wanted = vec![site_pages_due; site.docs.len()];
-    for &i in &due {
-        wanted[i] = true;
-        for &j in site.related[i].iter().chain(&site.backlinks[i]) {
-            wanted[j] = true;
+    let mut due = Vec::new();
+    plan.pages.reserve(doc_prints.len());
+    for (i, path, fp) in &doc_prints {
+        if plan.due(path, *fp) {
+            due.push(*i);
         }
     }
-    let summaries: Vec<Value> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| {
-            if wanted[i] {
-                Value::from_serializable(&doc_summary(site, i))
-            } else {
-                Value::none()
-            }
-        })
-        .collect();
 
-    let mut globals = Context::new();
-    globals.insert("site", &site_json);
-    globals.insert("standards", &standards_view);
-    globals.insert("mappings", &mappings_view);
+    // The fragments the site pages are made of, rendered again only when
+    // what they show changed.
+    let fragments = Fragments::new(
+        site,
+        tera,
+        &globals,
+        &summary_prints,
+        &summaries,
+        &scope_cats,
+        prev,
+    )
+    .map_err(|e| vec![e])?;
 
-    let jobs = if site_pages_due {
-        site_pages(
-            site,
-            &summaries,
-            &urls,
-            &scope_cats,
-            &standards_view,
-            &mappings_view,
-        )
-    } else {
-        Vec::new()
-    };
-    let prints = PagePrints {
-        site: site_print,
-        site_pages: match previous {
-            Some(p) if !site_pages_due => p.site_pages.clone(),
-            _ => jobs.iter().map(|j| j.path.clone()).collect(),
-        },
-        doc_pages: doc_prints.into_iter().map(|(_, p, fp)| (p, fp)).collect(),
-    };
-    let pages = prints.site_pages.len() + prints.doc_pages.len();
+    let jobs = site_pages(
+        site,
+        &summaries,
+        &summary_prints,
+        &fragments,
+        &urls,
+        &scope_cats,
+        &standards_view,
+        &mappings_view,
+        &mut plan,
+    );
+    let pages = plan.pages.len();
     let rendered = jobs.len() + due.len();
     let rendered_docs = due.iter().map(|&i| site.docs[i].meta.id.clone()).collect();
     let doc_jobs = due.into_par_iter().map(|i| {
@@ -591,33 +637,20 @@ pub fn render_pages(
         .collect();
     let errors: Vec<(Diagnostic, String)> = results.into_iter().filter_map(Result::err).collect();
     if !errors.is_empty() {
-        // The same template error fails many pages: report it once.
-        let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> =
-            BTreeMap::new();
-        for (d, path) in errors {
-            grouped
-                .entry((d.file.display().to_string(), d.line, d.message.clone()))
-                .or_insert_with(|| (d, Vec::new()))
-                .1
-                .push(path);
-        }
-        return Err(grouped
-            .into_values()
-            .map(|(mut d, mut paths)| {
-                paths.sort();
-                d.message = match paths.len() {
-                    1 => format!("{} (while rendering {})", d.message, paths[0]),
-                    n => format!(
-                        "{} (while rendering {} and {} other pages)",
-                        d.message,
-                        paths[0],
-                        n - 1
-                    ),
-                };
-                d
-            })
-            .collect());
+        return Err(group_errors(errors));
     }
+    let prints = PagePrints {
+        globals: globals_print,
+        site: site_print,
+        pages: plan.pages,
+        values: summary_prints
+            .iter()
+            .copied()
+            .zip(summaries.iter().cloned())
+            .collect(),
+        rows: fragments.rows,
+        clauses: fragments.clauses,
+    };
     Ok(RenderOutcome {
         pages,
         rendered,
@@ -626,53 +659,232 @@ pub fn render_pages(
     })
 }
 
-/// The jobs of every page other than the document pages.
+/// The same template error fails many pages: report it once, naming the
+/// first page and how many others.
+fn group_errors(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
+    let mut grouped: BTreeMap<(String, usize, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
+    for (d, path) in errors {
+        grouped
+            .entry((d.file.display().to_string(), d.line, d.message.clone()))
+            .or_insert_with(|| (d, Vec::new()))
+            .1
+            .push(path);
+    }
+    grouped
+        .into_values()
+        .map(|(mut d, mut paths)| {
+            paths.sort();
+            d.message = match paths.len() {
+                1 => format!("{} (while rendering {})", d.message, paths[0]),
+                n => format!(
+                    "{} (while rendering {} and {} other pages)",
+                    d.message,
+                    paths[0],
+                    n - 1
+                ),
+            };
+            d
+        })
+        .collect()
+}
+
+/// Parts of the site pages rendered once and shared: the register's rows
+/// and, for each clause of the standards in scope, the list of documents
+/// addressing it, as a template value and as HTML for each page root that
+/// shows it (clause pages and matrices). Each is kept from the previous
+/// render while what it shows is unchanged.
+struct Fragments {
+    rows: HashMap<u64, Value>,
+    clauses: HashMap<(String, String), ClauseList>,
+}
+
+impl Fragments {
+    fn new(
+        site: &Site,
+        tera: &Tera,
+        globals: &Context,
+        summary_prints: &[u64],
+        summaries: &[Value],
+        scope_cats: &[&Catalog],
+        prev: &PagePrints,
+    ) -> Result<Fragments, Diagnostic> {
+        let render = |template: &str, fill: &dyn Fn(&mut Context)| -> Result<Value, Diagnostic> {
+            let mut c = globals.clone();
+            fill(&mut c);
+            tera.render(template, &c)
+                .map(|html| Value::safe_string(&html))
+                .map_err(|e| render_error(template, &e))
+        };
+        // Register rows, for the published documents.
+        let register_root = root_for("index.html");
+        let rows: HashMap<u64, Value> = (0..site.docs.len())
+            .into_par_iter()
+            .filter(|&i| site.published[i])
+            .map(|i| {
+                let p = summary_prints[i];
+                let row = match prev.rows.get(&p) {
+                    Some(v) => v.clone(),
+                    None => render("register_row.html", &|c| {
+                        c.insert_value("d", summaries[i].clone());
+                        c.insert("root", &register_root);
+                    })
+                    .map_err(|mut d| {
+                        d.message = format!("{} (while rendering index.html)", d.message);
+                        d
+                    })?,
+                };
+                Ok((p, row))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+
+        // Clause document lists. The roots are those of a clause page and
+        // of the two matrix directions.
+        let mut roots = vec![
+            root_for("standards/s/c/index.html"),
+            root_for("matrix/m/index.html"),
+            root_for("matrix/m/reverse/index.html"),
+        ];
+        roots.sort();
+        roots.dedup();
+        let keys: Vec<(&str, &str)> = scope_cats
+            .iter()
+            .flat_map(|cat| {
+                cat.clauses
+                    .iter()
+                    .map(|cl| (cat.id.as_str(), cl.number.as_str()))
+            })
+            .collect();
+        let clauses = keys
+            .into_par_iter()
+            .map(|(std, clause)| {
+                let key = (std.to_string(), clause.to_string());
+                let addresses = site.trace.direct(std, clause);
+                let print = fingerprint(
+                    &addresses
+                        .iter()
+                        .map(|a| (summary_prints[a.doc], a.level, &a.section))
+                        .collect::<Vec<_>>(),
+                );
+                if let Some(l) = prev.clauses.get(&key).filter(|l| l.print == print) {
+                    return Ok((key, l.clone()));
+                }
+                let value = refs_value(addresses, summaries);
+                let html = roots
+                    .iter()
+                    .map(|root| {
+                        render("doc_refs.html", &|c| {
+                            c.insert_value("refs", value.clone());
+                            c.insert("root", root);
+                        })
+                        .map(|h| (root.clone(), h))
+                        .map_err(|mut d| {
+                            d.message = format!(
+                                "{} (while rendering the documents of {std} {clause})",
+                                d.message
+                            );
+                            d
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Diagnostic>>()?;
+                Ok((key, ClauseList { print, value, html }))
+            })
+            .collect::<Result<HashMap<_, _>, Diagnostic>>()?;
+        Ok(Fragments { rows, clauses })
+    }
+
+    fn list(&self, standard: &str, clause: &str) -> Option<&ClauseList> {
+        self.clauses
+            .get(&(standard.to_string(), clause.to_string()))
+    }
+
+    /// Fingerprint of the documents listed for a clause.
+    fn print(&self, standard: &str, clause: &str) -> u64 {
+        self.list(standard, clause).map_or(0, |l| l.print)
+    }
+
+    /// The documents addressing a clause, as a template value.
+    fn docs(&self, standard: &str, clause: &str) -> Value {
+        self.list(standard, clause)
+            .map_or_else(|| Value::from(Vec::<Value>::new()), |l| l.value.clone())
+    }
+
+    /// The same list rendered for a page at `root`.
+    fn docs_html(&self, standard: &str, clause: &str, root: &str) -> Value {
+        self.list(standard, clause)
+            .and_then(|l| l.html.iter().find(|(r, _)| r == root))
+            .map_or_else(Value::none, |(_, h)| h.clone())
+    }
+}
+
+/// Template value of a clause's document list.
+fn refs_value(addresses: &[crate::trace::Address], summaries: &[Value]) -> Value {
+    Value::from(
+        addresses
+            .iter()
+            .map(|a| {
+                obj([
+                    ("doc", summaries[a.doc].clone()),
+                    (
+                        "level",
+                        match a.level {
+                            Level::Full => "full",
+                            Level::Partial => "partial",
+                        }
+                        .into(),
+                    ),
+                    ("section", a.section.clone().into()),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The jobs of the pages other than the document pages that are due.
+#[allow(clippy::too_many_arguments)]
 fn site_pages(
     site: &Site,
     summaries: &[Value],
+    summary_prints: &[u64],
+    frags: &Fragments,
     urls: &Urls,
     scope_cats: &[&Catalog],
     standards_view: &[StandardView],
     mappings_view: &[serde_json::Value],
+    plan: &mut Plan<'_>,
 ) -> Vec<PageJob> {
-    let addr = Addresses::new(site, summaries);
-    let published: Vec<Value> = summaries
-        .iter()
-        .zip(&site.published)
-        .filter(|(_, p)| **p)
-        .map(|(v, _)| v.clone())
-        .collect();
-    let mut kinds: BTreeMap<Kind, Vec<Value>> = BTreeMap::new();
+    let state = |standard: &str, clause: &str| {
+        site.trace
+            .standard(standard)
+            .and_then(|s| s.clause(clause))
+            .map(|c| c.state)
+    };
+    let mut kinds: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
     // Tags are grouped by their URL slug, so "service level" and
     // "service-level" share one page (named after the first spelling).
-    let mut tags: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
-    for (i, v) in summaries.iter().enumerate() {
+    let mut tags: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
+    let mut published = Vec::new();
+    for (i, doc) in site.docs.iter().enumerate() {
         if !site.published[i] {
             continue;
         }
-        kinds
-            .entry(site.docs[i].meta.kind)
-            .or_default()
-            .push(v.clone());
-        for t in &site.docs[i].meta.tags {
+        published.push(i);
+        kinds.entry(doc.meta.kind).or_default().push(i);
+        for t in &doc.meta.tags {
             tags.entry(tag_slug(t))
-                .or_insert_with(|| (t.clone(), Vec::new()))
+                .or_insert_with(|| (t.as_str(), Vec::new()))
                 .1
-                .push(v.clone());
+                .push(i);
         }
     }
-    let kind_terms: Vec<serde_json::Value> = kinds
-        .iter()
-        .map(|(k, v)| {
-            serde_json::json!({"name": k.plural(), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
-        })
-        .collect();
-    let tag_terms: Vec<serde_json::Value> = tags
-        .iter()
-        .map(|(slug, (name, v))| {
-            serde_json::json!({"name": name, "key": slug, "count": v.len(), "url": urls.dir(&format!("tags/{slug}"))})
-        })
-        .collect();
+    let members =
+        |list: &[usize]| -> Vec<u64> { list.iter().map(|&i| summary_prints[i]).collect() };
+    let values = |list: &[usize]| -> Value {
+        Value::from(
+            list.iter()
+                .map(|&i| summaries[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    };
 
     let mut jobs: Vec<PageJob> = Vec::new();
     let mut job =
@@ -686,48 +898,100 @@ fn site_pages(
         };
 
     // Home: the document register.
-    {
+    if plan.due("index.html", fingerprint(&members(&published))) {
         let mut c = Context::new();
         c.insert("title", "Document register");
         c.insert("status_counts", &status_counts(site));
-        c.insert_value("documents", Value::from(published));
+        c.insert_value("documents", values(&published));
+        let rows: String = published
+            .iter()
+            .filter_map(|&i| frags.rows.get(&summary_prints[i]))
+            .filter_map(|v| v.as_str())
+            .collect();
+        c.insert_value("register_rows", Value::safe_string(&rows));
         job("index.html".into(), "index.html", "register", c);
     }
     // Listings per kind and per tag, and their indexes.
     for (k, docs) in &kinds {
-        let mut c = Context::new();
-        c.insert("title", k.plural());
-        c.insert("heading", k.plural());
-        c.insert("term_kind", "kind");
-        c.insert_value("items", Value::from(docs.clone()));
-        job(
-            format!("kinds/{}/index.html", k.as_str()),
-            "listing.html",
-            "kinds",
-            c,
-        );
+        let path = format!("kinds/{}/index.html", k.as_str());
+        if plan.due(&path, fingerprint(&(k, members(docs)))) {
+            let mut c = Context::new();
+            c.insert("title", k.plural());
+            c.insert("heading", k.plural());
+            c.insert("term_kind", "kind");
+            c.insert_value("items", values(docs));
+            job(path, "listing.html", "kinds", c);
+        }
     }
     for (slug, (t, docs)) in &tags {
-        let mut c = Context::new();
-        c.insert("title", &format!("Tag: {t}"));
-        c.insert("heading", &format!("Tagged “{t}”"));
-        c.insert("term_kind", "tag");
-        c.insert_value("items", Value::from(docs.clone()));
-        job(format!("tags/{slug}/index.html"), "listing.html", "tags", c);
+        let path = format!("tags/{slug}/index.html");
+        if plan.due(&path, fingerprint(&(t, members(docs)))) {
+            let mut c = Context::new();
+            c.insert("title", &format!("Tag: {t}"));
+            c.insert("heading", &format!("Tagged “{t}”"));
+            c.insert("term_kind", "tag");
+            c.insert_value("items", values(docs));
+            job(path, "listing.html", "tags", c);
+        }
     }
     {
-        let mut c = Context::new();
-        c.insert("title", "Documents by kind");
-        c.insert("terms", &kind_terms);
-        job("kinds/index.html".into(), "terms.html", "kinds", c);
-        let mut c = Context::new();
-        c.insert("title", "Tags");
-        c.insert("terms", &tag_terms);
-        job("tags/index.html".into(), "terms.html", "tags", c);
+        let kind_terms: Vec<serde_json::Value> = kinds
+            .iter()
+            .map(|(k, v)| {
+                serde_json::json!({"name": k.plural(), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
+            })
+            .collect();
+        let tag_terms: Vec<serde_json::Value> = tags
+            .iter()
+            .map(|(slug, (name, v))| {
+                serde_json::json!({"name": name, "key": slug, "count": v.len(), "url": urls.dir(&format!("tags/{slug}"))})
+            })
+            .collect();
+        if plan.due(
+            "kinds/index.html",
+            fingerprint(&serde_json::to_string(&kind_terms).unwrap_or_default()),
+        ) {
+            let mut c = Context::new();
+            c.insert("title", "Documents by kind");
+            c.insert("terms", &kind_terms);
+            job("kinds/index.html".into(), "terms.html", "kinds", c);
+        }
+        if plan.due(
+            "tags/index.html",
+            fingerprint(&serde_json::to_string(&tag_terms).unwrap_or_default()),
+        ) {
+            let mut c = Context::new();
+            c.insert("title", "Tags");
+            c.insert("terms", &tag_terms);
+            job("tags/index.html".into(), "terms.html", "tags", c);
+        }
     }
 
     // Standards: index, per-standard clause tree, dashboard, clause pages.
-    {
+    // A standard's pages read the state and document count of its clauses.
+    let outline_prints: Vec<u64> = site
+        .trace
+        .coverage
+        .iter()
+        .map(|cov| {
+            fingerprint(
+                &cov.clauses
+                    .iter()
+                    .map(|c| {
+                        (
+                            &c.number,
+                            c.state,
+                            c.requirement,
+                            c.direct.len(),
+                            &c.derived,
+                            &c.exclusion,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    if plan.due("standards/index.html", fingerprint(&&outline_prints)) {
         let stats: Vec<_> = site.trace.coverage.iter().map(|c| &c.stats).collect();
         let mut c = Context::new();
         c.insert("title", "Standards");
@@ -743,6 +1007,12 @@ fn site_pages(
         let Some(cov) = site.trace.standard(&cat.id) else {
             continue;
         };
+        let outline = site
+            .trace
+            .coverage
+            .iter()
+            .position(|c| c.standard == cat.id)
+            .map_or(0, |p| outline_prints[p]);
         let clause_views: Vec<ClauseView> = cat
             .clauses
             .iter()
@@ -770,49 +1040,72 @@ fn site_pages(
             })
             .collect();
 
-        let mut c = Context::new();
-        c.insert("title", &cat.display_name());
-        c.insert("standard", &standards_view[si]);
-        c.insert("clauses", &clause_views);
-        c.insert("stats", &cov.stats);
-        c.insert("mappings", &std_mappings);
-        job(
-            format!("standards/{slug}/index.html"),
-            "standard.html",
-            "standards",
-            c,
-        );
+        let path = format!("standards/{slug}/index.html");
+        if plan.due(&path, outline) {
+            let mut c = Context::new();
+            c.insert("title", &cat.display_name());
+            c.insert("standard", &standards_view[si]);
+            c.insert("clauses", &clause_views);
+            c.insert("stats", &cov.stats);
+            c.insert("mappings", &std_mappings);
+            job(path, "standard.html", "standards", c);
+        }
 
-        let gaps: Vec<&ClauseView> = clause_views
-            .iter()
-            .filter(|v| v.requirement && v.state != State::Full && v.state != State::Excluded)
-            .collect();
-        let mut c = Context::new();
-        c.insert("title", &format!("Coverage of {}", cat.display_name()));
-        c.insert("standard", &standards_view[si]);
-        c.insert("stats", &cov.stats);
-        c.insert("gaps", &gaps);
-        c.insert("exports", &coverage_export_links(&slug));
-        c.insert("mappings", &std_mappings);
-        job(
-            format!("standards/{slug}/coverage/index.html"),
-            "coverage.html",
-            "coverage",
-            c,
-        );
+        let path = format!("standards/{slug}/coverage/index.html");
+        if plan.due(&path, outline) {
+            let gaps: Vec<&ClauseView> = clause_views
+                .iter()
+                .filter(|v| v.requirement && v.state != State::Full && v.state != State::Excluded)
+                .collect();
+            let mut c = Context::new();
+            c.insert("title", &format!("Coverage of {}", cat.display_name()));
+            c.insert("standard", &standards_view[si]);
+            c.insert("stats", &cov.stats);
+            c.insert("gaps", &gaps);
+            c.insert("exports", &coverage_export_links(&slug));
+            c.insert("mappings", &std_mappings);
+            job(path, "coverage.html", "coverage", c);
+        }
 
-        for (cl, cc) in cat.clauses.iter().zip(&cov.clauses) {
-            let related: Vec<Value> = site
+        for (ci, (cl, cc)) in cat.clauses.iter().zip(&cov.clauses).enumerate() {
+            let path = format!("standards/{slug}/{}/index.html", cl.number);
+            let root = root_for(&path);
+            let mappings: Vec<(&crate::standards::Mapping, &Catalog)> = site
                 .standards
                 .mappings_for(&cat.id)
                 .filter(|m| site.trace.mappings.contains(&m.id))
-                .filter_map(|m| {
-                    let other = site.standards.catalog(m.other_side(&cat.id)?)?;
+                .filter_map(|m| Some((m, site.standards.catalog(m.other_side(&cat.id)?)?)))
+                .collect();
+            // What the page shows: the clause, its subclauses' states and
+            // counts, and the related clauses' states and documents.
+            let print = {
+                let mut h = crate::incremental::hasher();
+                (cc.state, cc.requirement, &cc.derived, &cc.exclusion).hash(&mut h);
+                frags.print(&cat.id, &cl.number).hash(&mut h);
+                for v in clause_views
+                    .iter()
+                    .filter(|v| cl.children.contains(&v.number))
+                {
+                    (v.state, v.documents).hash(&mut h);
+                }
+                for (m, other) in &mappings {
+                    for (oc, _) in m.related_to(&cat.id, &cl.number) {
+                        (state(&other.id, oc), frags.print(&other.id, oc)).hash(&mut h);
+                    }
+                }
+                h.finish()
+            };
+            if !plan.due(&path, print) {
+                continue;
+            }
+            let related: Vec<Value> = mappings
+                .iter()
+                .map(|(m, other)| {
                     let rel: Vec<Value> = m
                         .related_to(&cat.id, &cl.number)
                         .into_iter()
                         .map(|(oc, pair)| {
-                            let state = addr.state(&other.id, oc);
+                            let state = state(&other.id, oc);
                             obj([
                                 ("clause", oc.into()),
                                 ("title", other.display_title(oc).into()),
@@ -821,11 +1114,12 @@ fn site_pages(
                                 ("note", pair.note.clone().into()),
                                 ("state", state.map(State::as_str).into()),
                                 ("state_label", state.map(State::label).into()),
-                                ("documents", addr.docs(&other.id, oc)),
+                                ("documents", frags.docs(&other.id, oc)),
+                                ("documents_html", frags.docs_html(&other.id, oc, &root)),
                             ])
                         })
                         .collect();
-                    Some(obj([
+                    obj([
                         ("standard", other.display_name().into()),
                         ("mapping", m.name.clone().into()),
                         (
@@ -833,7 +1127,7 @@ fn site_pages(
                             urls.dir(&format!("matrix/{}", m.slug())).into(),
                         ),
                         ("clauses", Value::from(rel)),
-                    ]))
+                    ])
                 })
                 .collect();
             let parent = cl.parent.as_deref().and_then(|p| {
@@ -856,46 +1150,64 @@ fn site_pages(
                 ),
             );
             c.insert("standard", &standards_view[si]);
-            c.insert(
-                "clause",
-                &clause_views[cat
-                    .clauses
-                    .iter()
-                    .position(|x| x.number == cl.number)
-                    .unwrap_or(0)],
-            );
+            c.insert("clause", &clause_views[ci]);
             c.insert("parent", &parent);
             c.insert("children", &children);
-            c.insert_value("addressed_by", addr.docs(&cat.id, &cl.number));
+            c.insert_value("addressed_by", frags.docs(&cat.id, &cl.number));
+            c.insert_value(
+                "addressed_by_html",
+                frags.docs_html(&cat.id, &cl.number, &root),
+            );
             c.insert_value("related", Value::from(related));
             c.insert("derived", &cc.derived);
             c.insert("exclusion", &cc.exclusion);
-            job(
-                format!("standards/{slug}/{}/index.html", cl.number),
-                "clause.html",
-                "standards",
-                c,
-            );
+            job(path, "clause.html", "standards", c);
         }
     }
 
     // Matrices: index, both directions, grid.
-    {
+    if plan.due("matrix/index.html", 0) {
         let mut c = Context::new();
         c.insert("title", "Traceability matrices");
         job("matrix/index.html".into(), "matrices.html", "matrix", c);
     }
     for (mi, (m, left, right)) in site.matrices().enumerate() {
         for (base, other, reverse) in [(left, right, false), (right, left, true)] {
-            let rows: Vec<Value> = matrix_rows(m, base)
+            let path = if reverse {
+                format!("matrix/{}/reverse/index.html", m.slug())
+            } else {
+                format!("matrix/{}/index.html", m.slug())
+            };
+            let root = root_for(&path);
+            let rows = matrix_rows(m, base);
+            // A row shows the states and documents of its clause and of the
+            // related clauses.
+            let print = {
+                let mut h = crate::incremental::hasher();
+                for row in &rows {
+                    (
+                        state(&base.id, row.clause),
+                        frags.print(&base.id, row.clause),
+                    )
+                        .hash(&mut h);
+                    for (oc, _, _) in &row.related {
+                        (state(&other.id, oc), frags.print(&other.id, oc)).hash(&mut h);
+                    }
+                }
+                h.finish()
+            };
+            if !plan.due(&path, print) {
+                continue;
+            }
+            let rows: Vec<Value> = rows
                 .into_iter()
                 .map(|row| {
-                    let state = addr.state(&base.id, row.clause);
+                    let state_here = state(&base.id, row.clause);
                     let related: Vec<Value> = row
                         .related
                         .iter()
                         .map(|(oc, rel, note)| {
-                            let ostate = addr.state(&other.id, oc);
+                            let ostate = state(&other.id, oc);
                             let pair_id = if reverse {
                                 pair_anchor(oc, row.clause)
                             } else {
@@ -909,7 +1221,8 @@ fn site_pages(
                                 ("note", note.map(str::to_string).into()),
                                 ("state", ostate.map(State::as_str).into()),
                                 ("state_label", ostate.map(State::label).into()),
-                                ("documents", addr.docs(&other.id, oc)),
+                                ("documents", frags.docs(&other.id, oc)),
+                                ("documents_html", frags.docs_html(&other.id, oc, &root)),
                                 ("pair_id", pair_id.into()),
                             ])
                         })
@@ -918,15 +1231,19 @@ fn site_pages(
                         ("clause", row.clause.into()),
                         ("title", base.display_title(row.clause).into()),
                         ("url", urls.clause(base, row.clause).into()),
-                        ("state", state.map(State::as_str).into()),
-                        ("state_label", state.map(State::label).into()),
+                        ("state", state_here.map(State::as_str).into()),
+                        ("state_label", state_here.map(State::label).into()),
                         (
                             "heading",
                             base.clause(row.clause)
                                 .is_some_and(|c| c.is_heading())
                                 .into(),
                         ),
-                        ("documents", addr.docs(&base.id, row.clause)),
+                        ("documents", frags.docs(&base.id, row.clause)),
+                        (
+                            "documents_html",
+                            frags.docs_html(&base.id, row.clause, &root),
+                        ),
                         ("related", Value::from(related)),
                     ])
                 })
@@ -945,14 +1262,14 @@ fn site_pages(
             c.insert("other", &other.display_name());
             c.insert("reverse", &reverse);
             c.insert_value("rows", Value::from(rows));
-            let path = if reverse {
-                format!("matrix/{}/reverse/index.html", m.slug())
-            } else {
-                format!("matrix/{}/index.html", m.slug())
-            };
             job(path, "matrix.html", "matrix", c);
         }
-        // Grid: left clauses as rows, right clauses as columns.
+        // Grid: left clauses as rows, right clauses as columns; made of the
+        // mapping only.
+        let path = format!("matrix/{}/grid/index.html", m.slug());
+        if !plan.due(&path, 0) {
+            continue;
+        }
         let cols: Vec<serde_json::Value> = right
             .clauses
             .iter()
@@ -988,16 +1305,12 @@ fn site_pages(
         c.insert("right", &right.display_name());
         c.insert("columns", &cols);
         c.insert("rows", &grid_rows);
-        job(
-            format!("matrix/{}/grid/index.html", m.slug()),
-            "grid.html",
-            "matrix",
-            c,
-        );
+        job(path, "grid.html", "matrix", c);
     }
 
-    // Applicability and exclusion register.
-    {
+    // Applicability and exclusion register (from the configuration and the
+    // catalogs, which make a full build when they change).
+    if plan.due("exclusions/index.html", 0) {
         let registers: Vec<serde_json::Value> = scope_cats
             .iter()
             .map(|cat| {
@@ -1031,14 +1344,14 @@ fn site_pages(
     }
 
     // Full search results page (filled in by theme/search.js).
-    {
+    if plan.due("search/index.html", 0) {
         let mut c = Context::new();
         c.insert("title", "Search");
         job("search/index.html".into(), "search.html", "search", c);
     }
 
     // 404: served at any depth, so it links from the base URL when known.
-    {
+    if plan.due("404.html", 0) {
         let mut c = Context::new();
         c.insert("title", "Page not found");
         let root = site
@@ -1112,10 +1425,9 @@ fn summary_print(site: &Site, i: usize) -> u64 {
 /// Fingerprint of everything document page `i` is made from: what
 /// [`doc_context`] reads (the summaries enter by their fingerprints, the
 /// body by its rendering's; catalogs and configuration as above).
-fn doc_print(site: &Site, summary_prints: &[u64], i: usize, globals: u64) -> u64 {
+fn doc_print(site: &Site, summary_prints: &[u64], i: usize) -> u64 {
     let d = &site.docs[i];
     let mut h = crate::incremental::hasher();
-    globals.hash(&mut h);
     summary_prints[i].hash(&mut h);
     d.path.hash(&mut h);
     site.clauses[i].len().hash(&mut h);
@@ -1222,62 +1534,6 @@ fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
         m.insert(k.into(), v);
     }
     Value::from(m)
-}
-
-/// The documents addressing each clause as template values, built once per
-/// clause and shared by the clause page and every matrix row that shows it.
-struct Addresses<'a> {
-    site: &'a Site,
-    summaries: &'a [Value],
-    cache: std::cell::RefCell<HashMap<(String, String), Value>>,
-}
-
-impl<'a> Addresses<'a> {
-    fn new(site: &'a Site, summaries: &'a [Value]) -> Self {
-        Addresses {
-            site,
-            summaries,
-            cache: Default::default(),
-        }
-    }
-
-    fn docs(&self, standard: &str, clause: &str) -> Value {
-        let key = (standard.to_string(), clause.to_string());
-        if let Some(v) = self.cache.borrow().get(&key) {
-            return v.clone();
-        }
-        let list: Vec<Value> = self
-            .site
-            .trace
-            .direct(standard, clause)
-            .iter()
-            .map(|a| {
-                obj([
-                    ("doc", self.summaries[a.doc].clone()),
-                    (
-                        "level",
-                        match a.level {
-                            Level::Full => "full",
-                            Level::Partial => "partial",
-                        }
-                        .into(),
-                    ),
-                    ("section", a.section.clone().into()),
-                ])
-            })
-            .collect();
-        let v = Value::from(list);
-        self.cache.borrow_mut().insert(key, v.clone());
-        v
-    }
-
-    fn state(&self, standard: &str, clause: &str) -> Option<State> {
-        self.site
-            .trace
-            .standard(standard)
-            .and_then(|s| s.clause(clause))
-            .map(|c| c.state)
-    }
 }
 
 fn status_counts(site: &Site) -> BTreeMap<&'static str, usize> {

@@ -312,6 +312,20 @@ fn rebuild(
                         .collect();
                     println!("  phases (ms): {}", phases.join(", "));
                 }
+                // The exports follow the pages, which have reloaded.
+                match session.settle() {
+                    Some(Ok(e)) if verbose => println!(
+                        "  exports: {} files written {:.0} ms later",
+                        e.written,
+                        e.elapsed.as_secs_f64() * 1000.0
+                    ),
+                    Some(Err(d)) => {
+                        eprintln!("{}\n", d.render(color));
+                        eprintln!("error: the exports were not updated after the change to {what}");
+                        reload.publish(Some(d.render(false)));
+                    }
+                    _ => {}
+                }
             }
             Err(e) => {
                 let msg = format!("cannot open {}: {e}", session.output().display());
