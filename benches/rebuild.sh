@@ -261,7 +261,13 @@ class Clausebook:
         if s.get("error"):
             raise BenchError(f"Clausebook: the rebuild failed:\n{s['error']}\nstderr:\n{since(self.err, self.err_off)}")
         m = wait_log(self.log, self.off, r"^Rebuilt after a change to .* in ([\d.]+) ms", deadline, "Clausebook")
-        return {"rebuild": float(m.group(1)), "e2e": (t1 - t0) * 1000}
+        # The exports (CSV, JSON, XLSX) are written after the pages reload;
+        # `serve -v` says when (or that they did not change).
+        x = wait_log(self.log, self.off, r"^  exports: (?:unchanged|\d+ files written ([\d.]+) ms later)",
+                     deadline, "Clausebook")
+        rebuild = float(m.group(1))
+        exports = float(x.group(1)) if x.group(1) else 0.0
+        return {"rebuild": rebuild, "e2e": (t1 - t0) * 1000, "complete": rebuild + exports}
 
     def extra(self):
         n = len(re.findall(r"^Rebuilt after", since(self.log, self.off), re.M))
@@ -286,7 +292,8 @@ class Hugo:
         except (socket.timeout, TimeoutError):
             raise BenchError(f"Hugo: no live-reload message within {TIMEOUT:g} s of the write; log:\n{tail(self.log)}")
         m = wait_log(self.log, self.off, r"^Total in ([\d.]+) ms", deadline, "Hugo")
-        return {"rebuild": float(m.group(1)), "e2e": (t1 - t0) * 1000}
+        rebuild = float(m.group(1))
+        return {"rebuild": rebuild, "e2e": (t1 - t0) * 1000, "complete": rebuild}
 
     def extra(self):
         self.ws.drain()
@@ -421,7 +428,7 @@ def measure(a):
                 if counted:
                     samples.append(dict(tool=t.name, edit=kind, run=i - a.warmup + 1, **r))
     with open(a.samples, "w") as f:
-        cols = ["tool", "edit", "run", "rebuild", "e2e", "overhead", "page", "extra"]
+        cols = ["tool", "edit", "run", "rebuild", "complete", "e2e", "overhead", "page", "extra"]
         f.write("\t".join(cols) + "\n")
         for s in samples:
             f.write("\t".join("" if s[c] is None else (f"{s[c]:.1f}" if isinstance(s[c], float) else str(s[c]))
@@ -436,6 +443,7 @@ def ms(x):
 def summarize(a, samples, names):
     metrics = [
         ("rebuild", "rebuild, as the tool reports it"),
+        ("complete", "rebuild with the exports written"),
         ("e2e", "save → reload signal (end to end)"),
         ("overhead", "of which watcher delay + signal"),
         ("page", "save → edited page on disk"),
@@ -455,7 +463,7 @@ def summarize(a, samples, names):
                     cells.append("–")
             row = f"| {e} | {label} | " + " | ".join(cells)
             if len(names) > 1:
-                ok = len(med) == 2 and med["Clausebook"] > 0 and m in ("rebuild", "e2e")
+                ok = len(med) == 2 and med["Clausebook"] > 0 and m in ("rebuild", "complete", "e2e")
                 row += " | " + (f"{med['Hugo'] / med['Clausebook']:.1f}×" if ok else "–")
             lines.append(row + " |")
     extra = sum(s["extra"] for s in samples)
@@ -465,6 +473,9 @@ def summarize(a, samples, names):
         "the tools edited in turn, both servers running. Edits: "
         + "; ".join(f"{e}: {d}" for e, d in edits) + ". "
         "*rebuild*: the tool's own figure (Clausebook `Rebuilt … in N ms`, Hugo `Total in N ms`). "
+        "*with the exports*: Clausebook writes the exports (CSV, JSON, XLSX) after the pages, once they "
+        "have reloaded, and `serve -v` prints how long after; this row adds that time (Hugo has no "
+        "such step: the same as its rebuild). "
         "*save → reload signal*: from just before the save until a browser would be told to reload "
         "(Clausebook's long poll `/__clausebook/reload?since=G` answers; Hugo's live-reload websocket sends "
         "`reload`); it includes the file watcher's delay, shown in the next row: Clausebook's debounce, "
@@ -581,7 +592,7 @@ wait_ready() { # log pattern pid what [second log]
 
 cb_out=$results/clausebook-serve.out
 cb_err=$results/clausebook-serve.err
-cb_cmd=("$bin" serve --root "$cbsite" --port 0)
+cb_cmd=("$bin" serve --root "$cbsite" --port 0 -v)
 echo "Starting: ${cb_cmd[*]}"
 "${cb_cmd[@]}" >"$cb_out" 2>"$cb_err" &
 cb_pid=$!

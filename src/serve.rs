@@ -324,6 +324,7 @@ fn rebuild(
                         eprintln!("error: the exports were not updated after the change to {what}");
                         reload.publish(Some(d.render(false)));
                     }
+                    None if verbose && !report.full => println!("  exports: unchanged"),
                     _ => {}
                 }
             }
