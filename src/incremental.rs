@@ -106,9 +106,16 @@ pub(crate) struct Matching {
 }
 
 impl Matching {
+    /// The position in the previous load of document `i` when it is the
+    /// very same parsed document as then: the per-document results kept
+    /// at that position hold for it.
+    pub fn reused(&self, cache: &SiteCache, i: usize, doc: &Arc<Document>) -> Option<usize> {
+        let j = self.prev[i]?;
+        Arc::ptr_eq(cache.docs.get(j)?, doc).then_some(j)
+    }
+
     /// The previous result for document `i` (one of `results`, which are
-    /// in the order of the previous load) when it is the very same parsed
-    /// document as then.
+    /// in the order of the previous load), see [`Matching::reused`].
     pub fn reuse<'c, T>(
         &self,
         cache: &SiteCache,
@@ -116,18 +123,12 @@ impl Matching {
         i: usize,
         doc: &Arc<Document>,
     ) -> Option<&'c T> {
-        let j = self.prev[i]?;
-        if Arc::ptr_eq(cache.docs.get(j)?, doc) {
-            results.get(j)
-        } else {
-            None
-        }
+        results.get(self.reused(cache, i, doc)?)
     }
 }
 
 /// A rendered body and its edges, which point to the documents of the
 /// load that kept it.
-#[derive(Default)]
 struct CachedRender {
     rendered: Arc<Rendered>,
     edges: Vec<Edge>,
@@ -159,6 +160,8 @@ pub struct SiteCache {
     pub(crate) resolved: Vec<CachedRefs>,
     pub(crate) related: Vec<CachedRelated>,
     rendered: Vec<CachedRender>,
+    /// Findings of the document-control rules of each document.
+    pub(crate) control: Vec<Vec<Diagnostic>>,
     /// The coverage of the previous load.
     pub(crate) trace: Option<Arc<Trace>>,
     /// Documents whose body was rendered afresh by the last load.
@@ -199,6 +202,7 @@ impl SiteCache {
             self.resolved.clear();
             self.related.clear();
             self.rendered.clear();
+            self.control.clear();
             self.trace = None;
             self.epoch = Some(epoch);
         }
@@ -357,7 +361,10 @@ impl SiteCache {
             })
             .collect();
 
-        let mut previous = std::mem::take(&mut self.rendered);
+        let mut previous: Vec<Option<CachedRender>> = std::mem::take(&mut self.rendered)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut rendered = Vec::with_capacity(docs.len());
         let mut edges = Vec::new();
         self.fresh_renders.clear();
@@ -372,7 +379,7 @@ impl SiteCache {
                 }
                 None => {
                     let j = m.prev[from].expect("a reused rendering was kept");
-                    let mut c = std::mem::take(&mut previous[j]);
+                    let mut c = previous[j].take().expect("each rendering is kept once");
                     if !m.same_layout {
                         // A reused rendering's targets all still exist (a
                         // change to any of them would have rendered it
@@ -409,9 +416,11 @@ impl SiteCache {
         layout: Layout,
         resolved: Vec<CachedRefs>,
         related: Vec<CachedRelated>,
+        control: Vec<Vec<Diagnostic>>,
         trace: Arc<Trace>,
     ) {
         self.docs = docs.to_vec();
+        self.control = control;
         self.layout = Some(layout);
         self.resolved = resolved;
         self.related = related;

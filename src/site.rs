@@ -67,6 +67,10 @@ pub struct Site {
     pub backlinks: Vec<Vec<usize>>,
     pub trace: Arc<Trace>,
     pub diags: Diagnostics,
+    /// Findings of the document-control rules (required fields, approval,
+    /// review dates) at their default levels, which `check::findings`
+    /// reports with those of the other rules.
+    pub document_findings: Vec<Diagnostic>,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
 }
@@ -168,7 +172,16 @@ impl Site {
             _ => Arc::new(Trace::compute(&config, &standards, &docs, &clauses)),
         };
         trace.exclusion_findings(&config, &standards, &docs, &clauses, &mut diags);
-        cache.finish(&docs, layout, resolved, related_cache, Arc::clone(&trace));
+        let control = document_control(&docs, &config, &options, &m, cache);
+        let document_findings = control.iter().flatten().cloned().collect();
+        cache.finish(
+            &docs,
+            layout,
+            resolved,
+            related_cache,
+            control,
+            Arc::clone(&trace),
+        );
         lap("link", &mut t);
 
         diags.sort();
@@ -187,6 +200,7 @@ impl Site {
             backlinks,
             trace,
             diags,
+            document_findings,
             phases,
         })
     }
@@ -361,17 +375,18 @@ fn resolve_related(
     docs: &[Arc<Document>],
     links: &LinkIndex<'_>,
     m: &Matching,
-    cache: &SiteCache,
+    cache: &mut SiteCache,
     diags: &mut Diagnostics,
 ) -> Vec<CachedRelated> {
+    let mut previous = std::mem::take(&mut cache.related);
     let out: Vec<CachedRelated> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| {
             if m.same_layout
-                && let Some(c) = m.reuse(cache, &cache.related, i, d)
+                && let Some(j) = m.reused(cache, i, d)
             {
-                return c.clone();
+                return std::mem::take(&mut previous[j]);
             }
             let mut out = Vec::new();
             let mut ds = Vec::new();
@@ -477,6 +492,26 @@ fn resolve_clauses(
         diags.extend(ds.iter().cloned());
     }
     out
+}
+
+/// The findings of the document-control rules for each document (the very
+/// same document: as in the previous load).
+fn document_control(
+    docs: &[Arc<Document>],
+    config: &Config,
+    options: &LoadOptions,
+    m: &Matching,
+    cache: &mut SiteCache,
+) -> Vec<Vec<Diagnostic>> {
+    let rules = crate::check::DocumentRules::new(config, options.today);
+    let mut previous = std::mem::take(&mut cache.control);
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| match m.reused(cache, i, d) {
+            Some(j) => std::mem::take(&mut previous[j]),
+            None => rules.check(d),
+        })
+        .collect()
 }
 
 /// Whether the coverage of the previous load holds for these documents:
