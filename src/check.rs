@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::config::RuleLevel;
-use crate::content::{Kind, Status};
+use crate::config::{Config, RuleLevel};
+use crate::content::{Document, Kind, Status};
 use crate::diag::{Diagnostic, Diagnostics, Level};
 use crate::site::Site;
 use crate::trace::State;
@@ -195,7 +195,7 @@ pub fn findings(site: &Site) -> Diagnostics {
     check_rule_config(site, &mut diags);
     coverage_findings(site, &mut diags);
     required_documents(site, &mut diags);
-    document_control(site, &mut diags);
+    diags.extend(site.document_findings.iter().cloned());
     links_to_unapproved(site, &mut diags);
     orphans(site, &mut diags);
 
@@ -495,12 +495,38 @@ fn required_documents(site: &Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
-    let today = site.options.today;
-    let window = site.config.check.review_due_days as i64;
-    let (no_overdue, no_due) = (allowed(site, "review-overdue"), allowed(site, "review-due"));
-    let required = &site.config.check.required_fields;
-    for (i, doc) in site.docs.iter().enumerate() {
+/// The document-control rules (required fields, approval, review dates),
+/// which read one document at a time: the load keeps their findings per
+/// document ([`Site::document_findings`]).
+pub(crate) struct DocumentRules<'a> {
+    today: jiff::civil::Date,
+    window: i64,
+    /// Reviews after this date are not due yet (a date comparison is much
+    /// cheaper than the span in days, which most documents do not need).
+    due_by: Option<jiff::civil::Date>,
+    no_overdue: bool,
+    no_due: bool,
+    required: &'a std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl<'a> DocumentRules<'a> {
+    pub(crate) fn new(config: &'a Config, today: jiff::civil::Date) -> Self {
+        let window = config.check.review_due_days as i64;
+        DocumentRules {
+            today,
+            window,
+            due_by: today.checked_add(jiff::Span::new().days(window)).ok(),
+            no_overdue: allowed_by(config, "review-overdue"),
+            no_due: allowed_by(config, "review-due"),
+            required: &config.check.required_fields,
+        }
+    }
+
+    /// The findings of the rules for one document.
+    pub(crate) fn check(&self, doc: &Document) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let (today, window, due_by) = (self.today, self.window, self.due_by);
+        let (no_overdue, no_due, required) = (self.no_overdue, self.no_due, self.required);
         let m = &doc.meta;
         // Required fields for the kind.
         let listed = required
@@ -563,17 +589,18 @@ fn document_control(site: &Site, diags: &mut Vec<Diagnostic>) {
                 );
             } else if review >= today
                 && !no_due
+                && due_by.is_none_or(|d| review <= d)
                 && let Ok(days) = today.until(review).map(|s| s.get_days() as i64)
                 && days <= window
             {
                 diags.push(
-                    doc.warning_at(span, format!("the review of `{}` is due on {review}, in {days} days", m.id))
-                        .with_help(format!("plan the review; this warns {window} days ahead (`review_due_days` in [check])"))
-                        .with_rule("review-due"),
-                );
+                doc.warning_at(span, format!("the review of `{}` is due on {review}, in {days} days", m.id))
+                    .with_help(format!("plan the review; this warns {window} days ahead (`review_due_days` in [check])"))
+                    .with_rule("review-due"),
+            );
             }
         }
-        let _ = i;
+        diags
     }
 }
 
@@ -597,7 +624,11 @@ fn has_field(m: &crate::content::Meta, f: &str) -> bool {
 /// (locating a finding in its file is not free, and some rules find one
 /// per document).
 fn allowed(site: &Site, rule: &str) -> bool {
-    matches!(site.config.check.rules.get(rule), Some(RuleLevel::Allow))
+    allowed_by(&site.config, rule)
+}
+
+fn allowed_by(config: &Config, rule: &str) -> bool {
+    matches!(config.check.rules.get(rule), Some(RuleLevel::Allow))
         && find_rule(rule).is_some_and(|r| r.configurable)
 }
 

@@ -7,20 +7,29 @@
 //!
 //! - a content file's parse: its modification time and length (and no
 //!   change reported by the watcher, see [`SiteCache::invalidate`]);
+//! - the layout of the site (documents sorted by id, page URLs,
+//!   publication, link tables): every document's id, path and publication,
+//!   and no duplicate ids or shared pages;
 //! - a document's resolved clause references: the very same parsed
 //!   document, and the same configuration and catalogs (the *epoch*);
+//! - a document's resolved `related` ids: the very same parsed document and
+//!   the same layout;
 //! - a document's rendered body: the same parsed document, the same epoch,
 //!   and the same answers to every link lookup it made (the target's id,
 //!   path, page URL and publication), or, when a broken link suggested an
-//!   id, the same set of ids.
+//!   id, the same set of ids;
+//! - the coverage: the same layout, and every changed document with the
+//!   same status and the same clauses.
 //!
-//! Whatever is not cached (ids, URLs, backlinks, coverage, checks) is
-//! recomputed at every load from the cached parts, so a cached load gives
-//! the same site as a fresh one; the rebuild tests compare the two outputs.
+//! Per-document results are kept in the order of the previous load's
+//! documents and found again by id ([`Matching`]). Whatever is not cached
+//! (edges, backlinks, checks) is recomputed at every load from the cached
+//! parts, so a cached load gives the same site as a fresh one; the rebuild
+//! tests compare the two outputs.
 
 use std::collections::BTreeMap;
 
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashSet, HashSetExt};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,8 +39,9 @@ use rayon::prelude::*;
 
 use crate::content::{self, Document};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Edge, LinkIndex, Rendered};
+use crate::markdown::{self, Edge, LinkIndex, LinkMaps, Rendered};
 use crate::site::ResolvedRef;
+use crate::trace::Trace;
 
 /// A hasher for in-memory fingerprints (fast, not for security; fixed seed
 /// so that fingerprints compare within and across loads).
@@ -54,24 +64,81 @@ struct CachedFile {
     diags: Vec<Diagnostic>,
 }
 
-/// A rendered body, with the ids its edges pointed to (edges hold indexes,
-/// which shift when documents come and go).
-struct CachedRender {
-    doc: Arc<Document>,
-    rendered: Arc<Rendered>,
-    targets: Arc<[String]>,
+/// What the previous load worked out from the documents' ids, paths and
+/// statuses only: the order of the site's documents, their page URLs,
+/// publication and link tables. A load whose documents all keep their id,
+/// path and publication takes it as it is.
+pub(crate) struct Layout {
+    /// The documents loaded, in path order.
+    pub files: Vec<Arc<Document>>,
+    /// Index in `files` of each document of the site, sorted by id.
+    pub order: Vec<usize>,
+    pub urls: Vec<String>,
+    pub published: Vec<bool>,
+    pub maps: Arc<LinkMaps>,
+    /// Whether working it out found nothing to report (duplicate ids,
+    /// shared pages): findings are located in the documents, so a layout
+    /// with findings is worked out again.
+    pub clean: bool,
 }
 
-/// What a link to a document resolves to.
-#[derive(Debug, PartialEq)]
-struct LinkFacts {
-    content_path: String,
-    url: String,
-    published: bool,
+impl Layout {
+    /// Whether `loaded` (in path order) has the layout of this one.
+    pub fn fits(&self, loaded: &[Arc<Document>]) -> bool {
+        self.clean
+            && self.files.len() == loaded.len()
+            && self.files.iter().zip(loaded).all(|(old, new)| {
+                Arc::ptr_eq(old, new)
+                    || (old.path == new.path
+                        && old.meta.id == new.meta.id
+                        && old.content_path == new.content_path
+                        && old.meta.status.is_unreleased() == new.meta.status.is_unreleased())
+            })
+    }
+}
+
+/// How the documents of a load match those of the previous load.
+pub(crate) struct Matching {
+    /// Position in the previous load of each document's id.
+    pub prev: Vec<Option<usize>>,
+    /// Whether the layout is the previous one: then `prev[i] == Some(i)`.
+    pub same_layout: bool,
+}
+
+impl Matching {
+    /// The position in the previous load of document `i` when it is the
+    /// very same parsed document as then: the per-document results kept
+    /// at that position hold for it.
+    pub fn reused(&self, cache: &SiteCache, i: usize, doc: &Arc<Document>) -> Option<usize> {
+        let j = self.prev[i]?;
+        Arc::ptr_eq(cache.docs.get(j)?, doc).then_some(j)
+    }
+
+    /// The previous result for document `i` (one of `results`, which are
+    /// in the order of the previous load), see [`Matching::reused`].
+    pub fn reuse<'c, T>(
+        &self,
+        cache: &SiteCache,
+        results: &'c [T],
+        i: usize,
+        doc: &Arc<Document>,
+    ) -> Option<&'c T> {
+        results.get(self.reused(cache, i, doc)?)
+    }
+}
+
+/// A rendered body and its edges, which point to the documents of the
+/// load that kept it.
+struct CachedRender {
+    rendered: Arc<Rendered>,
+    edges: Vec<Edge>,
 }
 
 /// Resolved clause references of one document and their findings.
-pub(crate) type CachedRefs = (Arc<Document>, Arc<Vec<ResolvedRef>>, Vec<Diagnostic>);
+pub(crate) type CachedRefs = (Arc<Vec<ResolvedRef>>, Vec<Diagnostic>);
+
+/// Resolved `related` ids of one document and their findings.
+pub(crate) type CachedRelated = (Vec<usize>, Vec<Diagnostic>);
 
 /// The reusable results of the previous load of a site.
 #[derive(Default)]
@@ -86,9 +153,17 @@ pub struct SiteCache {
     /// Whether `dirty` lists every change since the last load (told by
     /// the watcher), so that the content folder need not be walked.
     complete: bool,
-    pub(crate) resolved: HashMap<String, CachedRefs>,
-    rendered: HashMap<String, CachedRender>,
-    facts: HashMap<String, LinkFacts>,
+    pub(crate) layout: Option<Layout>,
+    /// The documents of the previous load, sorted by id; the per-document
+    /// results below are in the same order.
+    docs: Vec<Arc<Document>>,
+    pub(crate) resolved: Vec<CachedRefs>,
+    pub(crate) related: Vec<CachedRelated>,
+    rendered: Vec<CachedRender>,
+    /// Findings of the document-control rules of each document.
+    pub(crate) control: Vec<Vec<Diagnostic>>,
+    /// The coverage of the previous load.
+    pub(crate) trace: Option<Arc<Trace>>,
     /// Documents whose body was rendered afresh by the last load.
     pub fresh_renders: Vec<String>,
 }
@@ -122,9 +197,13 @@ impl SiteCache {
     pub(crate) fn start(&mut self, epoch: u64) {
         if self.epoch != Some(epoch) {
             self.standards = None;
+            self.layout = None;
+            self.docs.clear();
             self.resolved.clear();
+            self.related.clear();
             self.rendered.clear();
-            self.facts.clear();
+            self.control.clear();
+            self.trace = None;
             self.epoch = Some(epoch);
         }
     }
@@ -194,112 +273,158 @@ impl SiteCache {
         docs
     }
 
+    /// Match the documents of this load (sorted, unique ids) with those of
+    /// the previous one, by id.
+    pub(crate) fn matching(&self, docs: &[Arc<Document>], same_layout: bool) -> Matching {
+        if same_layout && self.docs.len() == docs.len() {
+            let prev = (0..docs.len()).map(Some).collect();
+            return Matching { prev, same_layout };
+        }
+        // Both lists are sorted by id: walk them together.
+        let mut prev = Vec::with_capacity(docs.len());
+        let mut j = 0;
+        for d in docs {
+            while j < self.docs.len() && self.docs[j].meta.id < d.meta.id {
+                j += 1;
+            }
+            let hit = j < self.docs.len() && self.docs[j].meta.id == d.meta.id;
+            prev.push(hit.then_some(j));
+        }
+        Matching {
+            prev,
+            same_layout: false,
+        }
+    }
+
     /// The rendered bodies of `docs` (sorted, unique ids) and the edges
-    /// between them, rendering again only what changed.
+    /// between them, rendering again only what changed. `old` is the
+    /// layout of the previous load.
     pub(crate) fn render(
         &mut self,
         docs: &[Arc<Document>],
-        urls: &[String],
-        published: &[bool],
+        m: &Matching,
+        old: Option<&Layout>,
         links: &LinkIndex<'_>,
     ) -> (Vec<Arc<Rendered>>, Vec<Edge>) {
-        let index: HashMap<&str, usize> = docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.meta.id.as_str(), i))
-            .collect();
-        // The lookup keys whose answer may differ from the last load, and
-        // the link facts to keep for the next one.
-        let mut changed: HashSet<String> = HashSet::new();
-        let mut mark = |id: &str, f: &LinkFacts| {
-            changed.insert(format!("id:{}", id.to_lowercase()));
-            changed.insert(format!("path:{}", f.content_path));
-        };
-        let mut ids_changed = false;
-        for (i, d) in docs.iter().enumerate() {
-            let old = self.facts.get(&d.meta.id);
-            let same = old.is_some_and(|f| {
-                f.published == published[i] && f.url == urls[i] && f.content_path == d.content_path
-            });
-            if same {
-                continue;
+        // Position in this load of each document of the previous one.
+        let mut now: Vec<Option<usize>> = vec![None; self.docs.len()];
+        for (i, j) in m.prev.iter().enumerate() {
+            if let Some(j) = *j {
+                now[j] = Some(i);
             }
-            ids_changed |= old.is_none();
-            let f = LinkFacts {
-                content_path: d.content_path.clone(),
-                url: urls[i].clone(),
-                published: published[i],
-            };
-            if let Some(old) = old {
-                mark(&d.meta.id, old);
-            }
-            mark(&d.meta.id, &f);
-            self.facts.insert(d.meta.id.clone(), f);
         }
-        if self.facts.len() > docs.len() {
-            let gone: Vec<String> = self
-                .facts
-                .keys()
-                .filter(|id| !index.contains_key(id.as_str()))
-                .cloned()
-                .collect();
-            for id in gone {
-                if let Some(f) = self.facts.remove(&id) {
-                    mark(&id, &f);
+        // The lookup keys whose answer may differ from the last load (with
+        // the same layout, every lookup answers as before).
+        let mut changed: HashSet<String> = HashSet::new();
+        let mut ids_changed = false;
+        if !m.same_layout {
+            let mut mark = |d: &Document| {
+                changed.insert(format!("id:{}", d.meta.id.to_lowercase()));
+                changed.insert(format!("path:{}", d.content_path));
+            };
+            for (i, d) in docs.iter().enumerate() {
+                let before = m.prev[i].map(|j| (j, &self.docs[j]));
+                let same = before.zip(old).is_some_and(|((j, p), l)| {
+                    l.published.get(j) == Some(&links.published(i))
+                        && l.urls.get(j).map(String::as_str) == Some(links.url(i))
+                        && p.content_path == d.content_path
+                });
+                if same {
+                    continue;
                 }
-                self.rendered.remove(&id);
-                ids_changed = true;
+                match before {
+                    Some((_, p)) => mark(p),
+                    None => ids_changed = true,
+                }
+                mark(d);
+            }
+            for (j, p) in self.docs.iter().enumerate() {
+                if now[j].is_none() {
+                    mark(p);
+                    ids_changed = true;
+                }
             }
         }
 
-        let cached = &self.rendered;
-        let results: Vec<(Arc<Rendered>, Arc<[String]>, bool)> = docs
+        let fresh: Vec<Option<Rendered>> = docs
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
-                if let Some(c) = cached.get(&d.meta.id)
-                    && Arc::ptr_eq(&c.doc, d)
+                if let Some(c) = m.reuse(self, &self.rendered, i, d)
                     && !(c.rendered.suggests && ids_changed)
                     && (changed.is_empty()
                         || !c.rendered.lookups.iter().any(|k| changed.contains(k)))
                 {
-                    return (Arc::clone(&c.rendered), Arc::clone(&c.targets), false);
+                    return None;
                 }
-                let r = markdown::render(i, links, "../../");
-                let targets = r.edges.iter().map(|e| docs[e.to].meta.id.clone()).collect();
-                (Arc::new(r), targets, true)
+                Some(markdown::render(i, links, "../../"))
             })
             .collect();
 
+        let mut previous: Vec<Option<CachedRender>> = std::mem::take(&mut self.rendered)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut rendered = Vec::with_capacity(docs.len());
         let mut edges = Vec::new();
         self.fresh_renders.clear();
-        for (from, (r, targets, fresh)) in results.into_iter().enumerate() {
-            for (e, target) in r.edges.iter().zip(targets.iter()) {
-                // A reused rendering's targets all still exist (a change
-                // to any of them would have rendered it again).
-                if let Some(&to) = index.get(target.as_str()) {
-                    edges.push(Edge {
-                        from,
-                        to,
-                        anchor: e.anchor.clone(),
-                        span: e.span,
-                    });
+        for (from, (r, d)) in fresh.into_iter().zip(docs).enumerate() {
+            let c = match r {
+                Some(r) => {
+                    self.fresh_renders.push(d.meta.id.clone());
+                    CachedRender {
+                        edges: r.edges.clone(),
+                        rendered: Arc::new(r),
+                    }
                 }
-            }
-            if fresh {
-                let d = &docs[from];
-                self.fresh_renders.push(d.meta.id.clone());
-                let c = CachedRender {
-                    doc: Arc::clone(d),
-                    rendered: Arc::clone(&r),
-                    targets,
-                };
-                self.rendered.insert(d.meta.id.clone(), c);
-            }
-            rendered.push(r);
+                None => {
+                    let j = m.prev[from].expect("a reused rendering was kept");
+                    let mut c = previous[j].take().expect("each rendering is kept once");
+                    if !m.same_layout {
+                        // A reused rendering's targets all still exist (a
+                        // change to any of them would have rendered it
+                        // again).
+                        c.edges.retain_mut(|e| match now[e.to] {
+                            Some(to) => {
+                                e.from = from;
+                                e.to = to;
+                                true
+                            }
+                            None => false,
+                        });
+                    }
+                    c
+                }
+            };
+            edges.extend_from_slice(&c.edges);
+            rendered.push(Arc::clone(&c.rendered));
+            self.rendered.push(c);
         }
         (rendered, edges)
+    }
+
+    /// The documents of the previous load, sorted by id.
+    pub(crate) fn previous(&self) -> &[Arc<Document>] {
+        &self.docs
+    }
+
+    /// Keep the documents of this load and what was worked out from them
+    /// (in their order) for the next one.
+    pub(crate) fn finish(
+        &mut self,
+        docs: &[Arc<Document>],
+        layout: Layout,
+        resolved: Vec<CachedRefs>,
+        related: Vec<CachedRelated>,
+        control: Vec<Vec<Diagnostic>>,
+        trace: Arc<Trace>,
+    ) {
+        self.docs = docs.to_vec();
+        self.control = control;
+        self.layout = Some(layout);
+        self.resolved = resolved;
+        self.related = related;
+        self.trace = Some(trace);
     }
 }
 

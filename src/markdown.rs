@@ -16,12 +16,38 @@ use crate::diag::Diagnostic;
 /// A heading being collected: level, explicit id, classes, inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
 
+/// The lookup tables of a [`LinkIndex`]: they depend on the documents'
+/// ids and paths only, so a load can keep them while those are unchanged.
+#[derive(Debug, Default)]
+pub struct LinkMaps {
+    by_id: HashMap<String, usize>,
+    by_id_lower: HashMap<String, usize>,
+    by_path: HashMap<String, usize>,
+}
+
+impl LinkMaps {
+    /// `docs` must have unique ids (the build reports duplicates first).
+    pub fn new(docs: &[Arc<Document>]) -> Self {
+        let mut by_id = HashMap::with_capacity(docs.len());
+        let mut by_id_lower = HashMap::with_capacity(docs.len());
+        let mut by_path = HashMap::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            by_id.entry(d.meta.id.clone()).or_insert(i);
+            by_id_lower.entry(d.meta.id.to_lowercase()).or_insert(i);
+            by_path.insert(d.content_path.clone(), i);
+        }
+        LinkMaps {
+            by_id,
+            by_id_lower,
+            by_path,
+        }
+    }
+}
+
 /// Where a link can point: every loaded document, by index.
 pub struct LinkIndex<'a> {
     docs: &'a [Arc<Document>],
-    by_id: HashMap<&'a str, usize>,
-    by_id_lower: HashMap<String, usize>,
-    by_path: HashMap<&'a str, usize>,
+    maps: &'a LinkMaps,
     /// Page URL of each document relative to the site root.
     urls: &'a [String],
     /// Whether each document is published in this build.
@@ -29,31 +55,37 @@ pub struct LinkIndex<'a> {
 }
 
 impl<'a> LinkIndex<'a> {
-    /// `docs` must have unique ids (the build reports duplicates first).
-    pub fn new(docs: &'a [Arc<Document>], urls: &'a [String], published: &'a [bool]) -> Self {
-        let mut by_id = HashMap::with_capacity(docs.len());
-        let mut by_id_lower = HashMap::with_capacity(docs.len());
-        let mut by_path = HashMap::with_capacity(docs.len());
-        for (i, d) in docs.iter().enumerate() {
-            by_id.entry(d.meta.id.as_str()).or_insert(i);
-            by_id_lower.entry(d.meta.id.to_lowercase()).or_insert(i);
-            by_path.insert(d.content_path.as_str(), i);
-        }
+    /// `maps` must be the [`LinkMaps`] of `docs`.
+    pub fn new(
+        docs: &'a [Arc<Document>],
+        maps: &'a LinkMaps,
+        urls: &'a [String],
+        published: &'a [bool],
+    ) -> Self {
         LinkIndex {
             docs,
-            by_id,
-            by_id_lower,
-            by_path,
+            maps,
             urls,
             published,
         }
     }
 
+    /// Page URL of document `i`.
+    pub fn url(&self, i: usize) -> &'a str {
+        &self.urls[i]
+    }
+
+    /// Whether document `i` is published in this build.
+    pub fn published(&self, i: usize) -> bool {
+        self.published[i]
+    }
+
     /// Index of the document with this id (exact, then case-insensitive).
     pub fn find_id(&self, id: &str) -> Option<usize> {
-        self.by_id
+        let maps = self.maps;
+        maps.by_id
             .get(id)
-            .or_else(|| self.by_id_lower.get(&id.to_lowercase()))
+            .or_else(|| maps.by_id_lower.get(&id.to_lowercase()))
             .copied()
     }
 
@@ -336,7 +368,7 @@ fn rewrite_link(
         if let Some(p) = &resolved {
             out.lookups.push(format!("path:{p}"));
         }
-        match resolved.as_deref().and_then(|p| links.by_path.get(p)) {
+        match resolved.as_deref().and_then(|p| links.maps.by_path.get(p)) {
             Some(&i) => Some(i),
             None => {
                 let shown = resolved.unwrap_or_else(|| path.to_string());

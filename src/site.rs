@@ -2,7 +2,6 @@
 //! links and clause references resolved, bodies rendered to HTML. Everything
 //! the page templates, the checks and the exports read comes from here.
 
-use foldhash::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,8 +11,8 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError};
 use crate::content::{self, Document, Level, Span, Status};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::incremental::SiteCache;
-use crate::markdown::{Edge, LinkIndex, Rendered};
+use crate::incremental::{CachedRefs, CachedRelated, Layout, Matching, SiteCache};
+use crate::markdown::{Edge, LinkIndex, LinkMaps, Rendered};
 use crate::standards::{ClauseKey, ResolveOptions, Standards};
 use crate::trace::Trace;
 
@@ -66,8 +65,12 @@ pub struct Site {
     pub edges: Vec<Edge>,
     /// Documents that link to or list each document as related, sorted.
     pub backlinks: Vec<Vec<usize>>,
-    pub trace: Trace,
+    pub trace: Arc<Trace>,
     pub diags: Diagnostics,
+    /// Findings of the document-control rules (required fields, approval,
+    /// review dates) at their default levels, which `check::findings`
+    /// reports with those of the other rules.
+    pub document_findings: Vec<Diagnostic>,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
 }
@@ -124,29 +127,61 @@ impl Site {
         }
         lap("config", &mut t);
 
-        let docs = cache.load_files(root, &mut diags);
-        let docs = dedupe_ids(docs, &mut diags);
+        let loaded = cache.load_files(root, &mut diags);
+        // The previous layout is kept for the comparisons of `render` when
+        // this load works out a new one.
+        let (layout, old) = match cache.layout.take() {
+            Some(mut l) if l.fits(&loaded) => {
+                l.files = loaded;
+                (l, None)
+            }
+            old => (
+                layout(loaded, config.clean_links, options.drafts, &mut diags),
+                old,
+            ),
+        };
+        let same_layout = old.is_none() && !cache.previous().is_empty();
+        let docs: Vec<Arc<Document>> = layout
+            .order
+            .iter()
+            .map(|&k| Arc::clone(&layout.files[k]))
+            .collect();
+        let m = cache.matching(&docs, same_layout);
         lap("load", &mut t);
 
-        let urls = page_urls(&docs, config.clean_links, &mut diags);
-        let published: Vec<bool> = docs
-            .iter()
-            .map(|d| options.drafts || !d.meta.status.is_unreleased())
-            .collect();
-        let links = LinkIndex::new(&docs, &urls, &published);
-        let related = resolve_related(&docs, &links, &mut diags);
-        let clauses = resolve_clauses(&docs, &config, &standards, cache, &mut diags);
+        let urls = layout.urls.clone();
+        let published = layout.published.clone();
+        let links = LinkIndex::new(&docs, &layout.maps, &urls, &published);
+        let related_cache = resolve_related(&docs, &links, &m, cache, &mut diags);
+        let resolved = resolve_clauses(&docs, &config, &standards, &m, cache, &mut diags);
+        let clauses: Vec<Arc<Vec<ResolvedRef>>> =
+            resolved.iter().map(|(r, _)| Arc::clone(r)).collect();
         lap("resolve", &mut t);
 
-        let (rendered, edges) = cache.render(&docs, &urls, &published, &links);
+        let (rendered, edges) = cache.render(&docs, &m, old.as_ref(), &links);
         lap("markdown", &mut t);
 
         for r in &rendered {
             diags.extend(r.diags.iter().cloned());
         }
         check_anchors(&docs, &rendered, &edges, &clauses, &mut diags);
+        let related: Vec<Vec<usize>> = related_cache.iter().map(|(r, _)| r.clone()).collect();
         let backlinks = backlinks(docs.len(), &edges, &related);
-        let trace = Trace::compute(&config, &standards, &docs, &clauses, &mut diags);
+        let trace = match &cache.trace {
+            Some(t) if same_coverage(&docs, &resolved, &m, cache) => Arc::clone(t),
+            _ => Arc::new(Trace::compute(&config, &standards, &docs, &clauses)),
+        };
+        trace.exclusion_findings(&config, &standards, &docs, &clauses, &mut diags);
+        let control = document_control(&docs, &config, &options, &m, cache);
+        let document_findings = control.iter().flatten().cloned().collect();
+        cache.finish(
+            &docs,
+            layout,
+            resolved,
+            related_cache,
+            control,
+            Arc::clone(&trace),
+        );
         lap("link", &mut t);
 
         diags.sort();
@@ -165,6 +200,7 @@ impl Site {
             backlinks,
             trace,
             diags,
+            document_findings,
             phases,
         })
     }
@@ -263,22 +299,50 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
     urls
 }
 
-/// Sort the documents by id and keep the first (by path) of each id;
-/// report every collision in one message per id, listing all the files
-/// that use it.
-fn dedupe_ids(mut docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
-    docs.par_sort_unstable_by(|a, b| a.meta.id.cmp(&b.meta.id).then_with(|| a.path.cmp(&b.path)));
-    if docs.windows(2).all(|w| w[0].meta.id != w[1].meta.id) {
-        return docs;
+/// The layout of the loaded documents (in path order): sorted by id with
+/// the first (by path) of each id kept, their page URLs, publication and
+/// link tables. Duplicate ids and shared pages are reported to `diags`.
+fn layout(files: Vec<Arc<Document>>, clean: bool, drafts: bool, diags: &mut Diagnostics) -> Layout {
+    let before = diags.len();
+    let order = dedupe_ids(&files, diags);
+    let docs: Vec<Arc<Document>> = order.iter().map(|&k| Arc::clone(&files[k])).collect();
+    let urls = page_urls(&docs, clean, diags);
+    let published = docs
+        .iter()
+        .map(|d| drafts || !d.meta.status.is_unreleased())
+        .collect();
+    Layout {
+        maps: Arc::new(LinkMaps::new(&docs)),
+        clean: diags.len() == before,
+        files,
+        order,
+        urls,
+        published,
     }
-    let mut out = Vec::with_capacity(docs.len());
-    for group in docs.chunk_by(|a, b| a.meta.id == b.meta.id) {
-        let id = &group[0].meta.id;
+}
+
+/// Sort the documents by id and keep the first (by path) of each id, as
+/// indexes into `docs`; report every collision in one message per id,
+/// listing all the files that use it.
+fn dedupe_ids(docs: &[Arc<Document>], diags: &mut Diagnostics) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&docs[a], &docs[b]);
+        a.meta.id.cmp(&b.meta.id).then_with(|| a.path.cmp(&b.path))
+    });
+    let id = |k: &usize| docs[*k].meta.id.as_str();
+    if order.windows(2).all(|w| id(&w[0]) != id(&w[1])) {
+        return order;
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for group in order.chunk_by(|a, b| id(a) == id(b)) {
+        let first = &docs[group[0]];
+        let id = &first.meta.id;
         if group.len() > 1 {
-            let first = &group[0];
             let others: Vec<String> = group[1..]
                 .iter()
-                .map(|d| {
+                .map(|&k| {
+                    let d = &docs[k];
                     let loc = Diagnostic::error(&d.path, "").at_offset(
                         &d.source,
                         d.id_span.offset,
@@ -300,19 +364,32 @@ fn dedupe_ids(mut docs: Vec<Arc<Document>>, diags: &mut Diagnostics) -> Vec<Arc<
                     .with_rule("duplicate-id"),
             );
         }
-        out.push(Arc::clone(&group[0]));
+        out.push(group[0]);
     }
     out
 }
 
+/// The documents each document lists as `related` (same layout and same
+/// document: as in the previous load), with their findings.
 fn resolve_related(
     docs: &[Arc<Document>],
     links: &LinkIndex<'_>,
+    m: &Matching,
+    cache: &mut SiteCache,
     diags: &mut Diagnostics,
-) -> Vec<Vec<usize>> {
-    docs.iter()
-        .map(|d| {
+) -> Vec<CachedRelated> {
+    let mut previous = std::mem::take(&mut cache.related);
+    let out: Vec<CachedRelated> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if m.same_layout
+                && let Some(j) = m.reused(cache, i, d)
+            {
+                return std::mem::take(&mut previous[j]);
+            }
             let mut out = Vec::new();
+            let mut ds = Vec::new();
             for r in &d.meta.related {
                 match links.find_id(&r.id) {
                     Some(i) => {
@@ -328,37 +405,39 @@ fn resolve_related(
                         e.help = links
                             .suggest_id(&r.id)
                             .map(|s| format!("did you mean `{s}`?"));
-                        diags.push(e.with_rule("broken-link"));
+                        ds.push(e.with_rule("broken-link"));
                     }
                 }
             }
-            out
+            (out, ds)
         })
-        .collect()
+        .collect();
+    for (_, ds) in &out {
+        diags.extend(ds.iter().cloned());
+    }
+    out
 }
 
+/// The clause references of each document, resolved against the catalogs
+/// (the very same document: as in the previous load), with their findings.
 fn resolve_clauses(
     docs: &[Arc<Document>],
     config: &Config,
     standards: &Standards,
-    cache: &mut SiteCache,
+    m: &Matching,
+    cache: &SiteCache,
     diags: &mut Diagnostics,
-) -> Vec<Arc<Vec<ResolvedRef>>> {
+) -> Vec<CachedRefs> {
     let opts = ResolveOptions {
         default_standard: config.default_standard.as_deref(),
         in_scope: &config.standards,
     };
-    let previous = &cache.resolved;
-    // Ok: the cached references hold; Err: resolved afresh.
-    type Fresh = (Vec<ResolvedRef>, Vec<Diagnostic>);
-    let per_doc: Vec<Result<usize, Fresh>> = docs
+    let out: Vec<CachedRefs> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
-            if let Some((doc, _, _)) = previous.get(&d.meta.id)
-                && Arc::ptr_eq(doc, d)
-            {
-                return Ok(i);
+            if let Some((refs, ds)) = m.reuse(cache, &cache.resolved, i, d) {
+                return (Arc::clone(refs), ds.clone());
             }
             let mut refs: Vec<ResolvedRef> = Vec::new();
             let mut ds = Vec::new();
@@ -406,33 +485,58 @@ fn resolve_clauses(
                     }
                 }
             }
-            Err((refs, ds))
+            (Arc::new(refs), ds)
         })
         .collect();
-    let out = per_doc
-        .into_iter()
-        .zip(docs)
-        .map(|(r, d)| match r {
-            Ok(_) => {
-                let (_, refs, ds) = &cache.resolved[&d.meta.id];
-                diags.extend(ds.iter().cloned());
-                Arc::clone(refs)
-            }
-            Err((refs, ds)) => {
-                diags.extend(ds.iter().cloned());
-                let refs = Arc::new(refs);
-                cache
-                    .resolved
-                    .insert(d.meta.id.clone(), (Arc::clone(d), Arc::clone(&refs), ds));
-                refs
-            }
-        })
-        .collect();
-    if cache.resolved.len() > docs.len() {
-        let ids: HashSet<&str> = docs.iter().map(|d| d.meta.id.as_str()).collect();
-        cache.resolved.retain(|id, _| ids.contains(id.as_str()));
+    for (_, ds) in &out {
+        diags.extend(ds.iter().cloned());
     }
     out
+}
+
+/// The findings of the document-control rules for each document (the very
+/// same document: as in the previous load).
+fn document_control(
+    docs: &[Arc<Document>],
+    config: &Config,
+    options: &LoadOptions,
+    m: &Matching,
+    cache: &mut SiteCache,
+) -> Vec<Vec<Diagnostic>> {
+    let rules = crate::check::DocumentRules::new(config, options.today);
+    let mut previous = std::mem::take(&mut cache.control);
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| match m.reused(cache, i, d) {
+            Some(j) => std::mem::take(&mut previous[j]),
+            None => rules.check(d),
+        })
+        .collect()
+}
+
+/// Whether the coverage of the previous load holds for these documents:
+/// the same layout, and every changed document has the same status and
+/// addresses the same clauses (where in its file does not matter).
+fn same_coverage(
+    docs: &[Arc<Document>],
+    resolved: &[CachedRefs],
+    m: &Matching,
+    cache: &SiteCache,
+) -> bool {
+    m.same_layout
+        && cache.resolved.len() == docs.len()
+        && docs
+            .iter()
+            .zip(cache.previous())
+            .zip(resolved.iter().zip(&cache.resolved))
+            .all(|((d, p), ((refs, _), (old, _)))| {
+                Arc::ptr_eq(d, p)
+                    || (d.meta.status == p.meta.status
+                        && refs.len() == old.len()
+                        && refs.iter().zip(old.iter()).all(|(a, b)| {
+                            a.key == b.key && a.level == b.level && a.section == b.section
+                        }))
+            })
 }
 
 fn check_anchors(

@@ -2,7 +2,7 @@
 //! every clause of each standard in scope, and the matrix between two
 //! standards read from a mapping.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -142,7 +142,6 @@ impl Trace {
         standards: &Standards,
         docs: &[std::sync::Arc<Document>],
         clauses: &[std::sync::Arc<Vec<ResolvedRef>>],
-        diags: &mut Diagnostics,
     ) -> Trace {
         let mut addresses: HashMap<(String, String), Vec<Address>> = HashMap::new();
         for (doc, refs) in clauses.iter().enumerate() {
@@ -184,26 +183,6 @@ impl Trace {
                         .collect()
                 })
                 .unwrap_or_default();
-            for clause in excluded.keys() {
-                if let Some(list) = addresses.get(&(id.clone(), clause.to_string()))
-                    && let Some(a) = list.iter().find(|a| approved(a))
-                {
-                    let d = &docs[a.doc];
-                    let span = clauses[a.doc]
-                        .iter()
-                        .find(|r| r.key.standard == *id && r.key.clause == *clause)
-                        .map(|r| r.span)
-                        .unwrap_or(d.id_span);
-                    diags.push(
-                        d.warning_at(
-                            span,
-                            format!("{} {clause} is excluded in clausebook.toml but this approved document addresses it", cat.display_name()),
-                        )
-                        .with_help("remove the exclusion or the reference")
-                        .with_rule("exclusion"),
-                    );
-                }
-            }
             let requirement_set: Vec<&str> = cat
                 .requirement_clauses()
                 .iter()
@@ -276,6 +255,47 @@ impl Trace {
             coverage,
             mappings,
             addresses,
+        }
+    }
+
+    /// Warn about the excluded clauses of each standard in scope that an
+    /// approved document addresses.
+    pub fn exclusion_findings(
+        &self,
+        config: &Config,
+        standards: &Standards,
+        docs: &[std::sync::Arc<Document>],
+        clauses: &[std::sync::Arc<Vec<ResolvedRef>>],
+        diags: &mut Diagnostics,
+    ) {
+        for id in &self.scope {
+            let (Some(cat), Some(list)) = (standards.catalog(id), config.exclusions.get(id)) else {
+                continue;
+            };
+            let excluded: BTreeSet<&str> = list.iter().map(|e| e.clause.as_str()).collect();
+            for clause in excluded {
+                let Some(a) = self
+                    .direct(id, clause)
+                    .iter()
+                    .find(|a| docs[a.doc].meta.status == Status::Approved)
+                else {
+                    continue;
+                };
+                let d = &docs[a.doc];
+                let span = clauses[a.doc]
+                    .iter()
+                    .find(|r| r.key.standard == *id && r.key.clause == *clause)
+                    .map(|r| r.span)
+                    .unwrap_or(d.id_span);
+                diags.push(
+                    d.warning_at(
+                        span,
+                        format!("{} {clause} is excluded in clausebook.toml but this approved document addresses it", cat.display_name()),
+                    )
+                    .with_help("remove the exclusion or the reference")
+                    .with_rule("exclusion"),
+                );
+            }
         }
     }
 

@@ -251,3 +251,99 @@ fn a_body_edit_reuses_every_other_document() {
     assert!(r.written >= 1 && r.written <= 3, "{r:?}");
     fx.assert_equals_full_build("one-word edit");
 }
+
+/// What a load worked out, for comparing a cached load with a fresh one.
+fn site_summary(s: &clausebook::site::Site) -> String {
+    let docs: Vec<(&str, &str)> = s
+        .docs
+        .iter()
+        .map(|d| (d.meta.id.as_str(), d.meta.title.as_str()))
+        .collect();
+    let clauses: Vec<&Vec<clausebook::site::ResolvedRef>> =
+        s.clauses.iter().map(|c| c.as_ref()).collect();
+    let html: Vec<&str> = s.rendered.iter().map(|r| r.html.as_str()).collect();
+    format!(
+        "docs {docs:?}\nurls {:?}\npublished {:?}\nclauses {clauses:?}\nrelated {:?}\n\
+         edges {:?}\nbacklinks {:?}\ncoverage {:?}\nscope {:?}\ndiags {:?}\n\
+         document findings {:?}\nfindings {:?}\nhtml {html:?}",
+        s.urls,
+        s.published,
+        s.related,
+        s.edges,
+        s.backlinks,
+        s.trace.coverage,
+        s.trace.scope,
+        s.diags,
+        s.document_findings,
+        clausebook::check::findings(s),
+    )
+}
+
+#[test]
+fn a_cached_load_equals_a_fresh_load_with_the_same_diagnostics() {
+    // Each edit keeps or changes the layout (ids, paths, publication), the
+    // coverage, and the locations of findings; a load through the cache
+    // must give the same site, findings included, as a load from scratch.
+    let tmp = tempdir();
+    let root = tmp.path().join("site");
+    copy_example_site(&root);
+    let mut cache = clausebook::incremental::SiteCache::default();
+    let mut step = |name: &str, root: &Path| {
+        let cached =
+            clausebook::site::Site::load_with(root, load_options(false), &mut cache).unwrap();
+        let fresh = load_site(root, false);
+        assert_eq!(site_summary(&cached), site_summary(&fresh), "{name}");
+    };
+    step("first load", &root);
+    let edit = |rel: &str, f: &dyn Fn(String) -> String| {
+        let p = root.join(rel);
+        let t = std::fs::read_to_string(&p).unwrap();
+        let new = f(t.clone());
+        assert_ne!(t, new, "{rel}: the edit changed nothing");
+        std::fs::write(&p, new).unwrap();
+    };
+    let change = "content/procedures/change-management.md";
+    let form = "content/forms/request-for-change.md";
+
+    edit(change, &|t| {
+        t + "\nSee [the form](SMS-FRM-002#no-such-heading).\n"
+    });
+    step("body edit with a broken anchor", &root);
+    edit(change, &|t| {
+        t.replacen(
+            "title = \"Change Management Procedure\"",
+            "title = \"Change Procedure\"\nsummary = \"\"\"Two\nlines\"\"\"",
+            1,
+        )
+    });
+    step("front-matter edit moving the findings", &root);
+    edit(change, &|t| {
+        t.replacen(
+            "  \"iso9001:2008/7.3.7\",\n",
+            "  \"iso9001:2008/8.2.2\",\n",
+            1,
+        )
+    });
+    step("a clause changed", &root);
+    edit(form, &|t| {
+        t.replacen("status: approved", "status: draft", 1)
+    });
+    step("a document turned draft", &root);
+    edit(form, &|t| t.replacen("status: draft", "status: review", 1));
+    step("draft to review (same publication)", &root);
+    edit(form, &|t| {
+        t.replacen("review_by: 2027-06-30", "review_by: 2026-06-20", 1)
+    });
+    step("a review coming due", &root);
+    let copy = "content/forms/copy.md";
+    std::fs::copy(root.join(form), root.join(copy)).unwrap();
+    step("a duplicate id", &root);
+    edit(copy, &|t| t + "\nMore.\n");
+    step("an edit of the duplicate", &root);
+    std::fs::remove_file(root.join(copy)).unwrap();
+    step("the duplicate removed", &root);
+    edit(change, &|t| {
+        t.replacen("id = \"SMS-PRO-007\"", "id = \"SMS-PRO-070\"", 1)
+    });
+    step("an id changed", &root);
+}
