@@ -410,12 +410,29 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagn
 
 /// Whether the file at `p` holds exactly `bytes`.
 pub(crate) fn same_content(p: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(p) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            std::fs::read(p).is_ok_and(|old| old == bytes)
-        }
-        _ => false,
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(p) else {
+        return false;
+    };
+    if !f
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
     }
+    // Compared piece by piece: no copy of a large page in memory, and a
+    // changed page stops at its first difference.
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let want = rest.len().min(buf.len());
+        if f.read_exact(&mut buf[..want]).is_err() || buf[..want] != rest[..want] {
+            return false;
+        }
+        rest = &rest[want..];
+    }
+    // Nothing more: the file did not grow since its length was read.
+    f.read(&mut buf[..1]).is_ok_and(|n| n == 0)
 }
 
 /// Remove from `dir` every file that is not among `files` (nor the marker),

@@ -66,6 +66,8 @@ pub struct Exported {
     pub written: usize,
     /// Time to generate and write them.
     pub elapsed: Duration,
+    /// Whether the exports changed (else nothing was written).
+    pub changed: bool,
 }
 
 /// What a rebuild did.
@@ -305,21 +307,27 @@ impl Session {
             phases,
             elapsed: start.elapsed(),
         };
-        self.prints = outcome.prints;
+        let old_prints = std::mem::replace(&mut self.prints, outcome.prints);
         self.published = published;
-        if exports_due {
-            // The exports follow the pages: a page reloads without them.
-            let output = self.output.clone();
-            self.exports = Some(std::thread::spawn(move || {
-                let t = Instant::now();
+        // The exports follow the pages: a page reloads without them. The
+        // previous fingerprints and this site (tens of thousands of small
+        // allocations) are freed there too, off the rebuild's time.
+        let output = self.output.clone();
+        self.exports = Some(std::thread::spawn(move || {
+            drop(old_prints);
+            let t = Instant::now();
+            let written = if exports_due {
                 let files = crate::export::exports(&site)?;
-                let written = write_files(&output, &files)?;
-                Ok(Exported {
-                    written,
-                    elapsed: t.elapsed(),
-                })
-            }));
-        }
+                write_files(&output, &files)?
+            } else {
+                0
+            };
+            Ok(Exported {
+                written,
+                elapsed: t.elapsed(),
+                changed: exports_due,
+            })
+        }));
         Ok(rebuild)
     }
 }

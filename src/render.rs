@@ -863,6 +863,8 @@ fn site_pages(
     // "service-level" share one page (named after the first spelling).
     let mut tags: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
     let mut published = Vec::new();
+    // Few distinct tags, on thousands of documents: slug each once.
+    let mut slugs: HashMap<&str, String> = HashMap::default();
     for (i, doc) in site.docs.iter().enumerate() {
         if !site.published[i] {
             continue;
@@ -870,10 +872,13 @@ fn site_pages(
         published.push(i);
         kinds.entry(doc.meta.kind).or_default().push(i);
         for t in &doc.meta.tags {
-            tags.entry(tag_slug(t))
-                .or_insert_with(|| (t.as_str(), Vec::new()))
-                .1
-                .push(i);
+            let slug = slugs.entry(t.as_str()).or_insert_with(|| tag_slug(t));
+            match tags.get_mut(slug.as_str()) {
+                Some(entry) => entry.1.push(i),
+                None => {
+                    tags.insert(slug.clone(), (t.as_str(), vec![i]));
+                }
+            }
         }
     }
     let members =

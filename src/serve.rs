@@ -314,7 +314,7 @@ fn rebuild(
                 }
                 // The exports follow the pages, which have reloaded.
                 match session.settle() {
-                    Some(Ok(e)) if verbose => println!(
+                    Some(Ok(e)) if verbose && e.changed => println!(
                         "  exports: {} files written {:.0} ms later",
                         e.written,
                         e.elapsed.as_secs_f64() * 1000.0
@@ -324,7 +324,9 @@ fn rebuild(
                         eprintln!("error: the exports were not updated after the change to {what}");
                         reload.publish(Some(d.render(false)));
                     }
-                    None if verbose && !report.full => println!("  exports: unchanged"),
+                    Some(Ok(_)) | None if verbose && !report.full => {
+                        println!("  exports: unchanged")
+                    }
                     _ => {}
                 }
             }
