@@ -481,8 +481,8 @@ def summarize(a, samples, names):
         "`reload`); it includes the file watcher's delay, shown in the next row: Clausebook's debounce, "
         "Hugo's 500 ms event batching (a ticker: 0–500 ms). "
         "*page*: until the edited document's own page on disk shows the edit (Hugo writes it during its "
-        "rebuild, so this depends on where the page falls in its render order; Clausebook swaps the whole "
-        "output in at the end)."
+        "rebuild, so this depends on where the page falls in its render order; Clausebook writes the "
+        "changed pages in place, each through a rename, before it signals)."
         + (f" {extra} edit(s) caused more than one rebuild (see the samples)." if extra else ""))
     text = "\n".join(lines)
     print(text)
