@@ -1072,15 +1072,16 @@ fn site_pages(
             job(path, "coverage.html", "coverage", c);
         }
 
+        // The mappings in scope from this standard, with the other side.
+        let mappings: Vec<(&crate::standards::Mapping, &Catalog)> = site
+            .standards
+            .mappings_for(&cat.id)
+            .filter(|m| site.trace.mappings.contains(&m.id))
+            .filter_map(|m| Some((m, site.standards.catalog(m.other_side(&cat.id)?)?)))
+            .collect();
         for (ci, (cl, cc)) in cat.clauses.iter().zip(&cov.clauses).enumerate() {
             let path = format!("standards/{slug}/{}/index.html", cl.number);
             let root = root_for(&path);
-            let mappings: Vec<(&crate::standards::Mapping, &Catalog)> = site
-                .standards
-                .mappings_for(&cat.id)
-                .filter(|m| site.trace.mappings.contains(&m.id))
-                .filter_map(|m| Some((m, site.standards.catalog(m.other_side(&cat.id)?)?)))
-                .collect();
             // What the page shows: the clause, its subclauses' states and
             // counts, and the related clauses' states and documents.
             let print = {

@@ -120,17 +120,7 @@ fn excerpt(a: &str, b: &str) -> String {
 
 /// Ids of the documents a query finds, best first.
 fn found(index: &SearchIndex, query: &str) -> Vec<String> {
-    index
-        .search(&SearchRequest {
-            query: query.to_string(),
-            limit: 100,
-            ..Default::default()
-        })
-        .unwrap()
-        .results
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
+    scored(index, query).into_iter().map(|(id, _)| id).collect()
 }
 
 /// A new procedure for the example site.
