@@ -223,14 +223,31 @@ overwritten."
 
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return code;
-        }
-    };
+    match parse() {
+        Ok(cli) => run(cli),
+        Err(code) => code,
+    }
+}
+
+/// Parse the command line; on `--help`, `--version` or a usage error,
+/// print the message and give the exit code.
+pub fn parse() -> Result<Cli, i32> {
+    Cli::try_parse().map_err(|e| {
+        let _ = e.print();
+        if e.use_stderr() { EXIT_USAGE } else { EXIT_OK }
+    })
+}
+
+impl Command {
+    /// Whether the command keeps running and rebuilds (`serve --watch`),
+    /// rather than building once and exiting.
+    pub fn is_long_running(&self) -> bool {
+        matches!(self, Command::Serve { .. })
+    }
+}
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
