@@ -482,7 +482,7 @@ def summarize(a, samples, names):
         "Hugo's 500 ms event batching (a ticker: 0–500 ms). "
         "*page*: until the edited document's own page on disk shows the edit (Hugo writes it during its "
         "rebuild, so this depends on where the page falls in its render order; Clausebook writes the "
-        "changed pages in place, each through a rename, before it signals)."
+        "changed pages over the previous files, before it signals)."
         + (f" {extra} edit(s) caused more than one rebuild (see the samples)." if extra else ""))
     text = "\n".join(lines)
     print(text)

@@ -408,6 +408,49 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagn
     tree.commit()
 }
 
+/// Replace the content of the file at `path` with `bytes`, for a rebuild
+/// of an output that is being served.
+///
+/// A regular file with a single link is written over in place and cut to
+/// its new length. That reuses its blocks and cached pages: for a page of
+/// megabytes it is several times cheaper than writing a new file and
+/// renaming it over the old one, which makes the file system free the old
+/// blocks and allocate new ones. A reader of the file can see a mix of old
+/// and new bytes while the write runs; `clausebook serve` keeps its own
+/// readers out with an [`OutputLock`](crate::rebuild::OutputLock).
+///
+/// A file that is new, a symbolic link, or linked elsewhere too, is written
+/// to a temporary file of its folder and renamed over: the write never
+/// reaches through a link out of the output folder.
+pub(crate) fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let in_place = std::fs::symlink_metadata(path).is_ok_and(|m| {
+        #[cfg(unix)]
+        let single = std::os::unix::fs::MetadataExt::nlink(&m) == 1;
+        #[cfg(not(unix))]
+        let single = true;
+        m.is_file() && single
+    });
+    if in_place {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(false)
+            .open(path)?;
+        f.write_all(bytes)?;
+        return f.set_len(bytes.len() as u64);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Whether the file at `p` holds exactly `bytes`.
 pub(crate) fn same_content(p: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
@@ -456,4 +499,69 @@ fn remove_stale(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> std::i
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn overwrite_replaces_the_whole_content_in_place() {
+        // Longer, then shorter: the file ends where the new bytes end, with no temporary file left and the same inode (its blocks reused).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        std::fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap());
+        overwrite(&path, b"a longer page").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a longer page");
+        overwrite(&path, b"short").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "short");
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).unwrap()),
+            inode
+        );
+        overwrite(&dir.path().join("new.html"), b"new").unwrap();
+        assert_eq!(names(dir.path()), ["new.html", "page.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn overwrite_never_writes_through_a_link() {
+        // A symbolic or hard link in the output must not carry the write to a file elsewhere: the link is replaced instead.
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep").unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("sym.html")).unwrap();
+        std::fs::hard_link(&outside, out.join("hard.html")).unwrap();
+        overwrite(&out.join("sym.html"), b"page 1").unwrap();
+        overwrite(&out.join("hard.html"), b"page 2").unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+        assert_eq!(
+            std::fs::read_to_string(out.join("sym.html")).unwrap(),
+            "page 1"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("hard.html")).unwrap(),
+            "page 2"
+        );
+        assert!(
+            !std::fs::symlink_metadata(out.join("sym.html"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert_eq!(names(&out), ["hard.html", "sym.html"]);
+    }
 }

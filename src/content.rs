@@ -205,7 +205,14 @@ pub struct Document {
     pub id_span: Span,
     /// Where the value of each known front-matter key present stands.
     pub spans: BTreeMap<&'static str, Span>,
+    /// Unique to this parse of the file within the process (a clone keeps
+    /// it): two documents with the same serial hold the same parse, so
+    /// what was worked out from one holds for the other.
+    pub serial: u64,
 }
+
+/// The serial of the next document parsed.
+static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Document {
     pub fn body(&self) -> &str {
@@ -447,6 +454,7 @@ pub fn parse_document(
         meta,
         id_span,
         spans,
+        serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     });
     (doc, diags)
 }

@@ -73,7 +73,9 @@ pub(crate) struct Layout {
     pub files: Vec<Arc<Document>>,
     /// Index in `files` of each document of the site, sorted by id.
     pub order: Vec<usize>,
-    pub urls: Vec<String>,
+    /// Shared with the sites of this layout: the same allocation means the
+    /// same layout.
+    pub urls: Arc<[String]>,
     pub published: Vec<bool>,
     pub maps: Arc<LinkMaps>,
     /// Whether working it out found nothing to report (duplicate ids,

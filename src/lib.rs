@@ -18,6 +18,7 @@ pub mod content;
 pub mod corpus;
 pub mod diag;
 pub mod export;
+mod facts;
 pub mod incremental;
 pub mod init;
 pub mod live;

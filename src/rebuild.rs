@@ -17,9 +17,11 @@
 //!   the register, its listings, the pages of its clauses and their related
 //!   clauses, and the matrices, reusing the register rows and clause
 //!   document lists that did not change;
-//! - writes the files whose bytes changed (each through a temporary file
-//!   and a rename) and removes the pages of documents that are gone, while
-//!   the search indexes are updated for the documents whose page changed;
+//! - writes the files whose bytes changed and removes the pages of
+//!   documents that are gone, while the search indexes are updated for the
+//!   documents whose page changed. Files are written over in place (see
+//!   [`build::overwrite`]), under the session's [`OutputLock`], which a
+//!   server takes to read them;
 //! - then, on another thread, writes the exports if they changed
 //!   ([`Session::settle`] waits for them).
 //!
@@ -31,7 +33,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildError, BuildOptions, Built};
@@ -49,15 +51,24 @@ pub struct Session {
     cache: SiteCache,
     tera: tera::Tera,
     prints: PagePrints,
-    /// Ids of the documents published by the last build.
-    published: HashSet<String>,
+    /// Ids of the documents published by the last build, and its page
+    /// URLs (the same allocation: the same layout, see [`Site::urls`]).
+    published: Arc<HashSet<String>>,
+    layout: Option<Arc<[String]>>,
     /// The search indexes of the output, updated document by document.
     search: Option<LiveSearch>,
     /// The search index as of the last rebuild, for the server.
     index: Option<SearchIndex>,
     /// Exports being generated and written after the last rebuild.
     exports: Option<std::thread::JoinHandle<Result<Exported, Diagnostic>>>,
+    /// Held for writing while files of the output are written over.
+    lock: OutputLock,
 }
+
+/// Files of the output are written over in place by a rebuild: whoever
+/// reads them while a session runs (the server) holds this for reading,
+/// and so never reads half of a file being written.
+pub type OutputLock = Arc<std::sync::RwLock<()>>;
 
 /// The exports written after a rebuild (see [`Session::settle`]).
 #[derive(Debug)]
@@ -102,13 +113,20 @@ impl Session {
             cache,
             tera: tera::Tera::default(),
             prints: PagePrints::default(),
-            published: HashSet::new(),
+            published: Arc::default(),
+            layout: None,
             search: None,
             index: None,
             exports: None,
+            lock: OutputLock::default(),
         };
         let report = session.adopt(built);
         Ok((session, report))
+    }
+
+    /// The lock of the output's files (see [`OutputLock`]).
+    pub fn lock(&self) -> OutputLock {
+        Arc::clone(&self.lock)
     }
 
     /// The search index after the last rebuild (taken: the server keeps it).
@@ -182,7 +200,8 @@ impl Session {
     fn adopt(&mut self, built: Built) -> Rebuild {
         self.tera = built.tera;
         self.prints = built.prints;
-        self.published = published_ids(&built.site);
+        self.published = Arc::new(published_ids(&built.site));
+        self.layout = Some(Arc::clone(&built.site.urls));
         // Without a writable index, the next change makes a full build.
         self.search = LiveSearch::open(&self.output, &built.site).ok();
         let r = built.report;
@@ -241,15 +260,12 @@ impl Session {
         let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
         lap("render", &mut phases);
         let exports_due = outcome.prints.site() != self.prints.site();
-        let published = published_ids(&site);
-        let gone: Vec<String> = {
-            let now: HashSet<&str> = outcome.prints.paths().collect();
-            self.prints
-                .paths()
-                .filter(|p| !now.contains(p))
-                .map(str::to_string)
-                .collect()
+        // The same layout publishes the same documents.
+        let published = match &self.layout {
+            Some(urls) if Arc::ptr_eq(urls, &site.urls) => Arc::clone(&self.published),
+            _ => Arc::new(published_ids(&site)),
         };
+        let gone = outcome.prints.gone_since(&self.prints);
         // Everything is ready: write the pages, and update the search
         // indexes beside. The search entries of a document are made of what
         // its page shows: the documents whose page was rendered, and those
@@ -263,6 +279,7 @@ impl Session {
             .collect();
         let output = &self.output;
         let search = &mut self.search;
+        let writing = self.lock.write().unwrap_or_else(|e| e.into_inner());
         let ((written, write_time), (updated, search_time)) = rayon::join(
             || {
                 let t = Instant::now();
@@ -281,6 +298,7 @@ impl Session {
                 (updated, t.elapsed())
             },
         );
+        drop(writing);
         phases.push(("write", write_time));
         phases.push(("search", search_time));
         let written = written.map_err(|d| {
@@ -309,15 +327,18 @@ impl Session {
         };
         let old_prints = std::mem::replace(&mut self.prints, outcome.prints);
         self.published = published;
+        self.layout = Some(Arc::clone(&site.urls));
         // The exports follow the pages: a page reloads without them. The
         // previous fingerprints and this site (tens of thousands of small
         // allocations) are freed there too, off the rebuild's time.
         let output = self.output.clone();
+        let lock = self.lock();
         self.exports = Some(std::thread::spawn(move || {
             drop(old_prints);
             let t = Instant::now();
             let written = if exports_due {
                 let files = crate::export::exports(&site)?;
+                let _writing = lock.write().unwrap_or_else(|e| e.into_inner());
                 write_files(&output, &files)?
             } else {
                 0
@@ -350,9 +371,8 @@ fn published_ids(site: &Site) -> HashSet<String> {
         .collect()
 }
 
-/// Write one file below `output` unless it already holds these bytes;
-/// through a temporary file and a rename, so that a reader never sees half
-/// a file. Returns whether it wrote.
+/// Write one file below `output` unless it already holds these bytes.
+/// Returns whether it wrote.
 fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
     let path = output.join(&f.path);
     if build::same_content(&path, &f.bytes) {
@@ -361,16 +381,7 @@ fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
     let dir = path.parent().unwrap_or(output);
 
     std::fs::create_dir_all(dir).map_err(|e| build::io_err("create folder", dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, &f.bytes).map_err(|e| build::io_err("write", &tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        build::io_err("write", &path, e)
-    })?;
+    build::overwrite(&path, &f.bytes).map_err(|e| build::io_err("write", &path, e))?;
     Ok(true)
 }
 

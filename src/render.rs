@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,7 @@ use tera::{Context, Tera, Value};
 
 use crate::content::{Kind, Level, Status};
 use crate::diag::{Diagnostic, display_path};
+use crate::facts::Facts;
 use crate::incremental::fingerprint;
 use crate::markdown::TocEntry;
 use crate::site::{Site, dir_url};
@@ -378,12 +380,19 @@ pub struct PagePrints {
     /// Fingerprint of the inputs of the exports (the summaries and the
     /// coverage, which the register and clause pages also read).
     site: u64,
-    /// Every page: output path and fingerprint of the page's inputs.
+    /// Every page other than the documents': output path and fingerprint
+    /// of the page's inputs.
     pages: HashMap<String, u64>,
-    /// Document summaries as template values, by summary fingerprint.
-    values: HashMap<u64, Value>,
-    /// Register rows (`register_row.html`), by summary fingerprint.
-    rows: HashMap<u64, Value>,
+    /// What the pages read of each document (see [`Facts`]).
+    facts: Facts,
+    /// Fingerprint of each document's page (by position, as in `facts`);
+    /// `None` for a document without a page.
+    doc_pages: Vec<Option<u64>>,
+    /// Each document's summary as a template value (by position).
+    values: Vec<Value>,
+    /// Register rows (`register_row.html`), by position; `None` for a
+    /// document not in the register.
+    rows: Vec<Option<Value>>,
     /// Documents addressing each clause: list fingerprint, template value,
     /// and that list rendered through `doc_refs.html` for each page root.
     clauses: HashMap<(String, String), ClauseList>,
@@ -399,7 +408,43 @@ struct ClauseList {
 impl PagePrints {
     /// Every page path of the render.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.pages.keys().map(String::as_str)
+        self.doc_paths()
+            .chain(self.pages.keys().map(String::as_str))
+    }
+
+    /// The paths of the document pages.
+    fn doc_paths(&self) -> impl Iterator<Item = &str> {
+        self.doc_pages
+            .iter()
+            .zip(self.facts.paths.iter())
+            .filter(|(p, _)| p.is_some())
+            .map(|(_, path)| path.as_str())
+    }
+
+    /// The pages of `before` that this render no longer has.
+    pub fn gone_since(&self, before: &PagePrints) -> Vec<String> {
+        // The same documents in the same order have the same pages: then
+        // only the other pages are compared.
+        let same_docs = Arc::ptr_eq(&self.facts.paths, &before.facts.paths)
+            && self.doc_pages.len() == before.doc_pages.len()
+            && self
+                .doc_pages
+                .iter()
+                .zip(&before.doc_pages)
+                .all(|(a, b)| a.is_some() == b.is_some());
+        let now: std::collections::HashSet<&str> = if same_docs {
+            self.pages.keys().map(String::as_str).collect()
+        } else {
+            self.paths().collect()
+        };
+        let old: Box<dyn Iterator<Item = &str>> = if same_docs {
+            Box::new(before.pages.keys().map(String::as_str))
+        } else {
+            Box::new(before.paths())
+        };
+        old.filter(|p| !now.contains(p))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Fingerprint of the inputs of the exports (the documents' summaries
@@ -451,11 +496,6 @@ pub fn render_pages(
     let urls = Urls {
         clean: site.config.clean_links,
     };
-    let summary_prints: Vec<u64> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| summary_print(site, i))
-        .collect();
-
     let scope_cats: Vec<&Catalog> = site
         .trace
         .scope
@@ -528,11 +568,32 @@ pub fn render_pages(
         Some(p) if p.globals == globals_print => p,
         _ => &empty,
     };
+    let facts = Facts::new(site, globals_print, &prev.facts);
+    let summary_prints: Vec<u64> = facts.summaries().collect();
+    // The documents of the previous render that can be found by position;
+    // after a change of layout, by summary fingerprint.
+    let same_docs = Arc::ptr_eq(&facts.paths, &prev.facts.paths);
+    let by_print: HashMap<u64, usize> = if same_docs {
+        HashMap::default()
+    } else {
+        prev.facts
+            .summaries()
+            .enumerate()
+            .map(|(j, p)| (p, j))
+            .collect()
+    };
+    let before = |i: usize| -> Option<usize> {
+        if same_docs {
+            (prev.facts.docs[i].summary == summary_prints[i]).then_some(i)
+        } else {
+            by_print.get(&summary_prints[i]).copied()
+        }
+    };
     // Every page that lists a document shares its value; a value is made
     // again only when its summary changed.
     let summaries: Vec<Value> = (0..site.docs.len())
         .into_par_iter()
-        .map(|i| match prev.values.get(&summary_prints[i]) {
+        .map(|i| match before(i).and_then(|j| prev.values.get(j)) {
             Some(v) => v.clone(),
             None => Value::from_serializable(&doc_summary(site, i)),
         })
@@ -561,22 +622,33 @@ pub fn render_pages(
     };
 
     // Document pages whose inputs changed.
-    let doc_prints: Vec<(usize, String, u64)> = (0..site.docs.len())
+    let doc_pages: Vec<Option<u64>> = (0..site.docs.len())
         .into_par_iter()
-        .filter(|&i| site.published[i])
         .map(|i| {
-            let path = doc_page_path(site, i);
-            let fp = doc_print(site, &summary_prints, i);
-            (i, path, fp)
+            site.published[i].then(|| fingerprint(&[globals_print, facts.page_print(site, i)]))
         })
         .collect();
-    let mut due = Vec::new();
-    plan.pages.reserve(doc_prints.len());
-    for (i, path, fp) in &doc_prints {
-        if plan.due(path, *fp) {
-            due.push(*i);
-        }
-    }
+    let prev_doc_pages: HashMap<&str, u64> = if same_docs {
+        HashMap::default()
+    } else {
+        prev.facts
+            .paths
+            .iter()
+            .zip(&prev.doc_pages)
+            .filter_map(|(path, p)| Some((path.as_str(), (*p)?)))
+            .collect()
+    };
+    let due: Vec<usize> = (0..site.docs.len())
+        .filter(|&i| {
+            doc_pages[i].is_some()
+                && doc_pages[i]
+                    != if same_docs {
+                        prev.doc_pages[i]
+                    } else {
+                        prev_doc_pages.get(facts.paths[i].as_str()).copied()
+                    }
+        })
+        .collect();
 
     // The fragments the site pages are made of, rendered again only when
     // what they show changed.
@@ -586,6 +658,7 @@ pub fn render_pages(
         &globals,
         &summary_prints,
         &summaries,
+        &before,
         &scope_cats,
         prev,
     )
@@ -593,6 +666,7 @@ pub fn render_pages(
 
     let jobs = site_pages(
         site,
+        &facts,
         &summaries,
         &summary_prints,
         &fragments,
@@ -602,11 +676,12 @@ pub fn render_pages(
         &mappings_view,
         &mut plan,
     );
-    let pages = plan.pages.len();
+    let pages = plan.pages.len() + doc_pages.iter().flatten().count();
     let rendered = jobs.len() + due.len();
     let rendered_docs = due.iter().map(|&i| site.docs[i].meta.id.clone()).collect();
     let doc_jobs = due.into_par_iter().map(|i| {
-        let (path, context) = doc_context(site, &summaries, &urls, i);
+        let context = doc_context(site, &summaries, &urls, i);
+        let path = facts.paths[i].clone();
         PageJob {
             path,
             template: "document.html",
@@ -643,11 +718,9 @@ pub fn render_pages(
         globals: globals_print,
         site: site_print,
         pages: plan.pages,
-        values: summary_prints
-            .iter()
-            .copied()
-            .zip(summaries.iter().cloned())
-            .collect(),
+        facts,
+        doc_pages,
+        values: summaries,
         rows: fragments.rows,
         clauses: fragments.clauses,
     };
@@ -694,17 +767,20 @@ fn group_errors(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
 /// shows it (clause pages and matrices). Each is kept from the previous
 /// render while what it shows is unchanged.
 struct Fragments {
-    rows: HashMap<u64, Value>,
+    /// By position; `None` for a document not in the register.
+    rows: Vec<Option<Value>>,
     clauses: HashMap<(String, String), ClauseList>,
 }
 
 impl Fragments {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         site: &Site,
         tera: &Tera,
         globals: &Context,
         summary_prints: &[u64],
         summaries: &[Value],
+        before: &(dyn Fn(usize) -> Option<usize> + Sync),
         scope_cats: &[&Catalog],
         prev: &PagePrints,
     ) -> Result<Fragments, Diagnostic> {
@@ -717,12 +793,13 @@ impl Fragments {
         };
         // Register rows, for the published documents.
         let register_root = root_for("index.html");
-        let rows: HashMap<u64, Value> = (0..site.docs.len())
+        let rows: Vec<Option<Value>> = (0..site.docs.len())
             .into_par_iter()
-            .filter(|&i| site.published[i])
             .map(|i| {
-                let p = summary_prints[i];
-                let row = match prev.rows.get(&p) {
+                if !site.published[i] {
+                    return Ok(None);
+                }
+                let row = match before(i).and_then(|j| prev.rows.get(j)?.as_ref()) {
                     Some(v) => v.clone(),
                     None => render("register_row.html", &|c| {
                         c.insert_value("d", summaries[i].clone());
@@ -733,7 +810,7 @@ impl Fragments {
                         d
                     })?,
                 };
-                Ok((p, row))
+                Ok(Some(row))
             })
             .collect::<Result<_, Diagnostic>>()?;
 
@@ -843,6 +920,7 @@ fn refs_value(addresses: &[crate::trace::Address], summaries: &[Value]) -> Value
 #[allow(clippy::too_many_arguments)]
 fn site_pages(
     site: &Site,
+    facts: &Facts,
     summaries: &[Value],
     summary_prints: &[u64],
     frags: &Fragments,
@@ -861,26 +939,43 @@ fn site_pages(
     let mut kinds: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
     // Tags are grouped by their URL slug, so "service level" and
     // "service-level" share one page (named after the first spelling).
-    let mut tags: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
+    // Few distinct tags, on thousands of documents: each spelling is
+    // slugged once, and the documents are grouped by slug number.
+    let mut slug_ids: HashMap<String, usize> = HashMap::default();
+    let mut slug_of: Vec<usize> = Vec::new();
+    let mut groups: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
     let mut published = Vec::new();
-    // Few distinct tags, on thousands of documents: slug each once.
-    let mut slugs: HashMap<&str, String> = HashMap::default();
-    for (i, doc) in site.docs.iter().enumerate() {
+    for i in 0..site.docs.len() {
         if !site.published[i] {
             continue;
         }
         published.push(i);
-        kinds.entry(doc.meta.kind).or_default().push(i);
-        for t in &doc.meta.tags {
-            let slug = slugs.entry(t.as_str()).or_insert_with(|| tag_slug(t));
-            match tags.get_mut(slug.as_str()) {
-                Some(entry) => entry.1.push(i),
-                None => {
-                    tags.insert(slug.clone(), (t.as_str(), vec![i]));
+        kinds.entry(facts.docs[i].kind).or_default().push(i);
+        for &k in facts.tags_of(i) {
+            let k = k as usize;
+            while slug_of.len() <= k {
+                let slug = tag_slug(facts.tag(slug_of.len() as u32));
+                let n = slug_ids.len();
+                let id = *slug_ids.entry(slug).or_insert(n);
+                if id == groups.len() {
+                    groups.push((None, Vec::new()));
                 }
+                slug_of.push(id);
             }
+            let g = &mut groups[slug_of[k]];
+            g.0.get_or_insert(facts.tag(k as u32));
+            g.1.push(i);
         }
     }
+    let mut groups: Vec<Option<(Option<&str>, Vec<usize>)>> =
+        groups.into_iter().map(Some).collect();
+    let tags: BTreeMap<String, (&str, Vec<usize>)> = slug_ids
+        .into_iter()
+        .filter_map(|(slug, id)| match groups[id].take()? {
+            (Some(name), docs) => Some((slug, (name, docs))),
+            (None, _) => None,
+        })
+        .collect();
     let members =
         |list: &[usize]| -> Vec<u64> { list.iter().map(|&i| summary_prints[i]).collect() };
     let values = |list: &[usize]| -> Value {
@@ -906,11 +1001,12 @@ fn site_pages(
     if plan.due("index.html", fingerprint(&members(&published))) {
         let mut c = Context::new();
         c.insert("title", "Document register");
-        c.insert("status_counts", &status_counts(site));
+        c.insert("status_counts", &status_counts(facts, &published));
         c.insert_value("documents", values(&published));
-        let rows: String = published
+        let rows: String = frags
+            .rows
             .iter()
-            .filter_map(|&i| frags.rows.get(&summary_prints[i]))
+            .flatten()
             .filter_map(|v| v.as_str())
             .collect();
         c.insert_value("register_rows", Value::safe_string(&rows));
@@ -1409,60 +1505,6 @@ fn render_error(template: &str, e: &tera::Error) -> Diagnostic {
     }
 }
 
-/// Output path of document `i`'s page.
-fn doc_page_path(site: &Site, i: usize) -> String {
-    format!(
-        "documents/{}/index.html",
-        crate::site::doc_slug(&site.docs[i].meta.id)
-    )
-}
-
-/// Fingerprint of what [`doc_summary`] reads. The catalogs and the
-/// configuration are left out: a change to them rebuilds every page.
-fn summary_print(site: &Site, i: usize) -> u64 {
-    let d = &site.docs[i].meta;
-    let mut h = crate::incremental::hasher();
-    (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
-    (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
-    (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
-    h.finish()
-}
-
-/// Fingerprint of everything document page `i` is made from: what
-/// [`doc_context`] reads (the summaries enter by their fingerprints, the
-/// body by its rendering's; catalogs and configuration as above).
-fn doc_print(site: &Site, summary_prints: &[u64], i: usize) -> u64 {
-    let d = &site.docs[i];
-    let mut h = crate::incremental::hasher();
-    summary_prints[i].hash(&mut h);
-    d.path.hash(&mut h);
-    site.clauses[i].len().hash(&mut h);
-    for r in site.clauses[i].iter() {
-        let in_scope = site.trace.scope.contains(&r.key.standard);
-        (
-            &r.key.standard,
-            &r.key.clause,
-            r.level,
-            &r.section,
-            in_scope,
-        )
-            .hash(&mut h);
-    }
-    if !d.meta.extra.is_empty() {
-        serde_json::to_string(&d.meta.extra)
-            .unwrap_or_default()
-            .hash(&mut h);
-    }
-    site.rendered[i].fp.hash(&mut h);
-    for list in [&site.related[i], &site.backlinks[i]] {
-        list.len().hash(&mut h);
-        for &j in list {
-            summary_prints[j].hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
 /// The page-specific part of document page `i`.
 fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
     let d = &site.docs[i];
@@ -1496,7 +1538,7 @@ fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
 
 /// The context of document page `i` (built in the parallel render stage:
 /// there are as many of these as documents).
-fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (String, Context) {
+fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> Context {
     let d = &site.docs[i];
     let page = doc_page(site, urls, i);
     let mut c = Context::new();
@@ -1529,8 +1571,7 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> (Stri
     }
     c.insert_value("page", page);
     c.insert_value("content", Value::safe_string(&site.rendered[i].html));
-    let path = doc_page_path(site, i);
-    (path, c)
+    c
 }
 
 /// Build a template map from fields, without going through serde.
@@ -1542,12 +1583,10 @@ fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
     Value::from(m)
 }
 
-fn status_counts(site: &Site) -> BTreeMap<&'static str, usize> {
+fn status_counts(facts: &Facts, published: &[usize]) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
-    for (i, d) in site.docs.iter().enumerate() {
-        if site.published[i] {
-            *m.entry(d.meta.status.as_str()).or_insert(0) += 1;
-        }
+    for &i in published {
+        *m.entry(facts.docs[i].status.as_str()).or_insert(0) += 1;
     }
     m
 }

@@ -63,6 +63,8 @@ pub struct SiteState {
     /// Live reload: HTML pages get the reload script, and the reload
     /// endpoints answer.
     live: Option<Arc<crate::live::Reload>>,
+    /// Taken to read a file while a rebuild session may write over it.
+    lock: Option<crate::rebuild::OutputLock>,
 }
 
 impl SiteState {
@@ -87,12 +89,28 @@ impl SiteState {
             index,
             not_found,
             live: None,
+            lock: None,
         })
     }
 
     /// Serve with live reload driven by `reload`.
     pub fn with_live(mut self, reload: Arc<crate::live::Reload>) -> SiteState {
         self.live = Some(reload);
+        self
+    }
+
+    /// A file of the output, whole (never while a rebuild writes it).
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let _reading = self
+            .lock
+            .as_ref()
+            .map(|l| l.read().unwrap_or_else(|e| e.into_inner()));
+        std::fs::read(path)
+    }
+
+    /// Read the files under `lock`, which a rebuild holds while it writes.
+    pub fn with_lock(mut self, lock: crate::rebuild::OutputLock) -> SiteState {
+        self.lock = Some(lock);
         self
     }
 }
@@ -214,7 +232,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
     let reload = crate::live::Reload::new();
     let output = session.output().to_path_buf();
     let state = match SiteState::load(&output) {
-        Ok(s) if opts.watch => s.with_live(Arc::clone(&reload)),
+        Ok(s) if opts.watch => s.with_live(Arc::clone(&reload)).with_lock(session.lock()),
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot open {}: {e}", output.display());
@@ -292,7 +310,11 @@ fn rebuild(
     match result {
         Ok(report) => match SiteState::load_with(session.output(), index) {
             Ok(state) => {
-                server.swap(state.with_live(Arc::clone(reload)));
+                server.swap(
+                    state
+                        .with_live(Arc::clone(reload))
+                        .with_lock(session.lock()),
+                );
                 reload.publish(None);
                 let how = if report.full {
                     "full build".to_string()
@@ -460,7 +482,7 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
         );
     }
     match resolve(&state.root, path) {
-        Resolved::File(p) => match std::fs::read(&p) {
+        Resolved::File(p) => match state.read(&p) {
             Ok(bytes) => {
                 let ty = content_type(&p);
                 if state.live.is_some() && ty.starts_with("text/html") {

@@ -51,8 +51,11 @@ pub struct Site {
     pub options: LoadOptions,
     /// Documents with unique ids, sorted by id.
     pub docs: Vec<Arc<Document>>,
-    /// Page URL of each document, relative to the site root.
-    pub urls: Vec<String>,
+    /// Page URL of each document, relative to the site root. Loads that
+    /// reuse the layout of the previous load share it: the same allocation
+    /// means the same documents in the same order with the same URLs and
+    /// publication.
+    pub urls: Arc<[String]>,
     /// Whether each document gets a page in this build.
     pub published: Vec<bool>,
     /// Resolved clause references of each document.
@@ -149,7 +152,7 @@ impl Site {
         let m = cache.matching(&docs, same_layout);
         lap("load", &mut t);
 
-        let urls = layout.urls.clone();
+        let urls = Arc::clone(&layout.urls);
         let published = layout.published.clone();
         let links = LinkIndex::new(&docs, &layout.maps, &urls, &published);
         let related_cache = resolve_related(&docs, &links, &m, cache, &mut diags);
@@ -316,7 +319,7 @@ fn layout(files: Vec<Arc<Document>>, clean: bool, drafts: bool, diags: &mut Diag
         clean: diags.len() == before,
         files,
         order,
-        urls,
+        urls: urls.into(),
         published,
     }
 }

@@ -137,6 +137,22 @@ fn a_series_of_edits_rebuilds_to_the_same_output_as_a_full_build() {
     assert!(!r.full && r.rendered * 10 < r.pages, "{r:?}");
     fx.assert_equals_full_build("title edit");
 
+    // Tags and kind edited in place (the same layout, so the facts of the
+    // other documents are reused): a new tag gets its page, another
+    // spelling of an existing tag's slug joins that tag's page, and the
+    // kind listings swap the document.
+    fx.edit(change, |t| {
+        t.replacen(
+            "tags = [\"change\", \"control\"]",
+            "tags = [\"Governance\", \"release-and-deployment\"]",
+            1,
+        )
+        .replacen("kind = \"procedure\"", "kind = \"process\"", 1)
+    });
+    let r = fx.rebuild(&[change]);
+    assert!(!r.full, "{r:?}");
+    fx.assert_equals_full_build("tags and kind edit");
+
     // A new document, with clauses, a new tag, a related id and a link.
     let added = "content/procedures/supplier-onboarding.md";
     std::fs::write(

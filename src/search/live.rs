@@ -221,7 +221,7 @@ impl LiveSearch {
                 let script = static_index.script(site, &ids);
                 let script_time = t.elapsed();
                 let t = Instant::now();
-                let written = script.and_then(|s| write_atomically(&static_path, s.as_bytes()));
+                let written = script.and_then(|s| write_over(&static_path, s.as_bytes()));
                 (written, script_time, t.elapsed())
             },
         );
@@ -313,21 +313,11 @@ fn id_term(keyword: &mut TextAnalyzer, id: &str) -> Option<String> {
     stream.advance().then(|| stream.token().text.clone())
 }
 
-/// Write `bytes` to `path` through a temporary file of the same folder,
-/// renamed over it: a reader sees the old file or the new one, never a
-/// part.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write {}: {e}", path.display()));
-    }
-    Ok(())
+/// Write `bytes` over the file at `path` (see [`crate::build::overwrite`]:
+/// the caller keeps readers out while it writes).
+fn write_over(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::build::overwrite(path, bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What identifies the index folder as opened: on Unix, the device and
@@ -493,12 +483,8 @@ mod tests {
 
     #[test]
     fn atomic_writes_replace_files_whole() {
-        // tantivy's meta.json and the static index are replaced by renaming, never written in place.
+        // tantivy's meta.json is replaced by renaming, never written in place (its readers take no lock).
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("index.js");
-        std::fs::write(&path, "old").unwrap();
-        write_atomically(&path, b"new").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let d = UnsyncedDirectory::open(dir.path()).unwrap();
         d.atomic_write(Path::new("meta.json"), b"{}").unwrap();
         d.atomic_write(Path::new(MANAGED_FILE), b"[]").unwrap();
@@ -511,7 +497,7 @@ mod tests {
         names.sort();
         assert_eq!(
             names,
-            [".managed.json", "index.js", "meta.json"],
+            [".managed.json", "meta.json"],
             "no temporary file left"
         );
     }

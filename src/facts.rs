@@ -1,0 +1,232 @@
+//! What the pages read of each document, worked out once per render and
+//! kept for the next one: the fingerprints that decide which pages to
+//! render again, each document's page path, kind, status and tags.
+//!
+//! A rebuild after a change to one document of 10,000 used to read every
+//! document's front-matter again for these, at each render: about 20 ms,
+//! spent waiting on memory rather than computing. Now the facts of a
+//! document are kept by position and taken over while
+//!
+//! - the layout is the same: the very same page URLs (see [`Site::urls`]),
+//!   so the same documents in the same order, with the same publication;
+//! - the options' date and the globals (configuration, catalogs) are the
+//!   same;
+//! - the document is the same parse ([`Document::serial`]);
+//! - for the fingerprint of its page's own inputs, its body rendered the
+//!   same (the body's fingerprint).
+//!
+//! Everything else is worked out again, so the facts always equal those of
+//! a fresh render; the rebuild tests compare the outputs.
+//!
+//! [`Document::serial`]: crate::content::Document::serial
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use foldhash::HashMap;
+use rayon::prelude::*;
+
+use crate::content::{Kind, Status};
+use crate::site::Site;
+
+/// The facts of one document.
+#[derive(Clone, Copy)]
+pub(crate) struct Fact {
+    serial: u64,
+    /// Fingerprint of the document's summary (what listings show of it).
+    pub summary: u64,
+    /// Fingerprint of its rendered body.
+    body: u64,
+    /// Fingerprint of what its own page reads of it besides the summary
+    /// and the body: source path, clauses, extra front-matter.
+    own: u64,
+    pub kind: Kind,
+    pub status: Status,
+}
+
+/// The facts of every document of a render.
+#[derive(Default)]
+pub(crate) struct Facts {
+    urls: Option<Arc<[String]>>,
+    today: Option<jiff::civil::Date>,
+    globals: u64,
+    pub docs: Vec<Fact>,
+    /// Output path of each document's page.
+    pub paths: Arc<[String]>,
+    /// Tags of document `i`: `tag_list[tag_start[i]..tag_start[i + 1]]`,
+    /// indexes into `tags`.
+    tag_start: Vec<u32>,
+    tag_list: Vec<u32>,
+    /// Every tag spelling seen in this session, in order of first sight.
+    tags: Vec<String>,
+    tag_index: HashMap<String, u32>,
+}
+
+impl Facts {
+    /// The facts of `site`'s documents, taking over from `prev` what still
+    /// holds. `globals` is the fingerprint of the configuration and
+    /// catalogs as the pages read them.
+    pub fn new(site: &Site, globals: u64, prev: &Facts) -> Facts {
+        let n = site.docs.len();
+        let same = prev
+            .urls
+            .as_ref()
+            .is_some_and(|u| Arc::ptr_eq(u, &site.urls))
+            && prev.today == Some(site.options.today)
+            && prev.globals == globals
+            && prev.docs.len() == n;
+        let kept = |i: usize| -> Option<&Fact> {
+            let p = prev.docs.get(i).filter(|_| same)?;
+            (p.serial == site.docs[i].serial).then_some(p)
+        };
+        let docs: Vec<Fact> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let body = site.rendered[i].fp;
+                match kept(i) {
+                    Some(p) if p.body == body => *p,
+                    Some(p) => Fact {
+                        body,
+                        own: own_print(site, i),
+                        ..*p
+                    },
+                    None => {
+                        let d = &site.docs[i];
+                        Fact {
+                            serial: d.serial,
+                            summary: summary_print(site, i),
+                            body,
+                            own: own_print(site, i),
+                            kind: d.meta.kind,
+                            status: d.meta.status,
+                        }
+                    }
+                }
+            })
+            .collect();
+        let paths = if same {
+            Arc::clone(&prev.paths)
+        } else {
+            (0..n)
+                .into_par_iter()
+                .map(|i| doc_page_path(site, i))
+                .collect::<Vec<_>>()
+                .into()
+        };
+        // Tags: copied for the documents kept, looked up for the others.
+        let mut tags = prev.tags.clone();
+        let mut tag_index = prev.tag_index.clone();
+        let mut tag_start = Vec::with_capacity(n + 1);
+        let mut tag_list = Vec::with_capacity(prev.tag_list.len());
+        tag_start.push(0);
+        for i in 0..n {
+            if kept(i).is_some() {
+                tag_list.extend_from_slice(prev.tags_of(i));
+            } else {
+                for t in &site.docs[i].meta.tags {
+                    let k = match tag_index.get(t.as_str()) {
+                        Some(&k) => k,
+                        None => {
+                            let k = tags.len() as u32;
+                            tags.push(t.clone());
+                            tag_index.insert(t.clone(), k);
+                            k
+                        }
+                    };
+                    tag_list.push(k);
+                }
+            }
+            tag_start.push(tag_list.len() as u32);
+        }
+        Facts {
+            urls: Some(Arc::clone(&site.urls)),
+            today: Some(site.options.today),
+            globals,
+            docs,
+            paths,
+            tag_start,
+            tag_list,
+            tags,
+            tag_index,
+        }
+    }
+
+    /// The summary fingerprint of every document, in order.
+    pub fn summaries(&self) -> impl IndexedParallelIterator<Item = u64> + '_ {
+        self.docs.par_iter().map(|f| f.summary)
+    }
+
+    /// The tags of document `i`, as indexes for [`Facts::tag`].
+    pub fn tags_of(&self, i: usize) -> &[u32] {
+        let (a, b) = (self.tag_start[i] as usize, self.tag_start[i + 1] as usize);
+        &self.tag_list[a..b]
+    }
+
+    /// The spelling of tag `k`.
+    pub fn tag(&self, k: u32) -> &str {
+        &self.tags[k as usize]
+    }
+
+    /// Fingerprint of everything document page `i` is made from: what
+    /// [`doc_context`](crate::render) reads. The documents listed on it
+    /// (related, backlinks) enter by their summary fingerprints.
+    pub fn page_print(&self, site: &Site, i: usize) -> u64 {
+        let f = &self.docs[i];
+        let mut h = crate::incremental::hasher();
+        (f.summary, f.body, f.own).hash(&mut h);
+        for list in [&site.related[i], &site.backlinks[i]] {
+            list.len().hash(&mut h);
+            for &j in list {
+                self.docs[j].summary.hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// Output path of document `i`'s page.
+pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
+    format!(
+        "documents/{}/index.html",
+        crate::site::doc_slug(&site.docs[i].meta.id)
+    )
+}
+
+/// Fingerprint of what a document's summary shows (see `render::doc_summary`).
+/// The catalogs and the configuration are left out: a change to them
+/// rebuilds every page.
+fn summary_print(site: &Site, i: usize) -> u64 {
+    let d = &site.docs[i].meta;
+    let mut h = crate::incremental::hasher();
+    (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
+    (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
+    (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
+    h.finish()
+}
+
+/// Fingerprint of what document `i`'s page reads of the document itself
+/// besides its summary and body: the source path, the clauses (and whether
+/// their standard is in scope) and the extra front-matter.
+fn own_print(site: &Site, i: usize) -> u64 {
+    let d = &site.docs[i];
+    let mut h = crate::incremental::hasher();
+    d.path.hash(&mut h);
+    site.clauses[i].len().hash(&mut h);
+    for r in site.clauses[i].iter() {
+        let in_scope = site.trace.scope.contains(&r.key.standard);
+        (
+            &r.key.standard,
+            &r.key.clause,
+            r.level,
+            &r.section,
+            in_scope,
+        )
+            .hash(&mut h);
+    }
+    if !d.meta.extra.is_empty() {
+        serde_json::to_string(&d.meta.extra)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    h.finish()
+}
