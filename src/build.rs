@@ -96,7 +96,7 @@ pub fn build_with(
     };
     // Pages, exports and the search index only read the site: build them
     // side by side (each also runs in parallel inside).
-    let timed = |f: &dyn Fn() -> Result<Vec<OutputFile>, Vec<Diagnostic>>| {
+    let timed = |f: &dyn Fn() -> Result<usize, Vec<Diagnostic>>| {
         let t = Instant::now();
         (f(), t.elapsed())
     };
@@ -108,19 +108,33 @@ pub fn build_with(
         }
     };
     let prints = std::sync::Mutex::new(render::PagePrints::default());
+    // Each part writes its files into the new output as soon as they are
+    // made, while the others are still at work.
+    use rayon::prelude::*;
+    let write_all = |files: Vec<OutputFile>| -> Result<usize, Vec<Diagnostic>> {
+        files
+            .par_iter()
+            .try_for_each(|f| tree.write(f))
+            .map_err(|d| vec![d])?;
+        Ok(files.len())
+    };
     let ((pages_out, render_time), ((exports_out, export_time), (search_out, search_time))) =
         rayon::join(
             || {
                 timed(&|| {
                     let outcome = render::render_pages(&site, &tera, &|f| tree.write(&f), None)?;
                     *prints.lock().unwrap_or_else(|e| e.into_inner()) = outcome.prints;
-                    Ok(Vec::new())
+                    Ok(0)
                 })
             },
             || {
                 rayon::join(
-                    || timed(&|| crate::export::exports(&site).map_err(|d| vec![d])),
-                    || timed(&|| crate::search::output_files(&site).map_err(|d| vec![d])),
+                    || timed(&|| write_all(crate::export::exports(&site).map_err(|d| vec![d])?)),
+                    || {
+                        timed(&|| {
+                            write_all(crate::search::output_files(&site).map_err(|d| vec![d])?)
+                        })
+                    },
                 )
             },
         );
@@ -128,21 +142,27 @@ pub fn build_with(
     phases.push(("export", export_time));
     phases.push(("search", search_time));
     phases.push(("generate", t.elapsed()));
-    let mut files = Vec::new();
-    let pages = tree.written.lock().map(|w| w.len()).unwrap_or_default();
+    let mut written = 0;
     // A part that failed to generate cannot be published, even with
     // --allow-errors (which only lets content findings through).
     let mut failed = false;
     for out in [pages_out, exports_out, search_out] {
         match out {
-            Ok(f) => files.extend(f),
+            Ok(n) => written += n,
             Err(ds) => {
                 failed = true;
                 diags.extend(ds);
             }
         }
     }
-    files.extend(theme_files(root, &mut diags));
+    // The pages are what the new output holds besides those files.
+    let pages = tree
+        .written
+        .lock()
+        .map(|w| w.len())
+        .unwrap_or_default()
+        .saturating_sub(written);
+    let files = theme_files(root, &mut diags);
     if failed || (diags.has_errors() && !opts.allow_errors) {
         tree.abort();
         diags.sort();
@@ -150,7 +170,6 @@ pub fn build_with(
     }
 
     let t = Instant::now();
-    use rayon::prelude::*;
     if let Err(d) = files.par_iter().try_for_each(|f| tree.write(f)) {
         tree.abort();
         diags.push(d);
@@ -166,7 +185,7 @@ pub fn build_with(
         output,
         documents: site.published.iter().filter(|p| **p).count(),
         pages,
-        files: files.len(),
+        files: written + files.len(),
         diags,
         phases,
         elapsed: start.elapsed(),
@@ -343,13 +362,22 @@ impl OutputTree {
         if self.reused && same_content(&p, &f.bytes) {
             return Ok(());
         }
-        match std::fs::write(&p, &f.bytes) {
+        // A changed file of the spare tree (which nobody reads) is written
+        // over: its blocks are reused.
+        let write = |p: &Path| {
+            if self.reused {
+                overwrite(p, &f.bytes)
+            } else {
+                std::fs::write(p, &f.bytes)
+            }
+        };
+        match write(&p) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = p.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| io_err("create folder", dir, e))?;
                 }
-                std::fs::write(&p, &f.bytes).map_err(|e| io_err("write", &p, e))
+                write(&p).map_err(|e| io_err("write", &p, e))
             }
             Err(e) => Err(io_err("write", &p, e)),
         }
@@ -478,27 +506,40 @@ pub(crate) fn same_content(p: &Path, bytes: &[u8]) -> bool {
     f.read(&mut buf[..1]).is_ok_and(|n| n == 0)
 }
 
-/// Remove from `dir` every file that is not among `files` (nor the marker),
-/// then the folders left empty.
+/// Remove from `dir` every file that is not among `keep` (nor the marker),
+/// then the folders left empty. The folders are read side by side: a
+/// large site has a folder per document page.
 fn remove_stale(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> std::io::Result<()> {
-    let marker = dir.join(MARKER);
-    let mut empty_candidates = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let p = entry.path();
-        if entry.file_type().is_dir() {
-            empty_candidates.push(p.to_path_buf());
-        } else if !keep.contains(p) && p != marker {
-            std::fs::remove_file(p)?;
-        }
-    }
-    // contents_first lists children before their folder: remove bottom-up.
-    for d in empty_candidates {
-        if std::fs::read_dir(&d)?.next().is_none() {
-            std::fs::remove_dir(&d)?;
-        }
-    }
-    Ok(())
+    remove_stale_in(dir, keep, &dir.join(MARKER)).map(|_| ())
+}
+
+/// [`remove_stale`] below `dir`; whether `dir` is left empty.
+fn remove_stale_in(
+    dir: &Path,
+    keep: &std::collections::HashSet<PathBuf>,
+    marker: &Path,
+) -> std::io::Result<bool> {
+    use rayon::prelude::*;
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    let kept = entries
+        .par_iter()
+        .map(|e| {
+            let p = e.path();
+            if e.file_type()?.is_dir() {
+                if remove_stale_in(&p, keep, marker)? {
+                    std::fs::remove_dir(&p)?;
+                    return Ok(false);
+                }
+                Ok(true)
+            } else if keep.contains(&p) || p == marker {
+                Ok(true)
+            } else {
+                std::fs::remove_file(&p)?;
+                Ok(false)
+            }
+        })
+        .collect::<std::io::Result<Vec<bool>>>()?;
+    Ok(!kept.contains(&true))
 }
 
 #[cfg(test)]
