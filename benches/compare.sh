@@ -5,12 +5,21 @@
 # hugo, hyperfine and time. Results go to $BENCH_DIR (default
 # /tmp/clausebook-bench); the summary is printed at the end.
 #
+# Then, because hyperfine runs one tool's runs as a block and then the
+# other's, a drift of this (shared) machine's speed between the blocks
+# shows up in their ratio: each size is also timed in alternation,
+# Clausebook, Hugo, Clausebook, Hugo, ... (PAIRS counted pairs after one
+# warm-up pair, each run under /usr/bin/time), with the ratio taken pair
+# by pair.
+#
 #   benches/compare.sh              # 1000 10000 50000
 #   benches/compare.sh 10000        # one size
+#   RUNS=3 PAIRS=0 benches/compare.sh 10000   # fewer runs, no alternation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-/tmp/clausebook-bench}
 runs=${RUNS:-5}
+pairs=${PAIRS:-7}
 mkdir -p "$work"
 for tool in hugo hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hugo hyperfine time" >&2; exit 2; }
@@ -40,6 +49,32 @@ n, rcb, rhg = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 print(f"{n:>6} docs: clausebook {cb['median']:.2f} s, hugo {hg['median']:.2f} s, "
       f"ratio {hg['median']/cb['median']:.2f}x; peak RSS clausebook {rcb/1024:.0f} MiB, "
       f"hugo {rhg/1024:.0f} MiB ({rcb/rhg:.2f})")
+PY
+  [ "$pairs" -gt 0 ] || continue
+  alt=$work/alternated-$n.tsv
+  : > "$alt"
+  $cb >/dev/null 2>&1
+  $hg >/dev/null 2>&1
+  for i in $(seq "$pairs"); do
+    /usr/bin/time -a -o "$alt" -f "clausebook\t$i\t%e\t%U\t%S\t%M" $cb >/dev/null 2>&1
+    /usr/bin/time -a -o "$alt" -f "hugo\t$i\t%e\t%U\t%S\t%M" $hg >/dev/null 2>&1
+  done
+  python3 - "$alt" "$n" >> "$summary" <<'PY'
+import statistics as st, sys
+runs = {}
+for line in open(sys.argv[1]):
+    tool, i, wall, user, sys_, rss = line.rstrip("\n").split("\t")
+    runs.setdefault(tool, {})[int(i)] = (float(wall), float(user) + float(sys_), int(rss))
+cb, hg = runs["clausebook"], runs["hugo"]
+pairs = sorted(set(cb) & set(hg))
+ratio = [hg[i][0] / cb[i][0] for i in pairs]
+med = lambda tool, k: st.median(tool[i][k] for i in pairs)
+print(f"{sys.argv[2]:>6} docs, alternated ({len(pairs)} pairs): clausebook {med(cb, 0):.2f} s "
+      f"({min(cb[i][0] for i in pairs):.2f}-{max(cb[i][0] for i in pairs):.2f}), "
+      f"hugo {med(hg, 0):.2f} s ({min(hg[i][0] for i in pairs):.2f}-{max(hg[i][0] for i in pairs):.2f}), "
+      f"ratio {st.median(ratio):.2f}x (pairs {min(ratio):.2f}-{max(ratio):.2f}x); "
+      f"cpu {med(cb, 1):.2f} s vs {med(hg, 1):.2f} s; "
+      f"peak RSS {med(cb, 2)/1024:.0f} MiB vs {med(hg, 2)/1024:.0f} MiB ({med(cb, 2)/med(hg, 2):.2f})")
 PY
 done
 cat "$summary"
