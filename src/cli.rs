@@ -221,14 +221,6 @@ overwritten."
     },
 }
 
-/// Run the command line; returns the process exit code.
-pub fn main() -> i32 {
-    match parse() {
-        Ok(cli) => run(cli),
-        Err(code) => code,
-    }
-}
-
 /// Parse the command line; on `--help`, `--version` or a usage error,
 /// print the message and give the exit code.
 pub fn parse() -> Result<Cli, i32> {
