@@ -407,7 +407,7 @@ struct ClauseList {
 
 impl PagePrints {
     /// Every page path of the render.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
+    fn paths(&self) -> impl Iterator<Item = &str> {
         self.doc_paths()
             .chain(self.pages.keys().map(String::as_str))
     }
