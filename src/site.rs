@@ -126,7 +126,12 @@ impl Site {
         };
         let scope = check_scope(&config, &standards, &mut diags);
         if !scope.is_empty() {
-            return Err(SiteError::Scope(scope));
+            // An unknown standard may be one whose catalog has errors: show
+            // those too.
+            let mut fatal: Vec<Diagnostic> =
+                diags.iter().filter(|d| d.is_error()).cloned().collect();
+            fatal.extend(scope);
+            return Err(SiteError::Scope(fatal));
         }
         lap("config", &mut t);
 
@@ -265,7 +270,18 @@ pub fn dir_url(dir: &str, clean: bool) -> String {
     }
 }
 
-fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
+/// The page URL of each document, and whether it keeps its page: of the
+/// documents whose ids would share a page (ids that differ only in letter
+/// case), only the first in id order does, as only the first of the
+/// documents sharing an id is kept; the others are reported. A site that
+/// allows `duplicate-id` thus never has one document's page overwrite
+/// another's.
+fn page_urls(
+    docs: &[Arc<Document>],
+    clean: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<bool>) {
+    let mut keep = vec![true; docs.len()];
     let slugs: Vec<String> = docs.par_iter().map(|d| doc_slug(&d.meta.id)).collect();
     let urls: Vec<String> = slugs
         .par_iter()
@@ -280,6 +296,9 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
         .filter(|g| g.len() > 1)
         .map(|g| (slugs[g[0]].clone(), g.to_vec()));
     for (slug, idx) in clashes {
+        for &i in &idx[1..] {
+            keep[i] = false;
+        }
         let first = &docs[idx[0]];
         let others: Vec<String> = idx[1..]
             .iter()
@@ -295,11 +314,11 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
                         others.join(", ")
                     ),
                 )
-                .with_help("ids must differ by more than letter case or punctuation")
+                .with_help("ids must differ by more than letter case or punctuation; until then only the first has a page")
                 .with_rule("duplicate-id"),
         );
     }
-    urls
+    (urls, keep)
 }
 
 /// The layout of the loaded documents (in path order): sorted by id with
@@ -307,9 +326,21 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
 /// link tables. Duplicate ids and shared pages are reported to `diags`.
 fn layout(files: Vec<Arc<Document>>, clean: bool, drafts: bool, diags: &mut Diagnostics) -> Layout {
     let before = diags.len();
-    let order = dedupe_ids(&files, diags);
-    let docs: Vec<Arc<Document>> = order.iter().map(|&k| Arc::clone(&files[k])).collect();
-    let urls = page_urls(&docs, clean, diags);
+    let mut order = dedupe_ids(&files, diags);
+    let mut docs: Vec<Arc<Document>> = order.iter().map(|&k| Arc::clone(&files[k])).collect();
+    let (mut urls, keep) = page_urls(&docs, clean, diags);
+    if keep.contains(&false) {
+        let kept = |i: &usize| keep[*i];
+        order = (0..order.len()).filter(kept).map(|i| order[i]).collect();
+        docs = (0..docs.len())
+            .filter(kept)
+            .map(|i| Arc::clone(&docs[i]))
+            .collect();
+        urls = (0..urls.len())
+            .filter(kept)
+            .map(|i| std::mem::take(&mut urls[i]))
+            .collect();
+    }
     let published = docs
         .iter()
         .map(|d| drafts || !d.meta.status.is_unreleased())
