@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, Unpublished};
 use crate::content::{self, Document, Level, Span, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::incremental::{CachedRefs, CachedRelated, Layout, Matching, SiteCache};
@@ -69,6 +69,10 @@ pub struct Site {
     /// Documents that link to or list each document as related, sorted.
     pub backlinks: Vec<Vec<usize>>,
     pub trace: Arc<Trace>,
+    /// The coverage as the published pages and exports show it: `trace`
+    /// itself, unless `unpublished = "omit"` leaves the unpublished
+    /// documents out of the site, then worked out without them.
+    pub public_trace: Arc<Trace>,
     pub diags: Diagnostics,
     /// Findings of the document-control rules (required fields, approval,
     /// review dates) at their default levels, which `check::findings`
@@ -180,6 +184,7 @@ impl Site {
             _ => Arc::new(Trace::compute(&config, &standards, &docs, &clauses)),
         };
         trace.exclusion_findings(&config, &standards, &docs, &clauses, &mut diags);
+        let public_trace = public_trace(&config, &standards, &docs, &clauses, &published, &trace);
         let control = document_control(&docs, &config, &options, &m, cache);
         let document_findings = control.iter().flatten().cloned().collect();
         cache.finish(
@@ -207,6 +212,7 @@ impl Site {
             edges,
             backlinks,
             trace,
+            public_trace,
             diags,
             document_findings,
             phases,
@@ -246,6 +252,30 @@ impl Site {
         let d = &self.docs[i].meta;
         d.status != Status::Retired && d.review_by.is_some_and(|r| r < self.options.today)
     }
+}
+
+/// The coverage the pages show (see [`Site::public_trace`]): the check's,
+/// unless `unpublished = "omit"` and an unpublished document addresses a
+/// clause.
+fn public_trace(
+    config: &Config,
+    standards: &Standards,
+    docs: &[Arc<Document>],
+    clauses: &[Arc<Vec<ResolvedRef>>],
+    published: &[bool],
+    trace: &Arc<Trace>,
+) -> Arc<Trace> {
+    let hidden = |i: usize| !published[i] && !clauses[i].is_empty();
+    if config.unpublished != Unpublished::Omit || !(0..docs.len()).any(hidden) {
+        return Arc::clone(trace);
+    }
+    let none = Arc::new(Vec::new());
+    let shown: Vec<Arc<Vec<ResolvedRef>>> = clauses
+        .iter()
+        .zip(published)
+        .map(|(c, &p)| if p { Arc::clone(c) } else { Arc::clone(&none) })
+        .collect();
+    Arc::new(Trace::compute(config, standards, docs, &shown))
 }
 
 /// The URL slug of a document id: lowercase, letters, digits, `-`, `_`, `.`.

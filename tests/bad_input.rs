@@ -1,6 +1,7 @@
 //! Bad and hostile input: document ids that cannot name a page, `check` and
 //! `build` agreeing on what fails, long lines and deep front-matter,
-//! files that are not UTF-8 and symbolic links below `content/`.
+//! files that are not UTF-8, symbolic links below `content/`, and what a
+//! published site shows of the documents it does not publish.
 //!
 //! Fixture sites are in `tests/fixtures/bad-input/`; inputs too large to
 //! keep in the repository are written by the tests.
@@ -477,4 +478,149 @@ fn symlinks_inside_the_site_are_followed_and_others_reported() {
     build_cli(&root, &out, &["--drafts"]).assert_code(0);
     assert!(out.join("documents/file-1/index.html").is_file());
     assert!(out.join("documents/dir-1/index.html").is_file());
+}
+
+// ------------------------------------------------------------ unpublished
+
+/// Every text file of an output tree (the XLSX, a zip, aside).
+fn text_files(out: &Path) -> Vec<(String, String)> {
+    tree(out)
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with(".xlsx") && !is_search_index(k))
+        .map(|(k, b)| (k, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
+
+const DRAFT_TEXTS: [&str; 4] = [
+    "DRF-1",
+    "Secret Draft Plan",
+    "Draft summary text",
+    "draft-only",
+];
+
+#[test]
+fn a_published_site_shows_drafts_only_as_planned_on_clause_pages() {
+    // Without --drafts, a draft's id and title appear only on the clause pages (as "planned, not published", no link) and in the coverage exports; never in related lists, backlinks, tags, the register or the search index.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    build_cli(&bad("unpublished"), &out, &[]).assert_code(0);
+    let allowed = |path: &str| {
+        path == "standards/iso20000-1-2011/4.1/index.html"
+            || path == "standards/iso20000-1-2011/4.2/index.html"
+            || path.starts_with("exports/coverage-")
+    };
+    for (path, text) in text_files(&out) {
+        for t in DRAFT_TEXTS {
+            if text.contains(t) {
+                assert!(
+                    allowed(&path) && t != "Draft summary text" && t != "draft-only",
+                    "{path} shows `{t}`"
+                );
+            }
+        }
+    }
+    let clause = read(&out, "standards/iso20000-1-2011/4.2/index.html");
+    assert!(
+        clause.contains("<span class=\"unpublished\"><span class=\"doc-id\">DRF-1</span> Secret Draft Plan</span> <span class=\"cov cov-planned\""),
+        "{clause}"
+    );
+    assert!(clause.contains(">Planned, not published<"), "{clause}");
+    assert!(!clause.contains("documents/drf-1"), "{clause}");
+    // The approved document's page lists neither the draft it relates to
+    // nor the draft that links to it; its link to the draft is plain text
+    // with a marker, naming nothing of the draft.
+    let app = read(&out, "documents/app-1/index.html");
+    assert!(
+        app.contains("<span class=\"unpublished-link\">draft plan</span> <span class=\"unpublished-mark muted\">(not published)</span>"),
+        "{app}"
+    );
+    assert!(href_of(&app, "draft plan").is_none());
+    assert_eq!(
+        app.matches("<p class=\"empty\">None.</p>").count(),
+        2,
+        "related and backlinks are empty"
+    );
+    assert!(!out.join("tags/draft-only").exists());
+    let (problems, _) = link_problems(&tree(&out), false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn unpublished_omit_leaves_drafts_out_of_the_published_site() {
+    // `unpublished = "omit"`: no page, export or index of the site names the draft or the review; coverage on the site is a gap, while check still counts the clause as planned.
+    let tmp = tempdir();
+    let root = copy_bad("unpublished", tmp.path());
+    let toml = std::fs::read_to_string(root.join("clausebook.toml")).unwrap();
+    std::fs::write(
+        root.join("clausebook.toml"),
+        toml.replace("standards = [", "unpublished = \"omit\"\nstandards = ["),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build_cli(&root, &out, &[]).assert_code(0);
+    for (path, text) in text_files(&out) {
+        for t in DRAFT_TEXTS.iter().chain(&["REV-1", "Plan Under Review"]) {
+            assert!(!text.contains(t), "{path} shows `{t}`");
+        }
+    }
+    let clause = read(&out, "standards/iso20000-1-2011/4.2/index.html");
+    assert!(
+        clause.contains("<span class=\"cov cov-gap\">Gap</span>"),
+        "{clause}"
+    );
+    let coverage = csv_records(&read(&out, "exports/coverage-iso20000-1-2011.csv"));
+    let row = coverage.iter().find(|r| r["clause"] == "4.2").unwrap();
+    assert_eq!(row["coverage"], "gap");
+    assert_eq!(row["documents"], "");
+    let (_, v) = check_json(&root);
+    let cov = &v["coverage"][0]["clauses"];
+    let c42 = cov
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause"] == "4.2")
+        .unwrap();
+    assert_eq!(c42["state"], "planned");
+}
+
+#[test]
+fn drafts_are_linked_as_usual_with_the_drafts_flag() {
+    // With --drafts every document has a page, and the lists and links that leave drafts out otherwise show and link them.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    build_cli(&bad("unpublished"), &out, &["--drafts"]).assert_code(0);
+    let app = read(&out, "documents/app-1/index.html");
+    let href = href_of(&app, "draft plan").expect("a link to the draft");
+    assert_eq!(href, "../../documents/drf-1/index.html");
+    assert!(
+        app.contains("<span class=\"doc-id\">DRF-1</span> Secret Draft Plan</a>"),
+        "{app}"
+    );
+    let clause = read(&out, "standards/iso20000-1-2011/4.2/index.html");
+    assert!(clause.contains("documents/drf-1/index.html"), "{clause}");
+}
+
+#[test]
+fn an_unknown_unpublished_setting_is_a_located_configuration_error() {
+    // `unpublished = "hide"` stops the site at its line in clausebook.toml, naming the two values.
+    let tmp = tempdir();
+    let root = copy_bad("unpublished", tmp.path());
+    std::fs::write(
+        root.join("clausebook.toml"),
+        "title = \"T\"\nunpublished = \"hide\"\n",
+    )
+    .unwrap();
+    let run = check_human(&root);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("clausebook.toml:2:15"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`planned`, `omit`")
+            || run.stderr.contains("planned") && run.stderr.contains("omit"),
+        "{}",
+        run.stderr
+    );
 }
