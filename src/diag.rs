@@ -492,6 +492,15 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_past_a_trailing_carriage_return_stays_on_the_line() {
+        // An offset just past a line's trailing `\r` (the fuzz suite found one in a TOML error) puts the caret at the end of the text shown, not beyond it.
+        let d = Diagnostic::error("c.toml", "m").at_offset("title = \r", 9, 1);
+        assert_eq!((d.line, d.column, d.caret), (1, 9, 8));
+        assert_eq!(d.source_line.as_deref(), Some("title = "));
+        assert!(d.render(false).contains("c.toml:1:9"));
+    }
+
+    #[test]
     fn line_col_round_trip() {
         let src = "ab\ncdé\nf";
         let off = offset_of_line_col(src, 2, 3);
