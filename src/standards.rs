@@ -1653,10 +1653,7 @@ impl Loader {
             .find(|(c, _, _)| c.id != catalog.id && c.slug() == catalog.slug())
         {
             let mut cx = FileCtx::new(&file, src);
-            let span = src
-                .find(&format!("\"{}\"", catalog.id))
-                .map(|s| s..s + catalog.id.len() + 2)
-                .unwrap_or_else(|| cx.top());
+            let span = quoted_span(&cx, src, &catalog.id);
             cx.error(
                 span,
                 format!(
@@ -1679,10 +1676,7 @@ impl Loader {
             let (_, old_file, old_builtin) = self.catalogs.remove(pos);
             if !old_builtin {
                 let mut cx = FileCtx::new(&file, src);
-                let span = src
-                    .find(&format!("\"{}\"", catalog.id))
-                    .map(|s| s..s + catalog.id.len() + 2)
-                    .unwrap_or_else(|| cx.top());
+                let span = quoted_span(&cx, src, &catalog.id);
                 cx.warning(
                     span,
                     format!(
@@ -1746,6 +1740,13 @@ impl Loader {
         standards.mappings = mappings;
         (standards, diags)
     }
+}
+
+/// Where `"<text>"` first stands in `src` (the file's top when nowhere).
+fn quoted_span(cx: &FileCtx, src: &str, text: &str) -> Range<usize> {
+    src.find(&format!("\"{text}\""))
+        .map(|s| s..s + text.len() + 2)
+        .unwrap_or_else(|| cx.top())
 }
 
 /// Every `*.toml` below `dir`.

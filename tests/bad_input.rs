@@ -61,6 +61,15 @@ fn check_json(root: &Path) -> (Run, Value) {
     (run, v)
 }
 
+/// The findings of `rule` (as `file:line:column` and message) of a site
+/// made of `docs` in `tmp`, whose check must fail.
+fn failing_check(tmp: &Path, docs: &[(&str, &[u8])], rule: &str) -> Vec<(String, String)> {
+    let root = site_with(tmp, docs);
+    let (run, v) = check_json(&root);
+    run.assert_code(1);
+    of_rule(&v, rule)
+}
+
 /// `clausebook check` (human output) on `root`.
 fn check_human(root: &Path) -> Run {
     let today = today().to_string();
@@ -314,11 +323,8 @@ fn deeply_nested_yaml_front_matter_is_an_error_at_the_depth() {
         "]".repeat(depth)
     );
     let tmp = tempdir();
-    let root = site_with(tmp.path(), &[("deep.md", doc.as_bytes())]);
-    let (run, v) = check_json(&root);
-    run.assert_code(1);
     assert_eq!(
-        of_rule(&v, "front-matter"),
+        failing_check(tmp.path(), &[("deep.md", doc.as_bytes())], "front-matter"),
         [(
             "content/deep.md:4:34".to_string(),
             "the front-matter nests lists or tables more than 32 deep here".to_string()
@@ -339,17 +345,12 @@ fn deeply_nested_toml_front_matter_is_an_error_at_the_depth() {
         vec!["k"; 40].join(".")
     );
     let tmp = tempdir();
-    let root = site_with(
-        tmp.path(),
-        &[
-            ("arrays.md", arrays.as_bytes()),
-            ("dotted.md", dotted.as_bytes()),
-        ],
-    );
-    let (run, v) = check_json(&root);
-    run.assert_code(1);
+    let docs: [(&str, &[u8]); 2] = [
+        ("arrays.md", arrays.as_bytes()),
+        ("dotted.md", dotted.as_bytes()),
+    ];
     assert_eq!(
-        of_rule(&v, "front-matter"),
+        failing_check(tmp.path(), &docs, "front-matter"),
         [
             (
                 "content/arrays.md:4:36".to_string(),
@@ -371,11 +372,8 @@ fn front_matter_over_256_kib_is_an_error_at_its_fence() {
         "x".repeat(300_000)
     );
     let tmp = tempdir();
-    let root = site_with(tmp.path(), &[("big.md", doc.as_bytes())]);
-    let (run, v) = check_json(&root);
-    run.assert_code(1);
     assert_eq!(
-        of_rule(&v, "front-matter"),
+        failing_check(tmp.path(), &[("big.md", doc.as_bytes())], "front-matter"),
         [(
             "content/big.md:1:1".to_string(),
             "the front-matter is 294 KiB long: at most 256 KiB is read".to_string()
@@ -392,17 +390,14 @@ fn invalid_utf8_is_located_at_its_first_bad_byte() {
     doc.push(0xE9);
     doc.extend_from_slice(b" au lait.\n");
     let tmp = tempdir();
-    let root = site_with(tmp.path(), &[("latin1.md", &doc)]);
-    let (run, v) = check_json(&root);
-    run.assert_code(1);
     assert_eq!(
-        of_rule(&v, "front-matter"),
+        failing_check(tmp.path(), &[("latin1.md", &doc)], "front-matter"),
         [(
             "content/latin1.md:5:4".to_string(),
             "the file is not valid UTF-8: 0xE9 at byte 34 is not a UTF-8 character".to_string()
         )]
     );
-    let human = check_human(&root);
+    let human = check_human(&tmp.path().join("site"));
     assert_located(
         &human.stderr,
         "content/latin1.md",
