@@ -690,3 +690,204 @@ fn example_site_links_all_resolve_and_stay_on_the_site() {
         }
     }
 }
+
+// ---------------------------------------------------------------- Markdown
+
+#[test]
+fn markdown_tables_footnotes_strikethrough_task_lists_and_heading_ids() {
+    // The Markdown the README promises renders as HTML: a table with its alignment, a footnote linked both ways, strikethrough, a task list, `{#id}` and derived heading ids that links reach.
+    let tmp = tempdir();
+    let out = build_site(&fixture("markdown"), tmp.path(), &[]);
+    let page = "documents/md-1/index.html";
+    let html = read(&out, page);
+    let body = &html[html.find("<div class=\"doc-body\">").expect("a body")..];
+    for (what, expected) in [
+        (
+            "table head",
+            "<thead><tr><th>Role</th><th style=\"text-align: center\">Approves</th></tr></thead>",
+        ),
+        (
+            "table row",
+            "<tr><td>CAB</td><td style=\"text-align: center\">major changes</td></tr>",
+        ),
+        ("strikethrough", "The <del>paper form</del> is retired."),
+        (
+            "checked task",
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nRequest raised",
+        ),
+        (
+            "open task",
+            "<input disabled=\"\" type=\"checkbox\"/>\nRequest reviewed",
+        ),
+        ("footnote text", "In the ITSM tool, for seven years."),
+    ] {
+        assert!(
+            body.contains(expected),
+            "no {what} `{expected}` in:\n{body}"
+        );
+    }
+    // The footnote reference leads to the footnote.
+    let reference = body
+        .split("<sup class=\"footnote-reference\">")
+        .nth(1)
+        .expect("a footnote reference");
+    let href = attr_values(reference, "href").into_iter().next().unwrap();
+    let (_, fragment) = resolve_href(page, &href).unwrap();
+    let fragment = fragment.expect("a fragment");
+    assert!(
+        body.contains(&format!(
+            "<div class=\"footnote-definition\" id=\"{fragment}\">"
+        )),
+        "the footnote reference {href} does not lead to the footnote:\n{body}"
+    );
+    // `{#approval}` names the heading; another heading gets its text in
+    // lower case, letters and digits kept, words joined by `-`.
+    let heading_ids = ids(body);
+    assert!(heading_ids.contains("approval"), "{heading_ids:?}");
+    assert!(
+        heading_ids.contains("emergency-changes-other-cases"),
+        "{heading_ids:?}"
+    );
+    assert!(!body.contains("{#approval}"), "the id syntax is shown");
+    for text in ["the approval", "the cases"] {
+        let href = href_of(body, text).unwrap_or_else(|| panic!("no link `{text}`"));
+        let (_, f) = resolve_href(page, &href).unwrap();
+        assert!(heading_ids.contains(&f.clone().unwrap()), "{text}: {href}");
+    }
+    let (problems, _) = link_problems(&tree(&out), false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_leading_title_heading_is_dropped_only_when_it_repeats_the_title() {
+    // The page shows the title once: a leading `# Title` equal to the document's title is dropped, a different first heading stays.
+    let tmp = tempdir();
+    let out = build_site(&fixture("markdown"), tmp.path(), &[]);
+    let same = read(&out, "documents/md-1/index.html");
+    assert_eq!(same.matches("<h1").count(), 1, "{same}");
+    assert_eq!(same.matches("Markdown Features</h1>").count(), 1);
+    let other = read(&out, "documents/md-2/index.html");
+    assert!(other.contains("<h1>Release Checklist</h1>"), "{other}");
+    let body = &other[other.find("<div class=\"doc-body\">").unwrap()..];
+    assert!(
+        body.contains("Release Checklist for Major Releases"),
+        "the differing first heading is gone: {body}"
+    );
+}
+
+// ---------------------------------------------------------------- settings
+
+#[test]
+fn extra_values_reach_templates_and_extra_theme_files_are_copied() {
+    // `[extra]` values are `site.extra.*` and unknown front-matter keys `page.extra.*` in templates (escaped), and the site's other theme files are published beside the built-in ones.
+    let tmp = tempdir();
+    let site = fixture("extra");
+    let run = build_cli(&site, &tmp.path().join("out"), &[]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("warning: [unknown-key] unknown front-matter key `confidentiality`"),
+        "{}",
+        run.stderr
+    );
+    let out = tmp.path().join("out");
+    let html = read(&out, "documents/pol-1/index.html");
+    for expected in [
+        "<p class=\"notice\">Controlled copy &lt;R&amp;D&gt;</p>",
+        "<p class=\"contact\">Service Desk, +44 20 7946 0000</p>",
+        "<p class=\"confidentiality\">Confidentiality: internal</p>",
+    ] {
+        assert!(html.contains(expected), "no `{expected}` in:\n{html}");
+    }
+    for file in ["logo.svg", "print/print.css"] {
+        assert_eq!(
+            std::fs::read(out.join("theme").join(file)).unwrap(),
+            std::fs::read(site.join("theme").join(file)).unwrap(),
+            "theme/{file}"
+        );
+    }
+    for (name, _) in clausebook::render::THEME {
+        assert!(out.join("theme").join(name).is_file(), "theme/{name}");
+    }
+    let (problems, _) = link_problems(&tree(&out), false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn clean_links_end_in_the_folder() {
+    // With `clean_links = true` every link to a page ends in `dir/`, never `index.html`, and still resolves; by default links name `index.html`.
+    let tmp = tempdir();
+    let site = copy_fixture("links", tmp.path());
+    let plain = build_site(&site, &tmp.path().join("plain"), &[]);
+    set_config_key(&site, "clean_links = true");
+    let clean = build_site(&site, &tmp.path().join("clean"), &[]);
+    for (out, is_clean) in [(&plain, false), (&clean, true)] {
+        let files = tree(out);
+        // The fixture links to another host on purpose.
+        let (problems, checked) = link_problems(&files, true);
+        assert!(checked > 50, "only {checked} links checked");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let (mut folders, mut index_html) = (0, 0);
+        for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            if is_search_index(page) || page == "404.html" {
+                continue;
+            }
+            for href in internal_hrefs(&String::from_utf8_lossy(bytes)) {
+                let path = href.split(['#', '?']).next().unwrap();
+                folders += usize::from(path.ends_with('/'));
+                index_html += usize::from(path.ends_with("index.html"));
+            }
+        }
+        if is_clean {
+            assert!(folders > 50 && index_html == 0, "{folders} / {index_html}");
+        } else {
+            assert!(folders == 0 && index_html > 50, "{folders} / {index_html}");
+        }
+    }
+    // Links written by id in Markdown follow the setting too.
+    let page = "documents/pro-1/index.html";
+    let href = href_of(&read(&clean, page), "link by id").unwrap();
+    assert!(href.ends_with('/'), "{href}");
+    assert_eq!(
+        resolve_href(page, &href).unwrap().0,
+        "documents/pol-1/index.html"
+    );
+    // So does the search box's URL pattern.
+    assert!(read(&clean, "search/index.js").contains("\"url\":\"documents/%/\""));
+    assert!(read(&plain, "search/index.js").contains("\"url\":\"documents/%/index.html\""));
+}
+
+#[test]
+fn the_404_page_links_from_the_base_url_or_the_host_root() {
+    // The 404 page, served at any address, links from `/` by default and from `base_url` when set (with or without its trailing `/`); every other file is the same either way.
+    let tmp = tempdir();
+    let site = copy_fixture("links", tmp.path());
+    let plain = build_site(&site, &tmp.path().join("plain"), &[]);
+    set_config_key(&site, "base_url = \"https://intranet.example/sms\"");
+    let based = build_site(&site, &tmp.path().join("based"), &[]);
+    for (out, prefix) in [(&plain, "/"), (&based, "https://intranet.example/sms/")] {
+        let files = tree(out);
+        let html = read(out, "404.html");
+        let mut links = 0;
+        for attr in ["href", "src", "action"] {
+            for url in attr_values(&html, attr) {
+                if url.starts_with("data:") || url.starts_with('#') {
+                    continue;
+                }
+                let rest = url.strip_prefix(prefix).unwrap_or_else(|| {
+                    panic!("404.html: {attr}=\"{url}\" does not start with {prefix}")
+                });
+                let (target, _) = resolve_href("404.html", &format!("/{rest}")).unwrap();
+                assert!(
+                    files.contains_key(&target),
+                    "404.html: {url} → missing {target}"
+                );
+                links += 1;
+            }
+        }
+        assert!(links >= 5, "only {links} links on the 404 page");
+    }
+    let (mut a, mut b) = (tree_without_index(&plain), tree_without_index(&based));
+    assert_ne!(a.remove("404.html"), b.remove("404.html"));
+    assert_same_files(&a, &b, "outputs with and without base_url, 404.html aside");
+}

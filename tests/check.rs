@@ -1989,6 +1989,59 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
     );
 }
 
+// ================================================================ no output
+
+#[test]
+fn check_writes_nothing() {
+    // `clausebook check` validates without writing: no output folder appears and no file changes, whether the site passes or fails, in every format, with or without a previous build.
+    let tmp = tempdir();
+    let clean = copy_site(&check_fixture("clean"), &tmp.path().join("clean"));
+    let failing = copy_site(&check_fixture("mixed"), &tmp.path().join("mixed"));
+    let check_in = |site: &Path, format: &str| {
+        // From inside the site, where a relative output would land.
+        run_cli_in(
+            Some(site),
+            &[
+                "check".as_ref(),
+                "--today".as_ref(),
+                TODAY.as_ref(),
+                "--format".as_ref(),
+                format.as_ref(),
+            ],
+        )
+    };
+    let (before, listed) = (tree(tmp.path()), entries(tmp.path()));
+    for format in ["human", "json", "junit", "github"] {
+        check_in(&clean, format).assert_code(0);
+        check_in(&failing, format).assert_code(1);
+    }
+    assert_same_files(&before, &tree(tmp.path()), "the sites after check");
+    assert_eq!(
+        listed,
+        entries(tmp.path()),
+        "check created or removed a folder"
+    );
+    assert!(!clean.join("public").exists() && !failing.join("public").exists());
+
+    // Beside an output of its own, with its spare: still nothing changes.
+    for _ in 0..2 {
+        run_cli_in(
+            Some(&clean),
+            &["build".as_ref(), "--today".as_ref(), TODAY.as_ref()],
+        )
+        .assert_code(0);
+    }
+    assert!(clean.join("public/index.html").is_file() && clean.join(".public.spare").is_dir());
+    let (built, listed) = (tree(tmp.path()), entries(tmp.path()));
+    check_in(&clean, "human").assert_code(0);
+    assert_same_files(&built, &tree(tmp.path()), "the built site after check");
+    assert_eq!(
+        listed,
+        entries(tmp.path()),
+        "check created or removed a folder"
+    );
+}
+
 // ================================================================ build
 
 #[test]

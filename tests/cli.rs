@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -340,6 +340,82 @@ fn failed_build_keeps_the_previous_output() {
     assert_eq!(siblings, 2, "temporary folders were left beside the output");
 }
 
+/// The names in `dir` that start with `.out.tmp` or `.out.old`: folders
+/// of an unfinished build left behind.
+fn unfinished_folders(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.tmp") || n.starts_with(".out.old"))
+        .collect()
+}
+
+/// A copy of the links fixture built twice into `<tmp>/out`, so that the
+/// next build writes into the kept `.out.spare`; the site changed since,
+/// so that a successful next build would change the output.
+fn site_with_spare_output(tmp: &Path) -> (PathBuf, PathBuf) {
+    let site = copy_fixture("links", tmp);
+    let out = tmp.join("out");
+    build_cli(&site, &out, &[]).assert_code(0);
+    build_cli(&site, &out, &[]).assert_code(0);
+    assert!(
+        tmp.join(".out.spare/.clausebook-output").is_file(),
+        "no spare output kept"
+    );
+    append(
+        &site.join("content/policies/policy.md"),
+        "\nA paragraph written after the last build.\n",
+    );
+    (site, out)
+}
+
+#[test]
+fn a_build_failing_while_writing_keeps_the_previous_output() {
+    // A write error in the middle of a build (a folder standing where a page goes, in the spare output being reused) exits 1 naming the file, and the published output stays as it was.
+    let tmp = tempdir();
+    let (site, out) = site_with_spare_output(tmp.path());
+    let before = tree(&out);
+    let page = tmp.path().join(".out.spare/documents/pol-1/index.html");
+    std::fs::remove_file(&page).unwrap();
+    write_file(&page.join("in-the-way.txt"), "a folder where a page goes");
+
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("cannot write") && run.stderr.contains("documents/pol-1/index.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("left untouched"), "{}", run.stderr);
+    assert_same_files(&before, &tree(&out), "the output after a failed write");
+    assert_eq!(unfinished_folders(tmp.path()), Vec::<String>::new());
+
+    // With the obstacle gone (the failed build dropped that spare), the
+    // next build publishes the change.
+    build_cli(&site, &out, &[]).assert_code(0);
+    assert!(read(&out, "documents/pol-1/index.html").contains("written after the last build"));
+}
+
+#[test]
+fn a_build_failing_after_pages_were_written_keeps_the_previous_output() {
+    // A template error on one page, met while the other pages are being written into the reused spare output, exits 1 and leaves the published output as it was.
+    let tmp = tempdir();
+    let (site, out) = site_with_spare_output(tmp.path());
+    let before = tree(&out);
+    write_file(
+        &site.join("templates/document.html"),
+        "{% extends \"base.html\" %}{% block content %}\
+         {% if doc.id == \"WI-1\" %}{{ doc.no_such_field }}{% endif %}{{ content }}\
+         {% endblock %}\n",
+    );
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("no_such_field"), "{}", run.stderr);
+    assert!(run.stderr.contains("left untouched"), "{}", run.stderr);
+    assert_same_files(&before, &tree(&out), "the output after a failed render");
+    assert_eq!(unfinished_folders(tmp.path()), Vec::<String>::new());
+}
+
 #[test]
 fn rebuild_replaces_the_output_entirely() {
     // A page of a removed document disappears at the next build, and nothing but the documented `.out.spare` (the previous output, kept for reuse) stays beside the output.
@@ -383,22 +459,46 @@ fn output_refuses_a_foreign_non_empty_folder() {
 
 #[test]
 fn output_refuses_the_site_root_and_its_sources() {
-    // --output pointing at the site, content/ or below is refused and changes nothing.
+    // --output at the site, or in or below content/, templates/, theme/ or standards/, is refused and changes nothing.
     let tmp = tempdir();
     let site = copy_fixture("template-document", tmp.path());
+    write_file(&site.join("theme/site.css"), "body { color: black; }\n");
+    std::fs::create_dir_all(site.join("standards")).unwrap();
+    std::fs::copy(
+        check_fixture("clean").join("standards/tiny.toml"),
+        site.join("standards/tiny.toml"),
+    )
+    .unwrap();
     let before = tree(&site);
     for target in [
         site.clone(),
         site.join("content"),
         site.join("content/sub"),
         site.join("templates"),
+        site.join("theme"),
+        site.join("theme/out"),
+        site.join("standards"),
+        site.join("standards/out"),
     ] {
         let run = build_cli(&site, &target, &[]);
         run.assert_code(2);
-        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing") && run.stderr.contains("holds the site's sources"),
+            "{}: {}",
+            target.display(),
+            run.stderr
+        );
     }
     // Relative spellings of the same folders, from inside the site.
-    for target in [".", "content", "./content/../content"] {
+    for target in [
+        ".",
+        "content",
+        "./content/../content",
+        "templates",
+        "theme",
+        "./standards/",
+        "standards/../theme/x",
+    ] {
         let run = run_cli_in(
             Some(&site),
             &[

@@ -784,3 +784,65 @@ fn coverage_exports_and_sheet_agree() {
         "the Coverage sheet differs from the coverage CSVs"
     );
 }
+
+#[test]
+fn every_xlsx_sheet_freezes_its_header_row() {
+    // An auditor scrolling a spreadsheet export keeps the column names in view: every sheet with a header row has that row frozen.
+    use std::io::Read;
+    let tmp = tempdir();
+    let out = build_fixture("coverage", tmp.path());
+    let workbooks: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|k| k.ends_with(".xlsx"))
+        .collect();
+    assert!(!workbooks.is_empty(), "no XLSX export");
+    for file in workbooks {
+        let bytes = std::fs::read(out.join(&file)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a zip");
+        let sheets: Vec<String> = zip
+            .file_names()
+            .map(|n| n.expect("a file name").into_owned())
+            .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+            .collect();
+        let mut with_header = 0;
+        for sheet in &sheets {
+            let mut xml = String::new();
+            zip.by_name(sheet)
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            // A header: a first row that holds cells.
+            let first_row = xml
+                .find("<row r=\"1\"")
+                .map(|i| &xml[i..i + xml[i..].find("</row>").unwrap_or(0)]);
+            if !first_row.is_some_and(|r| r.contains("<c ")) {
+                continue;
+            }
+            with_header += 1;
+            let pane = xml
+                .find("<pane ")
+                .map(|i| &xml[i..i + xml[i..].find("/>").unwrap()])
+                .unwrap_or_else(|| panic!("{file} {sheet}: no frozen pane"));
+            let value = |attr: &str| attr_values(pane, attr).into_iter().next();
+            assert_eq!(
+                value("ySplit").as_deref(),
+                Some("1"),
+                "{file} {sheet}: {pane}"
+            );
+            assert_eq!(
+                value("state").as_deref(),
+                Some("frozen"),
+                "{file} {sheet}: {pane}"
+            );
+            let top_left = value("topLeftCell").unwrap_or_default();
+            assert!(
+                top_left.trim_start_matches(char::is_alphabetic) == "2",
+                "{file} {sheet}: the first row below the pane is {top_left}"
+            );
+        }
+        assert!(
+            with_header > 0,
+            "{file}: no sheet with a header among {sheets:?}"
+        );
+    }
+}
