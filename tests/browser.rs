@@ -22,14 +22,7 @@ fn output() -> &'static std::path::Path {
 
 /// Published (id, title) pairs of the example site.
 fn published() -> Vec<(String, String)> {
-    let s = load_site(&example_build().0, false);
-    let docs: Vec<(String, String)> = s
-        .docs
-        .iter()
-        .zip(&s.published)
-        .filter(|(_, p)| **p)
-        .map(|(d, _)| (d.meta.id.clone(), d.meta.title.clone()))
-        .collect();
+    let docs = published_docs(&load_site(&example_build().0, false));
     assert!(docs.len() > 40, "the example site publishes {}", docs.len());
     docs
 }

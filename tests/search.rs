@@ -41,14 +41,7 @@ fn site() -> &'static Site {
 
 /// Published (id, title) pairs.
 fn published() -> Vec<(String, String)> {
-    let s = site();
-    let docs: Vec<(String, String)> = s
-        .docs
-        .iter()
-        .zip(&s.published)
-        .filter(|(_, p)| **p)
-        .map(|(d, _)| (d.meta.id.clone(), d.meta.title.clone()))
-        .collect();
+    let docs = published_docs(site());
     assert!(docs.len() > 40, "the example site publishes {}", docs.len());
     docs
 }

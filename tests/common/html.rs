@@ -307,3 +307,17 @@ pub fn entries(dir: &Path) -> BTreeSet<String> {
         })
         .collect()
 }
+
+/// Assert that [`link_problems`] finds none in `files`; returns the number
+/// of links checked.
+#[track_caller]
+pub fn assert_links_resolve(files: &BTreeMap<String, Vec<u8>>, allow_external: bool) -> usize {
+    let (problems, checked) = link_problems(files, allow_external);
+    assert!(
+        problems.is_empty(),
+        "{} broken links:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    checked
+}

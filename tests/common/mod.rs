@@ -404,6 +404,16 @@ pub fn load_site(root: &Path, drafts: bool) -> Site {
     }
 }
 
+/// The (id, title) of each published document of a loaded site.
+pub fn published_docs(site: &Site) -> Vec<(String, String)> {
+    site.docs
+        .iter()
+        .zip(&site.published)
+        .filter(|(_, p)| **p)
+        .map(|(d, _)| (d.meta.id.clone(), d.meta.title.clone()))
+        .collect()
+}
+
 /// Build a site with the library; `Err` holds the rendered diagnostics.
 pub fn build_lib(root: &Path, out: &Path, drafts: bool) -> Result<BuildReport, String> {
     let opts = BuildOptions {
