@@ -1626,6 +1626,7 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
+        // TOML front-matter reads kinds, numeric versions and table clause references; an unknown key is kept as extra, with a warning at its line.
         let (doc, diags) = parse(
             "+++\nid = \"A-1\"\ntitle = \"T\"\nkind = \"work instruction\"\nversion = 2.1\nstatus = \"approved\"\neffective = 2026-01-02\nclauses = [\"iso20000-1:2011/9.2\", { ref = \"4.3.2\", level = \"partial\", section = \"x\" }]\nconfidentiality = \"internal\"\n+++\nBody\n",
         );
@@ -1642,6 +1643,7 @@ mod tests {
 
     #[test]
     fn yaml_front_matter() {
+        // YAML front-matter, for people migrating from other tools, reads like TOML (status, tags in lower case, dates).
         let (doc, diags) = parse(
             "---\nid: B-2\ntitle: Form\nstatus: review\nreview_by: 2027-01-31\ntags: [A, b]\n---\n# Hi\n",
         );
@@ -1654,6 +1656,7 @@ mod tests {
 
     #[test]
     fn bad_date_is_located() {
+        // An impossible date is an error at its value; the document stays, without the date.
         let (doc, diags) =
             parse("+++\nid = \"A\"\ntitle = \"T\"\neffective = \"2026-02-30\"\n+++\n");
         // The document stays (links to it resolve), without the bad date.

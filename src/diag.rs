@@ -433,6 +433,7 @@ mod tests {
 
     #[test]
     fn locates_offset_and_renders_caret() {
+        // An error names file:line:column and shows the offending line with a caret under the value.
         let src = "+++\ntitle = 1\nstatus = \"done\"\n+++\n";
         let off = src.find("\"done\"").unwrap();
         let d = Diagnostic::error("content/a.md", "unknown status `done`").at_offset(src, off, 6);
@@ -502,6 +503,7 @@ mod tests {
 
     #[test]
     fn line_col_round_trip() {
+        // A line and column, counted in characters (é included), lead back to the same place in the text.
         let src = "ab\ncdé\nf";
         let off = offset_of_line_col(src, 2, 3);
         assert_eq!(&src[off..], "é\nf");

@@ -539,6 +539,7 @@ mod tests {
 
     #[test]
     fn slugs() {
+        // Heading ids are the heading text in lower case, letters and digits kept, words joined by `-`.
         assert_eq!(slugify("5. Emergency changes"), "5-emergency-changes");
         assert_eq!(
             slugify("Roles & responsibilities"),
@@ -549,6 +550,7 @@ mod tests {
 
     #[test]
     fn relative_paths() {
+        // A link by relative path to a .md file resolves from the linking file's folder and never climbs out of content/.
         assert_eq!(
             resolve_relative("procedures/change.md", "../policies/a.md").as_deref(),
             Some("policies/a.md")
@@ -559,6 +561,7 @@ mod tests {
 
     #[test]
     fn percent() {
+        // A link to a file name with escapes (`my%20doc.md`) finds the file; a lone `%` stays as it is.
         assert_eq!(percent_decode("my%20doc.md"), "my doc.md");
         assert_eq!(percent_decode("100%"), "100%");
     }
