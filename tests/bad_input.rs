@@ -18,68 +18,26 @@ fn bad(name: &str) -> PathBuf {
     repo_root().join("tests/fixtures/bad-input").join(name)
 }
 
-/// A copy of a bad-input fixture in `tmp`, to change it.
-fn copy_bad(name: &str, tmp: &Path) -> PathBuf {
-    let site = tmp.join("site");
-    copy_dir(&bad(name), &site);
-    site
-}
-
-/// A site with a lenient configuration and these documents.
-fn site_with(tmp: &Path, docs: &[(&str, &[u8])]) -> PathBuf {
-    let site = tmp.join("site");
-    std::fs::create_dir_all(site.join("content")).unwrap();
-    std::fs::write(
-        site.join("clausebook.toml"),
-        "title = \"T\"\nstandards = [\"iso20000-1:2011\"]\n[check]\ncoverage = \"allow\"\n\
-         required-document = \"allow\"\norphan = \"allow\"\n[check.required_fields]\ndefault = []\n",
-    )
-    .unwrap();
-    for (name, text) in docs {
-        let path = site.join("content").join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    site
-}
+/// The configuration of the sites the tests write: only the documents'
+/// own findings are reported.
+const LENIENT: &str = "title = \"T\"\nstandards = [\"iso20000-1:2011\"]\n[check]\ncoverage = \"allow\"\n\
+     required-document = \"allow\"\norphan = \"allow\"\n[check.required_fields]\ndefault = []\n";
 
 /// `clausebook check --format json` on `root`: the run and the report.
 fn check_json(root: &Path) -> (Run, Value) {
-    let today = today().to_string();
-    let run = run_cli(&[
-        "check".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--today".as_ref(),
-        today.as_ref() as &std::ffi::OsStr,
-    ]);
+    let run = check_cli(root, "json", &[]);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     let v = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("no JSON report ({e}):\n{}\n{}", run.stdout, run.stderr));
     (run, v)
 }
 
-/// The findings of `rule` (as `file:line:column` and message) of a site
-/// made of `docs` in `tmp`, whose check must fail.
-fn failing_check(tmp: &Path, docs: &[(&str, &[u8])], rule: &str) -> Vec<(String, String)> {
-    let root = site_with(tmp, docs);
-    let (run, v) = check_json(&root);
+/// The findings of `rule` (as `file:line:column` and message) of the site
+/// at `root`, whose check must fail.
+fn failing_check(root: &Path, rule: &str) -> Vec<(String, String)> {
+    let (run, v) = check_json(root);
     run.assert_code(1);
     of_rule(&v, rule)
-}
-
-/// `clausebook check` (human output) on `root`.
-fn check_human(root: &Path) -> Run {
-    let today = today().to_string();
-    run_cli(&[
-        "check".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--today".as_ref(),
-        today.as_ref() as &std::ffi::OsStr,
-    ])
 }
 
 /// The findings of a JSON report as (rule, `file:line:column`, message).
@@ -154,7 +112,7 @@ fn ids_that_cannot_name_a_page_are_errors_at_the_id() {
         .collect();
     assert_eq!(got, want);
     // The human output shows the id with a caret under it.
-    let human = check_human(&bad("ids"));
+    let human = check_cli(&bad("ids"), "human", &[]);
     assert_located(&human.stderr, "content/dotdot.md", 2, 6, "id = \"..\"");
 }
 
@@ -205,13 +163,12 @@ fn ids_differing_in_case_never_share_a_page() {
     );
     // Denied (the default), it is reported at the first document's id.
     let tmp = tempdir();
-    let root = copy_bad("case-ids", tmp.path());
-    let toml = std::fs::read_to_string(root.join("clausebook.toml")).unwrap();
-    std::fs::write(
-        root.join("clausebook.toml"),
-        toml.replace("duplicate-id = \"allow\"\n", ""),
-    )
-    .unwrap();
+    let root = copy_site(&bad("case-ids"), tmp.path());
+    replace(
+        &root.join("clausebook.toml"),
+        "duplicate-id = \"allow\"\n",
+        "",
+    );
     let (run, v) = check_json(&root);
     run.assert_code(1);
     assert_eq!(
@@ -250,7 +207,7 @@ fn check_fails_on_catalogs_and_mappings_the_build_could_not_write() {
 #[test]
 fn check_fails_on_a_template_the_build_cannot_parse() {
     // A site template with a syntax error fails `check` as it fails `build`, at the same place.
-    let run = check_human(&fixture("template-syntax-error"));
+    let run = check_cli(&fixture("template-syntax-error"), "human", &[]);
     run.assert_code(1);
     assert_located(
         &run.stderr,
@@ -288,7 +245,7 @@ fn findings_on_a_long_line_show_a_bounded_part_of_it() {
         refs.join(", ")
     );
     let tmp = tempdir();
-    let root = site_with(tmp.path(), &[("a.md", doc.as_bytes())]);
+    let root = write_site(tmp.path(), LENIENT, &[("a.md", &doc)]);
     let site = load_site(&root, false);
     let unknown: Vec<_> = site
         .diags
@@ -323,8 +280,9 @@ fn deeply_nested_yaml_front_matter_is_an_error_at_the_depth() {
         "]".repeat(depth)
     );
     let tmp = tempdir();
+    let root = write_site(tmp.path(), LENIENT, &[("deep.md", &doc)]);
     assert_eq!(
-        failing_check(tmp.path(), &[("deep.md", doc.as_bytes())], "front-matter"),
+        failing_check(&root, "front-matter"),
         [(
             "content/deep.md:4:34".to_string(),
             "the front-matter nests lists or tables more than 32 deep here".to_string()
@@ -345,12 +303,13 @@ fn deeply_nested_toml_front_matter_is_an_error_at_the_depth() {
         vec!["k"; 40].join(".")
     );
     let tmp = tempdir();
-    let docs: [(&str, &[u8]); 2] = [
-        ("arrays.md", arrays.as_bytes()),
-        ("dotted.md", dotted.as_bytes()),
-    ];
+    let root = write_site(
+        tmp.path(),
+        LENIENT,
+        &[("arrays.md", &arrays), ("dotted.md", &dotted)],
+    );
     assert_eq!(
-        failing_check(tmp.path(), &docs, "front-matter"),
+        failing_check(&root, "front-matter"),
         [
             (
                 "content/arrays.md:4:36".to_string(),
@@ -372,8 +331,9 @@ fn front_matter_over_256_kib_is_an_error_at_its_fence() {
         "x".repeat(300_000)
     );
     let tmp = tempdir();
+    let root = write_site(tmp.path(), LENIENT, &[("big.md", &doc)]);
     assert_eq!(
-        failing_check(tmp.path(), &[("big.md", doc.as_bytes())], "front-matter"),
+        failing_check(&root, "front-matter"),
         [(
             "content/big.md:1:1".to_string(),
             "the front-matter is 294 KiB long: at most 256 KiB is read".to_string()
@@ -390,14 +350,16 @@ fn invalid_utf8_is_located_at_its_first_bad_byte() {
     doc.push(0xE9);
     doc.extend_from_slice(b" au lait.\n");
     let tmp = tempdir();
+    let root = write_site(tmp.path(), LENIENT, &[]);
+    std::fs::write(root.join("content/latin1.md"), &doc).unwrap();
     assert_eq!(
-        failing_check(tmp.path(), &[("latin1.md", &doc)], "front-matter"),
+        failing_check(&root, "front-matter"),
         [(
             "content/latin1.md:5:4".to_string(),
             "the file is not valid UTF-8: 0xE9 at byte 34 is not a UTF-8 character".to_string()
         )]
     );
-    let human = check_human(&tmp.path().join("site"));
+    let human = check_cli(&root, "human", &[]);
     assert_located(
         &human.stderr,
         "content/latin1.md",
@@ -416,7 +378,7 @@ fn symlinks_inside_the_site_are_followed_and_others_reported() {
     use std::os::unix::fs::symlink;
     let tmp = tempdir();
     let doc = |id: &str| format!("+++\nid = \"{id}\"\ntitle = \"{id} title\"\n+++\nText.\n");
-    let root = site_with(tmp.path(), &[("own.md", doc("OWN-1").as_bytes())]);
+    let root = write_site(tmp.path(), LENIENT, &[("own.md", &doc("OWN-1"))]);
     std::fs::create_dir_all(root.join("shared/folder")).unwrap();
     std::fs::write(root.join("shared/file.md"), doc("FILE-1")).unwrap();
     std::fs::write(root.join("shared/folder/inner.md"), doc("DIR-1")).unwrap();
@@ -544,13 +506,8 @@ fn a_published_site_shows_drafts_only_as_planned_on_clause_pages() {
 fn unpublished_omit_leaves_drafts_out_of_the_published_site() {
     // `unpublished = "omit"`: no page, export or index of the site names the draft or the review; coverage on the site is a gap, while check still counts the clause as planned.
     let tmp = tempdir();
-    let root = copy_bad("unpublished", tmp.path());
-    let toml = std::fs::read_to_string(root.join("clausebook.toml")).unwrap();
-    std::fs::write(
-        root.join("clausebook.toml"),
-        toml.replace("standards = [", "unpublished = \"omit\"\nstandards = ["),
-    )
-    .unwrap();
+    let root = copy_site(&bad("unpublished"), tmp.path());
+    set_config_key(&root, "unpublished = \"omit\"");
     let out = tmp.path().join("out");
     build_cli(&root, &out, &[]).assert_code(0);
     for (path, text) in text_files(&out) {
@@ -599,22 +556,25 @@ fn drafts_are_linked_as_usual_with_the_drafts_flag() {
 fn an_unknown_unpublished_setting_is_a_located_configuration_error() {
     // `unpublished = "hide"` stops the site at its line in clausebook.toml, naming the two values.
     let tmp = tempdir();
-    let root = copy_bad("unpublished", tmp.path());
-    std::fs::write(
-        root.join("clausebook.toml"),
-        "title = \"T\"\nunpublished = \"hide\"\n",
-    )
-    .unwrap();
-    let run = check_human(&root);
+    let root = copy_site(&bad("unpublished"), tmp.path());
+    set_config_key(&root, "unpublished = \"hide\"");
+    let config = std::fs::read_to_string(root.join("clausebook.toml")).unwrap();
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("unpublished"))
+        .unwrap()
+        + 1;
+    let run = check_cli(&root, "human", &[]);
     run.assert_code(2);
-    assert!(
-        run.stderr.contains("clausebook.toml:2:15"),
-        "{}",
-        run.stderr
+    assert_located(
+        &run.stderr,
+        "clausebook.toml",
+        line,
+        15,
+        "unpublished = \"hide\"",
     );
     assert!(
-        run.stderr.contains("`planned`, `omit`")
-            || run.stderr.contains("planned") && run.stderr.contains("omit"),
+        run.stderr.contains("expected `planned` or `omit`"),
         "{}",
         run.stderr
     );

@@ -371,11 +371,10 @@ fn clause_reference_parsing_never_panics() {
         .unwrap();
 }
 
-/// A site in `tmp` with `clausebook.toml` and documents `content/d<i>.md`.
-fn write_site(tmp: &Path, config: &str, docs: &[Vec<u8>]) -> PathBuf {
-    let root = tmp.join("site");
-    std::fs::create_dir_all(root.join("content")).unwrap();
-    std::fs::write(root.join("clausebook.toml"), config).unwrap();
+/// A site in `tmp` with `clausebook.toml` and documents `content/d<i>.md`
+/// (bytes: some are not UTF-8).
+fn site_of(tmp: &Path, config: &str, docs: &[Vec<u8>]) -> PathBuf {
+    let root = write_site(tmp, config, &[]);
     for (i, d) in docs.iter().enumerate() {
         std::fs::write(root.join(format!("content/d{i}.md")), d).unwrap();
     }
@@ -410,7 +409,7 @@ fn whole_sites_of_generated_documents_check_with_located_findings() {
         .run(&prop::collection::vec(doc, 1..4), |docs| {
             let tmp = tempdir();
             let docs: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
-            let root = write_site(tmp.path(), SITE_CONFIG, &docs);
+            let root = site_of(tmp.path(), SITE_CONFIG, &docs);
             check_site(&root);
             Ok(())
         })
@@ -481,7 +480,7 @@ fn generated_configurations_load_or_fail_located() {
             let tmp = tempdir();
             let doc =
                 b"+++\nid = \"A-1\"\ntitle = \"T\"\nclauses = [\"4.1\"]\n+++\nBody.\n".to_vec();
-            let root = write_site(tmp.path(), &text, &[doc]);
+            let root = site_of(tmp.path(), &text, &[doc]);
             match clausebook::site::Site::load(&root, load_options(false)) {
                 Ok(site) => {
                     for d in clausebook::check::findings(&site).iter() {
@@ -627,7 +626,7 @@ fn regression_fixtures_give_their_located_findings() {
     // Each minimized input of a past defect (bad ids, long lines, deep nesting, invalid UTF-8, long tags) checks without panic, with every finding located, and gives the findings its .expect file lists.
     for (name, bytes, expect) in regression_fixtures() {
         let tmp = tempdir();
-        let root = write_site(tmp.path(), SITE_CONFIG, &[bytes]);
+        let root = site_of(tmp.path(), SITE_CONFIG, &[bytes]);
         let findings = check_site(&root);
         let got: Vec<String> = findings
             .iter()
