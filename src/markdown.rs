@@ -287,21 +287,20 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                             id,
                         })
                     }
-                    LinkOutcome::Unpublished(target) => {
+                    LinkOutcome::Unpublished => {
+                        // Plain text with a marker: the target has no page,
+                        // and nothing of it (not even its id) is shown.
                         link_stack.push(true);
-                        Event::Html(
-                            format!(
-                                "<span class=\"unpublished-link\" title=\"{} is not published in this build\">",
-                                escape_attr(&target)
-                            )
-                            .into(),
-                        )
+                        Event::Html("<span class=\"unpublished-link\">".into())
                     }
                 }
             }
             Event::End(TagEnd::Link) => {
                 if link_stack.pop() == Some(true) {
-                    Event::Html("</span>".into())
+                    Event::Html(
+                        "</span> <span class=\"unpublished-mark muted\">(not published)</span>"
+                            .into(),
+                    )
                 } else {
                     Event::End(TagEnd::Link)
                 }
@@ -323,7 +322,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
 enum LinkOutcome {
     Keep,
     Rewrite(String),
-    Unpublished(String),
+    Unpublished,
 }
 
 fn rewrite_link(
@@ -402,7 +401,7 @@ fn rewrite_link(
         span,
     });
     if !links.published[to] {
-        return LinkOutcome::Unpublished(links.docs[to].meta.id.clone());
+        return LinkOutcome::Unpublished;
     }
     let mut url = if to == from {
         String::new()
