@@ -273,3 +273,28 @@ fn temporaries_of_killed_builds_are_removed_and_nothing_else() {
         "half a site"
     );
 }
+#[cfg(unix)]
+#[test]
+fn a_second_build_of_the_same_output_is_refused_while_one_runs() {
+    // Two builds of one output never race: while one holds `.public.lock`, another exits 2 saying so and changes nothing; once it is done, builds run again and no lock file stays.
+    let tmp = tempdir();
+    let out = tmp.path().join("public");
+    let site = fixture("links");
+    build_cli(&site, &out, &[]).assert_code(0);
+    let published = tree(&out);
+    let lock = clausebook::build::lock_output(&out)
+        .unwrap_or_else(|d| panic!("cannot lock: {}", d.render(false)));
+    assert!(tmp.path().join(".public.lock").is_file());
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("another clausebook build is writing"),
+        "{}",
+        run.stderr
+    );
+    assert!(tree(&out) == published);
+    drop(lock);
+    assert!(!tmp.path().join(".public.lock").exists());
+    build_cli(&site, &out, &[]).assert_code(0);
+    assert_eq!(names(tmp.path()), [".public.spare", "public"]);
+}
