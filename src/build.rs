@@ -78,6 +78,9 @@ pub fn build_with(
         Some(o) => o.clone(),
         None => root.join(&site.config.output),
     };
+    // `public/` names the same folder as `public`, but a system call given
+    // `public/` follows a link named `public`: drop the trailing slash.
+    let output: PathBuf = output.components().collect();
     if let Err(d) = check_output_location(root, &output) {
         return Err(BuildError::Config(vec![d]));
     }

@@ -87,6 +87,13 @@ fn a_symlinked_output_is_refused_and_its_target_left_alone() {
     let published = tree(&real);
     build_cli(&fixture("links"), &out, &[]).assert_code(2);
     assert!(tree(&real) == published);
+    // Spelled with a trailing slash, the link is still refused.
+    let slash = PathBuf::from(format!("{}/", out.display()));
+    let run = build_cli(&fixture("links"), &slash, &[]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert!(tree(&real) == published);
+    assert!(std::fs::symlink_metadata(&out).unwrap().is_symlink());
     // `check` writes nothing: a symlinked output does not concern it.
     run_cli(&[
         "check".as_ref(),
