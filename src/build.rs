@@ -11,6 +11,10 @@ use crate::incremental::SiteCache;
 use crate::render::{self, OutputFile};
 use crate::site::{LoadOptions, Site, SiteError};
 
+mod outdir;
+pub use outdir::BuildLock;
+pub(crate) use outdir::clear_path;
+
 /// A marker file written into every output folder: Clausebook only ever
 /// replaces a folder that carries it (or an empty one).
 pub const MARKER: &str = ".clausebook-output";
@@ -74,9 +78,13 @@ pub fn build_with(
         Some(o) => o.clone(),
         None => root.join(&site.config.output),
     };
+    // `public/` names the same folder as `public`, but a system call given
+    // `public/` follows a link named `public`: drop the trailing slash.
+    let output: PathBuf = output.components().collect();
     if let Err(d) = check_output_location(root, &output) {
         return Err(BuildError::Config(vec![d]));
     }
+    let lock = lock_output(&output).map_err(|d| BuildError::Config(vec![d]))?;
     let mut phases = site.phases.clone();
     let t = Instant::now();
     let mut diags = crate::check::findings(&site);
@@ -100,13 +108,16 @@ pub fn build_with(
         let t = Instant::now();
         (f(), t.elapsed())
     };
-    let tree = match OutputTree::prepare(&output) {
+    // Taking the spare aside and listing it (removing foreign entries).
+    let t_prepare = Instant::now();
+    let tree = match OutputTree::prepare(&output, lock) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
             return Err(BuildError::Content(diags));
         }
     };
+    phases.push(("prepare", t_prepare.elapsed()));
     let prints = std::sync::Mutex::new(render::PagePrints::default());
     // Each part writes its files into the new output as soon as they are
     // made, while the others are still at work.
@@ -231,8 +242,28 @@ fn theme_files(root: &Path, diags: &mut Diagnostics) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Refuse output folders that would overwrite the site's sources.
+/// Refuse output folders that would overwrite the site's sources, and an
+/// output that is a symbolic link.
 fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    // A build replaces its output folder as a whole. Through a link it
+    // would either replace the link by a folder or write into (and clean)
+    // a folder that others share: neither is right, so a link is refused.
+    if std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = std::fs::read_link(output)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|_| "an unreadable target".into());
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!(
+                "the output folder {} is a symbolic link (to {target}); clausebook does not build through links",
+                output.display()
+            ),
+        )
+        .with_help(
+            "set `output` in clausebook.toml (or --output) to a folder clausebook owns, for example a subfolder of the web root; \
+             or let the link (or the web server) point at clausebook's output: the output is swapped in whole, so a link to it always shows a complete site",
+        ));
+    }
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -292,34 +323,15 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// The folder a build writes into, beside the output, swapped in when
-/// everything succeeded.
-///
-/// The folder is the previous build's output, kept aside as
-/// `.<name>.spare` at each swap: its folders and files exist already, so a
-/// rebuild mostly leaves unchanged files alone instead of creating and
-/// deleting thousands of inodes (on ext4 the deletion of the old tree cost
-/// more than writing the new one). Files the new build does not produce are
-/// removed before the swap. Without a spare (first build), a fresh folder
-/// is written. Pages are written as they are rendered, so a large site is
-/// never held in memory as a whole.
-pub struct OutputTree {
-    output: PathBuf,
-    tmp: PathBuf,
-    old: PathBuf,
-    spare: PathBuf,
-    reused: bool,
-    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+/// The paths of an output's working folders: `.<name>.tmp-<pid>`,
+/// `.<name>.old-<pid>`, `.<name>.spare` and `.<name>.lock` beside it.
+struct Beside {
+    parent: PathBuf,
+    name: String,
 }
 
-pub(crate) fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
-        .with_help("check that the output folder's parent exists and is writable")
-}
-
-impl OutputTree {
-    /// Prepare the folder for a new output at `output`.
-    pub fn prepare(output: &Path) -> Result<OutputTree, Diagnostic> {
+impl Beside {
+    fn of(output: &Path) -> Beside {
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -328,17 +340,106 @@ impl OutputTree {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
-        std::fs::create_dir_all(&parent).map_err(|e| io_err("create folder", &parent, e))?;
+        Beside { parent, name }
+    }
+
+    fn path(&self, what: &str) -> PathBuf {
+        self.parent.join(format!(".{}.{what}", self.name))
+    }
+}
+
+/// Take the lock of the output at `output` (see [`BuildLock`]): only one
+/// build writes an output at a time.
+pub fn lock_output(output: &Path) -> Result<BuildLock, Diagnostic> {
+    let beside = Beside::of(output);
+    std::fs::create_dir_all(&beside.parent)
+        .map_err(|e| io_err("create folder", &beside.parent, e))?;
+    let path = beside.path("lock");
+    outdir::lock(&path).map_err(|e| match e {
+        outdir::LockError::Busy => Diagnostic::error(
+            path.clone(),
+            format!(
+                "another clausebook build is writing {} right now",
+                output.display()
+            ),
+        )
+        .with_help("wait for it to finish and build again (its lock is this file; it goes when that build ends)"),
+        outdir::LockError::Io(e) => io_err("lock the output", &path, e),
+    })
+}
+
+/// The folder a build writes into, beside the output, swapped in when
+/// everything succeeded.
+///
+/// The folder is the previous build's output, kept aside as
+/// `.<name>.spare` at each swap: its folders and files exist already, so a
+/// rebuild mostly leaves unchanged files alone instead of creating and
+/// deleting thousands of inodes (on ext4 the deletion of the old tree cost
+/// more than writing the new one). Before anything is written into it, every
+/// entry Clausebook cannot have made (a symbolic link, a pipe...) is
+/// removed, so no write goes through a link. Files the new build does not
+/// produce are removed before the swap. Without a spare (first build), a
+/// fresh folder is written. Pages are written as they are rendered, so a
+/// large site is never held in memory as a whole.
+///
+/// The tree holds the output's [`BuildLock`] until it is committed or
+/// dropped.
+pub struct OutputTree {
+    output: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    spare: PathBuf,
+    /// What the reused spare held, `None` for a fresh folder.
+    reused: Option<outdir::Listing>,
+    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    _lock: BuildLock,
+}
+
+pub(crate) fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
+        .with_help("check that the output folder's parent exists and is writable")
+}
+
+/// Remove whatever stands at `p` without following a link: a folder with
+/// what it holds, anything else itself.
+fn remove_entry(p: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+        Ok(_) => std::fs::remove_file(p),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+impl OutputTree {
+    /// Prepare the folder for a new output at `output`, under its lock.
+    /// Temporary folders of builds of this output that were killed are
+    /// removed first.
+    pub fn prepare(output: &Path, lock: BuildLock) -> Result<OutputTree, Diagnostic> {
+        let beside = Beside::of(output);
+        std::fs::create_dir_all(&beside.parent)
+            .map_err(|e| io_err("create folder", &beside.parent, e))?;
+        outdir::remove_dead_temporaries(&beside.parent, &beside.name);
         let pid = std::process::id();
-        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        let spare = parent.join(format!(".{name}.spare"));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let reused = spare.join(MARKER).is_file() && std::fs::rename(&spare, &tmp).is_ok();
-        if !reused && spare.exists() {
-            let _ = std::fs::remove_dir_all(&spare);
+        let tmp = beside.path(&format!("tmp-{pid}"));
+        let old = beside.path(&format!("old-{pid}"));
+        let spare = beside.path("spare");
+        remove_entry(&tmp).map_err(|e| io_err("remove", &tmp, e))?;
+        // The spare is reused only when it is a real folder that a build
+        // wrote; a link there is not Clausebook's and goes (the link only).
+        let spare_is_ours = std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
+            && std::fs::symlink_metadata(spare.join(MARKER)).is_ok_and(|m| m.is_file());
+        let mut reused = None;
+        if spare_is_ours && std::fs::rename(&spare, &tmp).is_ok() {
+            match outdir::list_own(&tmp) {
+                Ok(listing) => reused = Some(listing),
+                Err(_) => remove_entry(&tmp).map_err(|e| io_err("remove", &tmp, e))?,
+            }
         }
-        std::fs::create_dir_all(&tmp).map_err(|e| io_err("create folder", &tmp, e))?;
+        remove_entry(&spare).map_err(|e| io_err("remove", &spare, e))?;
+        if reused.is_none() {
+            std::fs::create_dir(&tmp).map_err(|e| io_err("create folder", &tmp, e))?;
+        }
         Ok(OutputTree {
             output: output.to_path_buf(),
             tmp,
@@ -346,6 +447,7 @@ impl OutputTree {
             spare,
             reused,
             written: Default::default(),
+            _lock: lock,
         })
     }
 
@@ -356,16 +458,17 @@ impl OutputTree {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(p.clone());
+        let reused = self.reused.is_some();
         // An unchanged file of the spare tree is left as it is: reading it
         // back (usually from the page cache) is cheaper than rewriting it,
         // which on ext4 forces its blocks to disk.
-        if self.reused && same_content(&p, &f.bytes) {
+        if reused && same_content(&p, &f.bytes) {
             return Ok(());
         }
         // A changed file of the spare tree (which nobody reads) is written
         // over: its blocks are reused.
         let write = |p: &Path| {
-            if self.reused {
+            if reused {
                 overwrite(p, &f.bytes)
             } else {
                 std::fs::write(p, &f.bytes)
@@ -391,29 +494,66 @@ impl OutputTree {
             b"This folder is generated by clausebook build and replaced at every build.\n",
         )
         .map_err(|e| io_err("write", &marker, e))
-        .and_then(|()| {
-            if self.reused {
+        .and_then(|()| match &self.reused {
+            Some(listing) => {
                 let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-                remove_stale(&self.tmp, &written).map_err(|e| io_err("clean up", &self.tmp, e))
-            } else {
-                Ok(())
+                outdir::remove_stale(listing, &written, &marker)
+                    .map_err(|e| io_err("clean up", &self.tmp, e))
             }
+            None => Ok(()),
         });
         if let Err(e) = prepared {
             let _ = std::fs::remove_dir_all(&self.tmp);
             return Err(e);
         }
-        if self.output.exists() {
-            std::fs::rename(&self.output, &self.old)
-                .map_err(|e| io_err("move the previous output aside", &self.output, e))?;
+        self.swap()
+    }
+
+    /// Put the finished folder at the output's place; the previous output
+    /// becomes the spare.
+    ///
+    /// On Linux the two folders are exchanged in one step (`renameat2` with
+    /// `RENAME_EXCHANGE`), so a reader such as a web server always finds a
+    /// whole output. Elsewhere, or on a file system without the exchange,
+    /// the previous output is renamed aside and the new one renamed in by
+    /// two renames back to back: between them (microseconds) the output is
+    /// missing.
+    fn swap(&self) -> Result<(), Diagnostic> {
+        if std::fs::symlink_metadata(&self.output).is_ok() {
+            match outdir::exchange(&self.tmp, &self.output) {
+                Ok(true) => {
+                    // The temporary name holds the previous output now.
+                    if std::fs::rename(&self.tmp, &self.spare).is_err() {
+                        let _ = std::fs::remove_dir_all(&self.tmp);
+                    }
+                    return Ok(());
+                }
+                // Not supported here, or the output went away meanwhile.
+                Ok(false) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&self.tmp);
+                    return Err(io_err("swap the new output in", &self.output, e));
+                }
+            }
         }
+        let aside = match std::fs::rename(&self.output, &self.old) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&self.tmp);
+                return Err(io_err("move the previous output aside", &self.output, e));
+            }
+        };
         if let Err(e) = std::fs::rename(&self.tmp, &self.output) {
             // Put the previous output back.
-            let _ = std::fs::rename(&self.old, &self.output);
+            if aside {
+                let _ = std::fs::rename(&self.old, &self.output);
+            }
             let _ = std::fs::remove_dir_all(&self.tmp);
             return Err(io_err("move the new output in place", &self.output, e));
         }
-        if self.old.exists() && std::fs::rename(&self.old, &self.spare).is_err() {
+        if aside && std::fs::rename(&self.old, &self.spare).is_err() {
             let _ = std::fs::remove_dir_all(&self.old);
         }
         Ok(())
@@ -428,7 +568,7 @@ impl OutputTree {
 /// Write every file into a folder beside `output`, then swap it in.
 pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     use rayon::prelude::*;
-    let tree = OutputTree::prepare(output)?;
+    let tree = OutputTree::prepare(output, lock_output(output)?)?;
     if let Err(e) = files.par_iter().try_for_each(|f| tree.write(f)) {
         tree.abort();
         return Err(e);
@@ -504,42 +644,6 @@ pub(crate) fn same_content(p: &Path, bytes: &[u8]) -> bool {
     }
     // Nothing more: the file did not grow since its length was read.
     f.read(&mut buf[..1]).is_ok_and(|n| n == 0)
-}
-
-/// Remove from `dir` every file that is not among `keep` (nor the marker),
-/// then the folders left empty. The folders are read side by side: a
-/// large site has a folder per document page.
-fn remove_stale(dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> std::io::Result<()> {
-    remove_stale_in(dir, keep, &dir.join(MARKER)).map(|_| ())
-}
-
-/// [`remove_stale`] below `dir`; whether `dir` is left empty.
-fn remove_stale_in(
-    dir: &Path,
-    keep: &std::collections::HashSet<PathBuf>,
-    marker: &Path,
-) -> std::io::Result<bool> {
-    use rayon::prelude::*;
-    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    let kept = entries
-        .par_iter()
-        .map(|e| {
-            let p = e.path();
-            if e.file_type()?.is_dir() {
-                if remove_stale_in(&p, keep, marker)? {
-                    std::fs::remove_dir(&p)?;
-                    return Ok(false);
-                }
-                Ok(true)
-            } else if keep.contains(&p) || p == marker {
-                Ok(true)
-            } else {
-                std::fs::remove_file(&p)?;
-                Ok(false)
-            }
-        })
-        .collect::<std::io::Result<Vec<bool>>>()?;
-    Ok(!kept.contains(&true))
 }
 
 #[cfg(test)]

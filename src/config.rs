@@ -46,6 +46,9 @@ pub struct Config {
     /// `clausebook check` settings: rule levels and rule parameters.
     #[serde(default)]
     pub check: CheckConfig,
+    /// The `[exports]` table: how the CSV, JSON and XLSX exports are written.
+    #[serde(default)]
+    pub exports: ExportsConfig,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -78,6 +81,26 @@ impl Unpublished {
             Unpublished::Omit => "omit",
         }
     }
+}
+
+/// The `[exports]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportsConfig {
+    /// Begin every CSV export with a UTF-8 byte-order mark, by which
+    /// spreadsheets recognise UTF-8 (default: true).
+    #[serde(default = "default_true")]
+    pub csv_bom: bool,
+}
+
+impl Default for ExportsConfig {
+    fn default() -> Self {
+        ExportsConfig { csv_bom: true }
+    }
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// A clause excluded from the scope of a standard.

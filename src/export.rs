@@ -1,7 +1,14 @@
-//! Exports for auditors, written under `exports/` at every build: for each
-//! mapping between standards in scope the traceability matrix as CSV, JSON
-//! and XLSX; for each standard in scope its coverage as CSV and JSON.
-//! The JSON schemas are documented in README.md.
+//! Exports for auditors, written under `exports/` at every build:
+//!
+//! - the document register as CSV, JSON and XLSX;
+//! - for each standard in scope its coverage as CSV and JSON;
+//! - for each mapping between standards in scope the traceability matrix
+//!   as CSV, JSON and XLSX (the workbook also holds the coverage of both
+//!   standards and every clause–document pair).
+//!
+//! The CSV and JSON files are data for programs and spreadsheets; the
+//! workbooks ([`xlsx`]) are laid out for people. The files and their
+//! columns and schemas are documented in README.md.
 
 use serde::Serialize;
 
@@ -12,6 +19,9 @@ use crate::site::Site;
 use crate::standards::{Catalog, Mapping};
 use crate::trace::{Address, State};
 
+mod register;
+mod xlsx;
+
 /// A document as listed in exports.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocEntry {
@@ -20,6 +30,9 @@ pub struct DocEntry {
     pub status: Status,
     pub level: Level,
     pub section: Option<String>,
+    /// Position in `site.docs` (for links to its page).
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// A clause with its coverage and the documents addressing it.
@@ -115,15 +128,36 @@ fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
                 status: m.status,
                 level: a.level,
                 section: a.section.clone(),
+                index: a.doc,
             }
         })
         .collect()
 }
 
+/// A clause's title as exports print it. A subclause titled "General", or
+/// untitled, says nothing without its parent: it is qualified by it, as in
+/// `General (4.5.4 Internal audit)`.
+pub fn clause_title(cat: &Catalog, number: &str) -> String {
+    let Some(c) = cat.clause(number) else {
+        return String::new();
+    };
+    let generic = c.title.is_empty() || c.title.eq_ignore_ascii_case("general");
+    let parent = c
+        .parent
+        .as_deref()
+        .map(|p| (p, cat.display_title(p)))
+        .filter(|(_, t)| !t.is_empty());
+    match parent {
+        Some((p, t)) if generic && c.title.is_empty() => format!("Part of {p} {t}"),
+        Some((p, t)) if generic => format!("{} ({p} {t})", c.title),
+        _ => cat.display_title(number),
+    }
+}
+
 fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
     ClauseEntry {
         clause: clause.to_string(),
-        title: cat.display_title(clause),
+        title: clause_title(cat, clause),
         coverage: site
             .public_trace
             .standard(&cat.id)
@@ -200,7 +234,7 @@ pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
             .zip(&cov.clauses)
             .map(|(cl, cc)| CoverageRow {
                 clause: cl.number.clone(),
-                title: cat.display_title(&cl.number),
+                title: clause_title(cat, &cl.number),
                 parent: cl.parent.clone(),
                 requirement: cc.requirement,
                 coverage: cc.state,
@@ -212,7 +246,9 @@ pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
     })
 }
 
-/// Documents as one spreadsheet cell: `SMS-PRO-007; SMS-POL-001 [partial, draft]`.
+// ------------------------------------------------------------------ CSV
+
+/// Documents as one CSV cell: `SMS-PRO-007; SMS-POL-001 [partial, draft, §section]`.
 fn docs_cell(docs: &[DocEntry]) -> String {
     docs.iter()
         .map(|d| {
@@ -240,11 +276,13 @@ fn state_cell(s: Option<State>) -> &'static str {
     s.map_or("", State::as_str)
 }
 
-const MATRIX_HEADER: [&str; 10] = [
+const MATRIX_HEADER: [&str; 12] = [
+    "standard",
     "clause",
     "title",
     "coverage",
     "documents",
+    "related_standard",
     "related_clause",
     "related_title",
     "relation",
@@ -253,59 +291,79 @@ const MATRIX_HEADER: [&str; 10] = [
     "note",
 ];
 
-/// The rows of one direction as strings, a row per pair and a row per clause
-/// without related clause.
-fn direction_table(rows: &[DirectionRow]) -> Vec<[String; 10]> {
+/// The CSV rows of one direction: a row per related pair and a row per
+/// clause without a related clause.
+fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[String; 12]> {
     let mut out = Vec::new();
     for r in rows {
-        let base = [
-            r.clause.clause.clone(),
-            r.clause.title.clone(),
-            state_cell(r.clause.coverage).to_string(),
-            docs_cell(&r.clause.documents),
-        ];
+        let side = |x: Option<&RelatedEntry>| -> [String; 12] {
+            let c = &r.clause;
+            let (rs, rc, rt, rel, rcov, rdocs, note) = match x {
+                Some(x) => (
+                    other.to_string(),
+                    x.clause.clause.clone(),
+                    x.clause.title.clone(),
+                    x.relation.clone(),
+                    state_cell(x.clause.coverage).to_string(),
+                    docs_cell(&x.clause.documents),
+                    x.note.clone().unwrap_or_default(),
+                ),
+                None => Default::default(),
+            };
+            [
+                base.to_string(),
+                c.clause.clone(),
+                c.title.clone(),
+                state_cell(c.coverage).to_string(),
+                docs_cell(&c.documents),
+                rs,
+                rc,
+                rt,
+                rel,
+                rcov,
+                rdocs,
+                note,
+            ]
+        };
         if r.related.is_empty() {
-            out.push([
-                base[0].clone(),
-                base[1].clone(),
-                base[2].clone(),
-                base[3].clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            out.push(side(None));
         }
-        for x in &r.related {
-            out.push([
-                base[0].clone(),
-                base[1].clone(),
-                base[2].clone(),
-                base[3].clone(),
-                x.clause.clause.clone(),
-                x.clause.title.clone(),
-                x.relation.clone(),
-                state_cell(x.clause.coverage).to_string(),
-                docs_cell(&x.clause.documents),
-                x.note.clone().unwrap_or_default(),
-            ]);
-        }
+        out.extend(r.related.iter().map(|x| side(Some(x))));
     }
     out
 }
 
-fn csv_bytes<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Result<Vec<u8>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return first) gets a leading `'`, which spreadsheets show
+/// as text (OWASP's rule against CSV injection).
+pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// A CSV file: UTF-8, with a byte-order mark when `bom`, every cell made
+/// safe by [`csv_safe`].
+fn csv_bytes<R: AsRef<[String]>>(
+    header: &[&str],
+    rows: &[R],
+    bom: bool,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(header).map_err(|e| e.to_string())?;
     for r in rows {
-        w.write_record(r).map_err(|e| e.to_string())?;
+        w.write_record(r.as_ref().iter().map(|c| csv_safe(c).into_owned()))
+            .map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }
 
-const COVERAGE_HEADER: [&str; 8] = [
+const COVERAGE_HEADER: [&str; 9] = [
     "standard",
     "clause",
     "title",
@@ -313,10 +371,11 @@ const COVERAGE_HEADER: [&str; 8] = [
     "requirement",
     "coverage",
     "documents",
+    "derived",
     "exclusion",
 ];
 
-fn coverage_table(c: &CoverageExport) -> Vec<[String; 8]> {
+fn coverage_table(c: &CoverageExport) -> Vec<[String; 9]> {
     c.clauses
         .iter()
         .map(|r| {
@@ -328,140 +387,143 @@ fn coverage_table(c: &CoverageExport) -> Vec<[String; 8]> {
                 if r.requirement { "yes" } else { "no" }.to_string(),
                 r.coverage.as_str().to_string(),
                 docs_cell(&r.documents),
+                r.derived.join("; "),
                 r.exclusion.clone().unwrap_or_default(),
             ]
         })
         .collect()
 }
 
-fn sheet_name(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
-        .collect();
-    clean.chars().take(31).collect()
-}
-
-fn xlsx(
-    m: &MatrixExport,
-    coverages: &[&CoverageExport],
-    left_slug: &str,
-    right_slug: &str,
-    created: Option<jiff::civil::Date>,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-    let mut wb = Workbook::new();
-    // A fixed creation date keeps the file byte-identical between builds.
-    let date = created.unwrap_or(jiff::civil::date(2000, 1, 1));
-    let created =
-        ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(&m.mapping.name)
-            .set_creation_datetime(&created),
-    );
-    let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
-    let mut write_table =
-        |name: String, header: &[&str], rows: Vec<Vec<String>>, widths: &[f64]| {
-            let ws = wb.add_worksheet();
-            ws.set_name(name)?;
-            for (c, h) in header.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold)?;
-            }
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    ws.write_string_with_format(r as u32 + 1, c as u16, v, &wrap)?;
-                }
-            }
-            for (c, w) in widths.iter().enumerate() {
-                ws.set_column_width(c as u16, *w)?;
-            }
-            ws.set_freeze_panes(1, 0)?;
-            ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
-            Ok::<(), rust_xlsxwriter::XlsxError>(())
-        };
-    let widths = [9.0, 34.0, 10.0, 28.0, 9.0, 34.0, 9.0, 10.0, 28.0, 24.0];
-    let to_vec = |rows: Vec<[String; 10]>| rows.into_iter().map(|r| r.to_vec()).collect::<Vec<_>>();
-    write_table(
-        sheet_name(&format!("{left_slug} to {right_slug}")),
-        &MATRIX_HEADER,
-        to_vec(direction_table(&m.left_to_right)),
-        &widths,
-    )?;
-    write_table(
-        sheet_name(&format!("{right_slug} to {left_slug}")),
-        &MATRIX_HEADER,
-        to_vec(direction_table(&m.right_to_left)),
-        &widths,
-    )?;
-    let cov_rows: Vec<Vec<String>> = coverages
-        .iter()
-        .flat_map(|c| coverage_table(c))
-        .map(|r| r.to_vec())
-        .collect();
-    write_table(
-        "Coverage".to_string(),
-        &COVERAGE_HEADER,
-        cov_rows,
-        &[16.0, 9.0, 40.0, 8.0, 11.0, 10.0, 36.0, 30.0],
-    )?;
-    wb.save_to_buffer()
-}
-
-/// Every export file of the site.
-pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let err =
-        |what: &str, e: String| Diagnostic::error("exports", format!("cannot write {what}: {e}"));
-    let mut files = Vec::new();
-    let mut coverages = Vec::new();
-    for id in &site.public_trace.scope {
-        let Some(cat) = site.standards.catalog(id) else {
-            continue;
-        };
-        let Some(c) = coverage(site, cat) else {
-            continue;
-        };
-        let slug = cat.slug();
-        files.push(OutputFile {
-            path: format!("exports/coverage-{slug}.csv"),
-            bytes: csv_bytes(COVERAGE_HEADER, &coverage_table(&c))
-                .map_err(|e| err("coverage CSV", e))?,
-        });
-        files.push(OutputFile {
-            path: format!("exports/coverage-{slug}.json"),
-            bytes: json_bytes(&c),
-        });
-        coverages.push(c);
-    }
-    let created = site.docs.iter().filter_map(|d| d.meta.effective).max();
-    for (m, left, right) in site.matrices() {
-        let mx = matrix(site, m, left, right);
-        let slug = m.slug();
-        let pair_rows: Vec<[String; 10]> = direction_table(&mx.left_to_right);
-        files.push(OutputFile {
-            path: format!("exports/matrix-{slug}.csv"),
-            bytes: csv_bytes(MATRIX_HEADER, &pair_rows).map_err(|e| err("matrix CSV", e))?,
-        });
-        files.push(OutputFile {
-            path: format!("exports/matrix-{slug}.json"),
-            bytes: json_bytes(&mx),
-        });
-        let covs: Vec<&CoverageExport> = coverages
-            .iter()
-            .filter(|c| c.standard.id == left.id || c.standard.id == right.id)
-            .collect();
-        files.push(OutputFile {
-            path: format!("exports/matrix-{slug}.xlsx"),
-            bytes: xlsx(&mx, &covs, &left.slug(), &right.slug(), created)
-                .map_err(|e| err("matrix XLSX", e.to_string()))?,
-        });
-    }
-    Ok(files)
-}
-
 fn json_bytes<T: Serialize>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
     b.push(b'\n');
     b
+}
+
+// ------------------------------------------------------------------ all
+
+/// One file to make.
+enum Job<'a> {
+    CoverageCsv(&'a CoverageExport),
+    CoverageJson(&'a CoverageExport),
+    MatrixCsv(&'a MatrixExport, &'a Mapping),
+    MatrixJson(&'a MatrixExport, &'a Mapping),
+    MatrixXlsx(&'a MatrixExport, &'a Mapping, &'a Catalog, &'a Catalog),
+    RegisterCsv,
+    RegisterJson,
+    RegisterXlsx,
+}
+
+/// Every export file of the site. The files are made side by side.
+pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+    use rayon::prelude::*;
+    let bom = site.config.exports.csv_bom;
+    let catalogs: Vec<&Catalog> = site
+        .trace
+        .scope
+        .iter()
+        .filter_map(|id| site.standards.catalog(id))
+        .collect();
+    let maps: Vec<(&Mapping, &Catalog, &Catalog)> = site.matrices().collect();
+    let (coverages, matrices): (Vec<CoverageExport>, Vec<MatrixExport>) = rayon::join(
+        || {
+            catalogs
+                .par_iter()
+                .filter_map(|c| coverage(site, c))
+                .collect()
+        },
+        || {
+            maps.par_iter()
+                .map(|(m, l, r)| matrix(site, m, l, r))
+                .collect()
+        },
+    );
+    let mut jobs = vec![Job::RegisterXlsx, Job::RegisterCsv, Job::RegisterJson];
+    for (mx, (m, l, r)) in matrices.iter().zip(&maps) {
+        jobs.push(Job::MatrixXlsx(mx, m, l, r));
+        jobs.push(Job::MatrixJson(mx, m));
+        jobs.push(Job::MatrixCsv(mx, m));
+    }
+    for c in &coverages {
+        jobs.push(Job::CoverageCsv(c));
+        jobs.push(Job::CoverageJson(c));
+    }
+    let err = |what: &str, e: String| {
+        Diagnostic::error("exports", format!("cannot write {what}: {e}"))
+            .with_help("this is a bug of clausebook: please report it with the site that shows it")
+    };
+    let slug = |id: &str| {
+        site.standards
+            .catalog(id)
+            .map(|c| c.slug())
+            .unwrap_or_default()
+    };
+    jobs.par_iter()
+        .map(|job| -> Result<OutputFile, Diagnostic> {
+            let (path, bytes) = match job {
+                Job::CoverageCsv(c) => (
+                    format!("exports/coverage-{}.csv", slug(&c.standard.id)),
+                    csv_bytes(&COVERAGE_HEADER, &coverage_table(c), bom)
+                        .map_err(|e| err("coverage CSV", e))?,
+                ),
+                Job::CoverageJson(c) => (
+                    format!("exports/coverage-{}.json", slug(&c.standard.id)),
+                    json_bytes(c),
+                ),
+                Job::MatrixCsv(mx, m) => {
+                    let mut rows = direction_table(&mx.left.id, &mx.right.id, &mx.left_to_right);
+                    rows.extend(direction_table(
+                        &mx.right.id,
+                        &mx.left.id,
+                        &mx.right_to_left,
+                    ));
+                    (
+                        format!("exports/matrix-{}.csv", m.slug()),
+                        csv_bytes(&MATRIX_HEADER, &rows, bom).map_err(|e| err("matrix CSV", e))?,
+                    )
+                }
+                Job::MatrixJson(mx, m) => {
+                    (format!("exports/matrix-{}.json", m.slug()), json_bytes(mx))
+                }
+                Job::MatrixXlsx(mx, m, l, r) => {
+                    let covs: Vec<&CoverageExport> = [l, r]
+                        .iter()
+                        .filter_map(|cat| coverages.iter().find(|c| c.standard.id == cat.id))
+                        .collect();
+                    (
+                        format!("exports/matrix-{}.xlsx", m.slug()),
+                        xlsx::matrix_workbook(site, mx, &covs, l, r)
+                            .map_err(|e| err("matrix XLSX", e.to_string()))?,
+                    )
+                }
+                Job::RegisterCsv => (
+                    "exports/register.csv".to_string(),
+                    register::csv(site, bom).map_err(|e| err("register CSV", e))?,
+                ),
+                Job::RegisterJson => ("exports/register.json".to_string(), register::json(site)),
+                Job::RegisterXlsx => (
+                    "exports/register.xlsx".to_string(),
+                    xlsx::register_workbook(site)
+                        .map_err(|e| err("register XLSX", e.to_string()))?,
+                ),
+            };
+            Ok(OutputFile { path, bytes })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_spreadsheets_run_as_formulas_are_quoted() {
+        // A title like `=HYPERLINK(...)` must open as text, not run as a formula (OWASP).
+        for s in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_safe(s), format!("'{s}"));
+        }
+        for s in ["", "4.10", "SMS-PRO-007", "a=b", " =x"] {
+            assert_eq!(csv_safe(s), s);
+        }
+    }
 }

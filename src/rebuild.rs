@@ -379,7 +379,8 @@ fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
         return Ok(false);
     }
     let dir = path.parent().unwrap_or(output);
-
+    // Never through a link found in the output (Clausebook makes none).
+    build::clear_path(output, &path).map_err(|e| build::io_err("write", &path, e))?;
     std::fs::create_dir_all(dir).map_err(|e| build::io_err("create folder", dir, e))?;
     build::overwrite(&path, &f.bytes).map_err(|e| build::io_err("write", &path, e))?;
     Ok(true)
@@ -389,6 +390,9 @@ fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
 /// empty (up to the output folder).
 fn remove_in_place(output: &Path, rel: &str) {
     let path = output.join(rel);
+    if build::clear_path(output, &path).is_err() {
+        return;
+    }
     let _ = std::fs::remove_file(&path);
     let mut dir = path.parent();
     while let Some(d) = dir {
