@@ -286,21 +286,16 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                 ));
                 continue;
             }
-            Event::Start(Tag::Link { ref dest_url, .. })
+            Event::Start(ref tag @ (Tag::Link { .. } | Tag::Image { .. }))
                 if policy != RawHtml::Trust
-                    && let Some(scheme) = sanitize::dangerous_scheme(dest_url, false) =>
+                    && let Some((what, scheme)) = unsafe_target(tag) =>
             {
-                raw.unsafe_url(doc, base, &range, "link", &scheme, &mut out.diags);
-                link_stack.push(true);
-                Event::Html(unsafe_span("link", &scheme).into())
-            }
-            Event::Start(Tag::Image { ref dest_url, .. })
-                if policy != RawHtml::Trust
-                    && let Some(scheme) = sanitize::dangerous_scheme(dest_url, true) =>
-            {
-                raw.unsafe_url(doc, base, &range, "image", &scheme, &mut out.diags);
-                image_stack.push(true);
-                Event::Html(unsafe_span("image", &scheme).into())
+                raw.unsafe_url(doc, base, &range, what, &scheme, &mut out.diags);
+                match what {
+                    "image" => image_stack.push(true),
+                    _ => link_stack.push(true),
+                }
+                Event::Html(unsafe_span(what, &scheme).into())
             }
             e @ Event::Start(Tag::Image { .. }) => {
                 image_stack.push(false);
@@ -575,6 +570,16 @@ impl RawHtmlState {
             self.regions.push((start, len));
         }
         self.regions
+    }
+}
+
+/// `("link" | "image", scheme)` when following the link or loading the
+/// image could run script.
+fn unsafe_target(tag: &Tag<'_>) -> Option<(&'static str, String)> {
+    match tag {
+        Tag::Link { dest_url, .. } => Some(("link", sanitize::dangerous_scheme(dest_url, false)?)),
+        Tag::Image { dest_url, .. } => Some(("image", sanitize::dangerous_scheme(dest_url, true)?)),
+        _ => None,
     }
 }
 
