@@ -13,15 +13,15 @@
 //!   --json`). The query is parsed leniently and its last word completed as
 //!   a prefix (search as you type); it may hold at most
 //!   [`MAX_QUERY_CHARS`] characters and `limit` is capped at
-//!   [`MAX_LIMIT`]. No CORS header is sent: only pages of this server may
-//!   call it.
+//!   [`MAX_LIMIT`]. A query the engine cannot run (`id:*`, an unknown
+//!   field) gets 400 and `{"error", "help"}`; only a damaged index gets
+//!   500. No CORS header is sent: only pages of this server may call it.
 //! - `search/index.js`, the static index the theme's search box loads with
 //!   a `<script>` tag, is answered with a small script that only points the
 //!   search box at the API: `window.CLAUSEBOOK_SEARCH = {"version": 1,
 //!   "api": "api/search"}`. This is how a page knows that it is served by
 //!   Clausebook, without probing (a failed probe would log a network error
 //!   in the browser's console on other hosts).
-//!
 //! - Only requests for the server itself are answered: the `Host` header
 //!   must name the loopback address or `localhost`, with the port listened
 //!   on (a `Host` without a port is accepted: browsers always send the port
