@@ -123,9 +123,19 @@ pub const RULES: &[Rule] = &[
         RuleLevel::Warn,
         "the front-matter has a key Clausebook does not know (kept as `extra`)",
     ),
+    rule(
+        "symlink",
+        RuleLevel::Warn,
+        "a symbolic link below content/ leads outside the site's folder, nowhere, or into a loop, and is not followed",
+    ),
     fixed(
         "exclusion",
         "an exclusion breaks its standard's rule, lacks a justification, or names an unknown clause",
+    ),
+    fixed(
+        "document-id",
+        "a document id is not a code of ASCII letters, digits, `-`, `_` and `.` of at most 100 characters, \
+         or differs from another only in letter case (both would need the same page)",
     ),
     fixed(
         "front-matter",
@@ -224,9 +234,17 @@ pub fn findings(site: &Site) -> Diagnostics {
     findings
 }
 
-/// Run every rule over a loaded site.
+/// Run every rule over a loaded site, and read what a build reads besides
+/// the site (templates, theme files), so that `check` passes only where
+/// `build` can succeed.
 pub fn run(site: &Site) -> Report {
-    let findings = findings(site);
+    let mut findings = findings(site);
+    if let Err(ds) = crate::render::load_templates(&site.root) {
+        findings.extend(ds);
+    }
+    let (_, unreadable) = crate::render::site_files(&site.root, "theme");
+    findings.extend(unreadable);
+    findings.sort();
     let coverage = site
         .trace
         .coverage

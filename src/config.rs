@@ -36,6 +36,10 @@ pub struct Config {
     /// true for sites only ever served over HTTP to get `dir/` links.
     #[serde(default)]
     pub clean_links: bool,
+    /// What a published site (built without `--drafts`) shows of the
+    /// draft and review documents, which get no page.
+    #[serde(default)]
+    pub unpublished: Unpublished,
     /// Exclusions per standard id.
     #[serde(default)]
     pub exclusions: BTreeMap<String, Vec<Exclusion>>,
@@ -52,6 +56,31 @@ pub struct Config {
     /// exclusion against the rules).
     #[serde(skip)]
     pub source: String,
+}
+
+/// What a published site shows of the documents it does not publish (draft
+/// and review documents, without `--drafts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unpublished {
+    /// Clause pages and matrices list them as "planned, not published" (id
+    /// and title, no link), and coverage counts them as planned; no other
+    /// page shows them.
+    #[default]
+    Planned,
+    /// No page and no export shows anything of them: coverage on the site
+    /// is worked out as if they did not exist (`check` still counts them
+    /// as planned).
+    Omit,
+}
+
+impl Unpublished {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unpublished::Planned => "planned",
+            Unpublished::Omit => "omit",
+        }
+    }
 }
 
 /// A clause excluded from the scope of a standard.

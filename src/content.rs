@@ -2,16 +2,17 @@
 //! and parse their front-matter (TOML `+++` or YAML `---`), and validate each
 //! field with a located error.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
 
 /// Folder of a site that holds the documents.
 pub const CONTENT_DIR: &str = "content";
@@ -209,6 +210,9 @@ pub struct Document {
     /// it): two documents with the same serial hold the same parse, so
     /// what was worked out from one holds for the other.
     pub serial: u64,
+    /// The line index of `source`, made at the first finding located in it
+    /// (most documents have none).
+    lines: OnceLock<LineIndex>,
 }
 
 /// The serial of the next document parsed.
@@ -221,11 +225,19 @@ impl Document {
 
     /// A diagnostic located at `span` of this document.
     pub fn error_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.path, message).at_offset(&self.source, span.offset, span.len)
+        self.locate(Diagnostic::error(&self.path, message), span)
     }
 
     pub fn warning_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(&self.path, message).at_offset(&self.source, span.offset, span.len)
+        self.locate(Diagnostic::warning(&self.path, message), span)
+    }
+
+    /// Locate `d` at `span`, through the line index: thousands of findings
+    /// in one file (or on one line of it) cost time in proportion to their
+    /// number.
+    pub fn locate(&self, d: Diagnostic, span: Span) -> Diagnostic {
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.source));
+        d.at_index(index, &self.source, span.offset, span.len)
     }
 
     /// Where a front-matter key's value stands (the id when absent).
@@ -234,9 +246,24 @@ impl Document {
     }
 }
 
-/// Find every Markdown file below `root/content`, sorted by path so that the
-/// build is deterministic.
-pub fn discover(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// The Markdown files below `root/content`, sorted by path so that the
+/// build is deterministic, and what the walk found to report.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<PathBuf>,
+    /// Symbolic links not followed (rule `symlink`), folders that cannot
+    /// be read.
+    pub diags: Vec<Diagnostic>,
+    /// Whether a symbolic link was followed: a change to its target is not
+    /// a change to a file below `content/` (see `SiteCache::changed`).
+    pub followed_links: bool,
+}
+
+/// Find every Markdown file below `root/content`. Symbolic links (to files
+/// or folders) are followed when they resolve inside the site's folder;
+/// links leading out of it, broken links and links into a loop are
+/// reported (rule `symlink`) and skipped.
+pub fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         return Err(
@@ -244,23 +271,77 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                 .with_help("put the Markdown documents under content/ (any nesting)"),
         );
     }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let p = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| dir.clone());
-            Diagnostic::error(
-                crate::diag::display_path(root, &p),
-                format!("cannot read: {e}"),
-            )
-        })?;
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown = |p: &Path| crate::diag::display_path(root, p);
+    let mut out = Discovered::default();
+    let mut outside = Vec::new();
+    let walk = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 || !e.path_is_symlink() {
+                return true;
+            }
+            match e.path().canonicalize() {
+                Ok(target) if target.starts_with(&site) => true,
+                _ => {
+                    outside.push(e.path().to_path_buf());
+                    false
+                }
+            }
+        });
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let link = std::fs::read_link(&p).ok();
+                out.diags.push(match (e.loop_ancestor(), link) {
+                    (Some(_), _) => link_warning(
+                        shown(&p),
+                        "is a symbolic link to a folder that contains it (a loop): not followed",
+                    ),
+                    (None, Some(target)) => link_warning(
+                        shown(&p),
+                        &format!(
+                            "is a symbolic link to `{}`, which cannot be read ({}): not followed",
+                            target.display(),
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), ToString::to_string)
+                        ),
+                    ),
+                    (None, None) => Diagnostic::error(shown(&p), format!("cannot read: {e}"))
+                        .with_help("check the permissions of the folder"),
+                });
+                continue;
+            }
+        };
+        out.followed_links |= entry.path_is_symlink();
         if entry.depth() > 0 && entry.file_type().is_file() && is_document_name(entry.path()) {
-            files.push(entry.into_path());
+            out.files.push(entry.into_path());
         }
     }
-    Ok(files)
+    for p in outside {
+        let target =
+            std::fs::read_link(&p).map_or_else(|_| "?".into(), |t| t.display().to_string());
+        out.diags.push(link_warning(
+            shown(&p),
+            &format!("is a symbolic link to `{target}`, outside the site's folder: not followed"),
+        ));
+    }
+    Ok(out)
+}
+
+/// A finding about a symbolic link below `content/`, located at the link.
+fn link_warning(link: PathBuf, what: &str) -> Diagnostic {
+    let name = link.display().to_string();
+    Diagnostic::warning(link, format!("`{name}` {what}"))
+        .with_help(
+            "Clausebook follows links that stay inside the site's folder: copy the file or folder into the site, \
+             or point the link inside it",
+        )
+        .with_rule("symlink")
 }
 
 /// Whether a file below `content/` is a document, by its name: Markdown,
@@ -277,7 +358,10 @@ pub fn is_document_name(path: &Path) -> bool {
 pub fn load(root: &Path) -> (Vec<Document>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = match discover(root) {
-        Ok(f) => f,
+        Ok(found) => {
+            diags.extend(found.diags);
+            found.files
+        }
         Err(d) => {
             diags.push(d);
             return (Vec::new(), diags);
@@ -299,26 +383,59 @@ pub fn load(root: &Path) -> (Vec<Document>, Diagnostics) {
 /// path as [`discover`] returns it).
 pub fn read_document(root: &Path, file: &Path) -> (Option<Document>, Vec<Diagnostic>) {
     let rel = crate::diag::display_path(root, file);
-    match std::fs::read_to_string(file) {
-        Ok(text) => {
-            let content_path = file
-                .strip_prefix(root.join(CONTENT_DIR))
-                .unwrap_or(file)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            parse_document(rel, content_path, text)
-        }
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
         Err(e) => {
-            (
+            return (
                 None,
-                vec![Diagnostic::error(rel, format!("cannot read file: {e}")).with_help(
-                "documents must be UTF-8 text files; check the file's encoding and permissions",
-            )],
-            )
+                vec![
+                    Diagnostic::error(rel, format!("cannot read file: {e}"))
+                        .with_help("check the file's permissions"),
+                ],
+            );
         }
-    }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![not_utf8(rel, e)]),
+    };
+    let content_path = file
+        .strip_prefix(root.join(CONTENT_DIR))
+        .unwrap_or(file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    parse_document(rel, content_path, text)
+}
+
+/// A file that is not UTF-8, located at its first invalid byte.
+fn not_utf8(path: PathBuf, e: std::string::FromUtf8Error) -> Diagnostic {
+    let at = e.utf8_error().valid_up_to();
+    // The invalid sequence; at the end of the file, an incomplete one.
+    let len = e.utf8_error().error_len().unwrap_or(usize::MAX);
+    let bytes = e.into_bytes();
+    let bad: Vec<String> = bytes[at..]
+        .iter()
+        .take(len.min(4))
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    // The text up to the first bad byte is valid and keeps its offsets;
+    // the rest is shown with replacement characters.
+    let shown = String::from_utf8_lossy(&bytes);
+    Diagnostic::error(
+        path,
+        format!(
+            "the file is not valid UTF-8: {} at byte {at} is not a UTF-8 character",
+            bad.join(" ")
+        ),
+    )
+    .at_offset(&shown, at, 1)
+    .with_help(
+        "save the file as UTF-8 (most editors: \"Save with encoding\" or \"Reopen with encoding\"); \
+         files from older Windows tools are often Windows-1252",
+    )
+    .with_rule("front-matter")
 }
 
 /// Which front-matter syntax a file uses.
@@ -403,6 +520,9 @@ pub fn parse_document(
         }
     };
     let fm_text = &source[fm.start..fm.end];
+    if let Some(d) = bounds(&path, &source, &fm) {
+        return (None, vec![d]);
+    }
     let table = match parse_table(fm.syntax, fm_text) {
         Ok(t) => t,
         Err((offset, len, msg)) => {
@@ -430,10 +550,11 @@ pub fn parse_document(
         source: &source,
         fm_start: fm.start,
         fm_text,
-        syntax: fm.syntax,
+        keys: key_spans(fm.syntax, fm.start, fm_text),
         table,
         diags: Vec::new(),
         cursor: None,
+        lines: OnceCell::new(),
     };
     let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
         .iter()
@@ -442,6 +563,10 @@ pub fn parse_document(
         .collect();
     let meta = fields.meta();
     let id_span = fields.key_span("id");
+    let lines = fields
+        .lines
+        .into_inner()
+        .map_or_else(OnceLock::new, OnceLock::from);
     let diags = fields.diags;
     // A document with an id and a title stays in the set even when another
     // field is wrong (the error is reported and fails the build), so that
@@ -455,8 +580,55 @@ pub fn parse_document(
         id_span,
         spans,
         serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        lines,
     });
     (doc, diags)
+}
+
+/// The largest front-matter Clausebook reads, in bytes (metadata is a few
+/// hundred bytes; long text belongs in the body).
+pub const MAX_FRONT_MATTER: usize = 256 * 1024;
+
+/// The deepest nesting of lists and tables a front-matter may have (a
+/// clause reference table in `clauses` is at depth 3).
+pub const MAX_DEPTH: usize = 32;
+
+/// A front-matter too large or too deeply nested to be parsed, located:
+/// checked before parsing, since the parsers take time (or stack) growing
+/// with the depth and the size.
+fn bounds(path: &Path, source: &str, fm: &FrontMatter) -> Option<Diagnostic> {
+    let size = fm.end - fm.start;
+    let (offset, len, message, help) = if size > MAX_FRONT_MATTER {
+        let fence = source[..fm.start].trim_end().len().saturating_sub(3);
+        (
+            fence,
+            3,
+            format!(
+                "the front-matter is {} KiB long: at most {} KiB is read",
+                size.div_ceil(1024),
+                MAX_FRONT_MATTER / 1024
+            ),
+            "keep metadata in the front-matter and move long text into the document body",
+        )
+    } else {
+        let text = &source[fm.start..fm.end];
+        let at = match fm.syntax {
+            Syntax::Toml => nesting::toml(text, MAX_DEPTH),
+            Syntax::Yaml => nesting::yaml(text, MAX_DEPTH),
+        }?;
+        (
+            fm.start + at,
+            1,
+            format!("the front-matter nests lists or tables more than {MAX_DEPTH} deep here"),
+            "front-matter values are text, dates and short lists; flatten this value",
+        )
+    };
+    Some(
+        Diagnostic::error(path, message)
+            .at_offset(source, offset, len)
+            .with_help(help)
+            .with_rule("front-matter"),
+    )
 }
 
 /// Parse the front-matter text into a JSON-like table. Errors give a byte
@@ -572,54 +744,163 @@ pub const KNOWN_KEYS: [&str; 13] = [
     "summary",
 ];
 
+/// Where each top-level key of a front-matter and its value stand: the
+/// first line that starts with the key followed by `=` (TOML) or `:`
+/// (YAML), before the first TOML table header. One pass over the text, so
+/// that locating the fields of a front-matter with thousands of keys costs
+/// time in proportion to its length.
+fn key_spans(
+    syntax: Syntax,
+    fm_start: usize,
+    fm_text: &str,
+) -> foldhash::HashMap<&str, (usize, Span)> {
+    let sep = match syntax {
+        Syntax::Toml => '=',
+        Syntax::Yaml => ':',
+    };
+    let mut out = foldhash::HashMap::default();
+    let mut offset = 0;
+    for line in fm_text.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        if let Some(i) = line.find(sep) {
+            let key = line[..i].trim_end();
+            let value = line[i + 1..].trim_start();
+            if !key.is_empty() {
+                out.entry(key).or_insert((
+                    fm_start + here,
+                    Span {
+                        offset: fm_start + here + (line.len() - value.len()),
+                        len: value.trim_end().len().max(1),
+                    },
+                ));
+            }
+        }
+        // A TOML table header ends the top-level keys.
+        let t = line.trim_start();
+        if syntax == Syntax::Toml
+            && here > 0
+            && t.starts_with('[')
+            && !t.starts_with("[[")
+            && t.contains(']')
+            && !t.contains('=')
+        {
+            break;
+        }
+    }
+    out
+}
+
+/// The longest document id, in characters.
+pub const MAX_ID_LEN: usize = 100;
+
+/// The longest tag, in characters (a tag's page is named after it: at most
+/// 4 bytes a character keeps the name within the 255 bytes file systems
+/// allow).
+pub const MAX_TAG_LEN: usize = 60;
+
+/// The syntax of a document id, as the help of its errors says it.
+pub const ID_SYNTAX: &str = "an id is a code of ASCII letters, digits, `-`, `_` and `.` (not first or last, never two in a row), \
+     at most 100 characters, e.g. SMS-PRO-007: the document's page is documents/<id in lower case>/";
+
+/// Why `id` cannot be a document id, if it cannot: ids name the page
+/// folder `documents/<id in lower case>/` and are typed in links, so they
+/// are ASCII (non-ASCII letters lower-case and normalize differently from
+/// one system to the next: two ids could share a folder, or one page have
+/// two names), never `.`/`..` nor hidden (starting with a dot), never end
+/// with a dot (Windows drops it), never a Windows device name, and short
+/// enough for any file system.
+pub fn id_problem(id: &str) -> Option<String> {
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(match c {
+            ' ' => "contains a space".to_string(),
+            c if c.is_whitespace() || c.is_control() => {
+                format!("contains the character U+{:04X}", c as u32)
+            }
+            c if !c.is_ascii() => format!("contains `{c}`, which is not ASCII"),
+            c => format!("contains `{c}`"),
+        });
+    }
+    if id == "." || id == ".." {
+        return Some("names a folder (`.` or `..`), not a page".into());
+    }
+    let n = id.chars().count();
+    if n > MAX_ID_LEN {
+        return Some(format!("is {n} characters long"));
+    }
+    if id.starts_with('.') {
+        return Some("starts with a dot".into());
+    }
+    if id.ends_with('.') {
+        return Some("ends with a dot".into());
+    }
+    if id.contains("..") {
+        return Some("contains `..`".into());
+    }
+    let stem = id
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let device = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && (b'1'..=b'9').contains(&stem.as_bytes()[3]));
+    if device {
+        return Some("is a device name on Windows (no file may be named so)".into());
+    }
+    None
+}
+
+/// An id as shown in a message: a very long one is cut.
+fn shown_id(id: &str) -> String {
+    match id.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &id[..i]),
+        None => id.to_string(),
+    }
+}
+
 /// Field-by-field validation of a parsed front-matter table.
 struct Fields<'a> {
     path: &'a Path,
     source: &'a str,
     fm_start: usize,
     fm_text: &'a str,
-    syntax: Syntax,
+    /// Where each top-level key and its value stand (see [`key_spans`]).
+    keys: foldhash::HashMap<&'a str, (usize, Span)>,
     table: serde_json::Map<String, Json>,
     diags: Vec<Diagnostic>,
     /// The key and end offset of the last located list item.
     cursor: Option<(String, usize)>,
+    /// The line index of the source, made at the first finding.
+    lines: OnceCell<LineIndex>,
 }
 
 impl Fields<'_> {
     /// Location of a top-level key's value in the file (falls back to the
     /// start of the front-matter).
     fn key_span(&self, key: &str) -> Span {
-        let sep = match self.syntax {
-            Syntax::Toml => '=',
-            Syntax::Yaml => ':',
-        };
-        let mut offset = 0;
-        for line in self.fm_text.split_inclusive('\n') {
-            if let Some(after) = line.strip_prefix(key) {
-                let trimmed = after.trim_start();
-                if trimmed.starts_with(sep) {
-                    let value = trimmed[1..].trim_start();
-                    let value_start = offset + (line.len() - value.len());
-                    let len = value.trim_end().len().max(1);
-                    return Span {
-                        offset: self.fm_start + value_start,
-                        len,
-                    };
-                }
-            }
-            // A TOML table header ends the top-level keys.
-            if self.syntax == Syntax::Toml && line.trim_start().starts_with('[') && offset > 0 {
-                let t = line.trim_start();
-                if !t.starts_with("[[") && t.contains(']') && !t.contains('=') {
-                    break;
-                }
-            }
-            offset += line.len();
-        }
-        Span {
-            offset: self.fm_start,
-            len: 1,
-        }
+        self.keys.get(key).map_or(
+            Span {
+                offset: self.fm_start,
+                len: 1,
+            },
+            |k| k.1,
+        )
+    }
+
+    /// Where a top-level key itself stands, when it was found.
+    fn key_start(&self, key: &str) -> Option<usize> {
+        self.keys.get(key).map(|k| k.0)
+    }
+
+    /// `d` located at `span` of the source.
+    fn locate(&self, d: Diagnostic, span: Span) -> Diagnostic {
+        let index = self.lines.get_or_init(|| LineIndex::new(self.source));
+        d.at_index(index, self.source, span.offset, span.len)
     }
 
     /// Location of a list item: the next whole occurrence of `needle` after
@@ -655,8 +936,8 @@ impl Fields<'_> {
         msg: impl Into<String>,
         help: Option<String>,
     ) {
-        let mut d = Diagnostic::error(self.path, msg)
-            .at_offset(self.source, span.offset, span.len)
+        let mut d = self
+            .locate(Diagnostic::error(self.path, msg), span)
             .with_rule(rule);
         d.help = help;
         self.diags.push(d);
@@ -768,7 +1049,7 @@ impl Fields<'_> {
     }
 
     fn meta(&mut self) -> Option<Meta> {
-        let id = self.string("id");
+        let mut id = self.string("id");
         let title = self.string("title");
         let kind_text = self.string("kind");
         let owner = self.string("owner");
@@ -786,7 +1067,18 @@ impl Fields<'_> {
         let tags = self
             .string_list("tags")
             .into_iter()
-            .map(|(t, _)| t.to_lowercase())
+            .filter_map(|(t, span)| {
+                let n = t.chars().count();
+                if n <= MAX_TAG_LEN {
+                    return Some(t.to_lowercase());
+                }
+                self.error(
+                    span,
+                    format!("a tag of {n} characters: tags have at most {MAX_TAG_LEN}"),
+                    Some("tags are short words (each gets a page named after it); put longer text in `summary`".into()),
+                );
+                None
+            })
             .collect();
         let summary = self.string("summary");
 
@@ -800,17 +1092,19 @@ impl Fields<'_> {
                 "document has no `id`",
                 Some("add a unique document code, e.g. id = \"SMS-PRO-007\"".into()),
             );
-        } else if let Some(id) = &id
-            && let Some(bad) = id
-                .chars()
-                .find(|c| c.is_whitespace() || "#/?\"<>\\".contains(*c))
+        } else if let Some(shown) = &id
+            && let Some(problem) = id_problem(shown)
         {
             let span = self.key_span("id");
-            self.error(
+            self.error_rule(
+                "document-id",
                 span,
-                format!("document id `{id}` contains `{bad}`"),
-                Some("ids are codes made of letters, digits, `-`, `_` and `.`".into()),
+                format!("document id `{}` {problem}", shown_id(shown)),
+                Some(ID_SYNTAX.into()),
             );
+            // Without a valid id the document cannot have a page: it is
+            // left out (and the build fails on the error).
+            id = None;
         }
         if title.is_none() {
             self.error(
@@ -855,8 +1149,11 @@ impl Fields<'_> {
         let extra: BTreeMap<String, Json> = std::mem::take(&mut self.table).into_iter().collect();
         for key in extra.keys() {
             let span = self.key_span(key);
-            let mut d = Diagnostic::warning(self.path, format!("unknown front-matter key `{key}`"))
-                .at_offset(self.source, span.offset, span.len)
+            let mut d = self
+                .locate(
+                    Diagnostic::warning(self.path, format!("unknown front-matter key `{key}`")),
+                    span,
+                )
                 .with_rule("unknown-key");
             let close = KNOWN_KEYS
                 .iter()
@@ -870,12 +1167,16 @@ impl Fields<'_> {
                 ),
                 None => format!("it is kept as `extra.{key}` for templates"),
             });
-            // Point the caret at the key, not the value.
-            if let Some(line_start) = self.source[..span.offset].rfind('\n') {
-                let line = &self.source[line_start + 1..];
-                if line.starts_with(key.as_str()) {
-                    d = d.at_offset(self.source, line_start + 1, key.len());
-                }
+            // Point the caret at the key, not the value (the key starts its
+            // line when it was found).
+            if let Some(start) = self.key_start(key) {
+                d = self.locate(
+                    d,
+                    Span {
+                        offset: start,
+                        len: key.len(),
+                    },
+                );
             }
             self.diags.push(d);
         }
@@ -1043,6 +1344,274 @@ pub fn suggest_from(given: &str, names: &[&str]) -> String {
     }
 }
 
+/// Where a front-matter first nests deeper than a bound, found by one pass
+/// over the text without parsing it. The estimate follows the syntax far
+/// enough to ignore brackets in strings, comments and block scalars; where
+/// it is unsure it errs on the deep side, which a real front-matter (three
+/// levels at most) never comes near.
+mod nesting {
+    /// The byte offset in a TOML text where the nesting of tables (headers,
+    /// dotted keys, inline tables) and arrays first exceeds `max`.
+    pub(super) fn toml(text: &str, max: usize) -> Option<usize> {
+        let b = text.as_bytes();
+        // The depth of the current [table] (the root is 1), and of each
+        // open array or inline table with its bracket.
+        let mut table = 1;
+        let mut open: Vec<(u8, usize)> = Vec::new();
+        // Reading a key (at a line start, or after `{` or `,` in an inline
+        // table) and the dots seen in it; the depth of the value after `=`.
+        let mut in_key = true;
+        let mut dots = 0;
+        let mut value = table;
+        let mut line_start = true;
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            match c {
+                b'"' | b'\'' => {
+                    i = skip_toml_string(b, i);
+                    line_start = false;
+                    continue;
+                }
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\n' => {
+                    if open.is_empty() {
+                        in_key = true;
+                        dots = 0;
+                    }
+                    line_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'[' if line_start && open.is_empty() => {
+                    // A table header: its depth is its number of keys.
+                    let array = b.get(i + 1) == Some(&b'[');
+                    let mut j = i + 1 + usize::from(array);
+                    let mut keys = 1 + usize::from(array);
+                    while j < b.len() && b[j] != b']' && b[j] != b'\n' {
+                        match b[j] {
+                            b'"' | b'\'' => {
+                                j = skip_toml_string(b, j);
+                                continue;
+                            }
+                            b'.' => keys += 1,
+                            _ => {}
+                        }
+                        if keys >= max {
+                            return Some(j);
+                        }
+                        j += 1;
+                    }
+                    table = keys;
+                    in_key = false;
+                    i = j;
+                    line_start = false;
+                    continue;
+                }
+                b'.' if in_key => {
+                    dots += 1;
+                    let depth = open.last().map_or(table, |o| o.1) + dots;
+                    if depth >= max {
+                        return Some(i);
+                    }
+                }
+                b'=' if in_key => {
+                    in_key = false;
+                    value = open.last().map_or(table, |o| o.1) + dots;
+                    dots = 0;
+                }
+                b'[' | b'{' if !in_key => {
+                    let depth = match open.last() {
+                        Some((b'[', d)) => d + 1,
+                        _ => value + 1,
+                    };
+                    if depth > max {
+                        return Some(i);
+                    }
+                    open.push((c, depth));
+                    if c == b'{' {
+                        in_key = true;
+                        dots = 0;
+                    }
+                }
+                b']' | b'}' if !open.is_empty() => {
+                    open.pop();
+                    in_key = false;
+                }
+                b',' if matches!(open.last(), Some((b'{', _))) => {
+                    in_key = true;
+                    dots = 0;
+                }
+                _ => {}
+            }
+            if !c.is_ascii_whitespace() {
+                line_start = false;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The index just past the TOML string starting at `b[i]` (a quote):
+    /// basic or literal, one line or multi-line.
+    fn skip_toml_string(b: &[u8], i: usize) -> usize {
+        let q = b[i];
+        let triple = b.get(i..i + 3) == Some(&[q, q, q][..]);
+        let mut j = i + if triple { 3 } else { 1 };
+        while j < b.len() {
+            match b[j] {
+                b'\\' if q == b'"' => j += 1,
+                b'\n' if !triple => return j,
+                c if c == q => {
+                    if !triple {
+                        return j + 1;
+                    }
+                    if b.get(j..j + 3) == Some(&[q, q, q][..]) {
+                        // Up to two more quotes may end the string's text.
+                        let mut k = j + 3;
+                        while k < b.len() && b[k] == q && k < j + 5 {
+                            k += 1;
+                        }
+                        return k;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        b.len()
+    }
+
+    /// The byte offset in a YAML text where the nesting of block
+    /// collections (by indentation and `- ` indicators) and flow
+    /// collections (`[` `{`) first exceeds `max`.
+    pub(super) fn yaml(text: &str, max: usize) -> Option<usize> {
+        // Indentation of the open block collections.
+        let mut indents: Vec<usize> = Vec::new();
+        let mut flow = 0;
+        // The quote of a quoted scalar running over lines.
+        let mut quote: Option<u8> = None;
+        // Indentation of the line that opened a block scalar (`|`, `>`):
+        // more indented lines are its text.
+        let mut block_scalar: Option<usize> = None;
+        // The depth at the end of the last line, for a line that continues
+        // its flow collection or quoted scalar.
+        let mut carried = 0;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let b = line.as_bytes();
+            let indent = b.iter().take_while(|&&c| c == b' ').count();
+            let blank = line[indent..].trim().is_empty();
+            if let Some(parent) = block_scalar {
+                if blank || indent > parent {
+                    continue;
+                }
+                block_scalar = None;
+            }
+            let mut i = indent;
+            let mut depth = carried;
+            // Where a scalar or collection may start: `[` there opens a flow
+            // collection, a quote a quoted scalar.
+            let mut at_value = true;
+            if quote.is_none() && flow == 0 {
+                if blank || b[indent] == b'#' {
+                    continue;
+                }
+                while indents.last().is_some_and(|&t| t > indent) {
+                    indents.pop();
+                }
+                if indents.last() != Some(&indent) {
+                    indents.push(indent);
+                }
+                depth = indents.len();
+                // Compact nesting: `- - x`, `- key: x`, `? x`.
+                while matches!(b.get(i), Some(b'-' | b'?'))
+                    && matches!(b.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None)
+                {
+                    depth += 1;
+                    i += 1;
+                    while matches!(b.get(i), Some(b' ' | b'\t')) {
+                        i += 1;
+                    }
+                }
+                if depth > max {
+                    return Some(start + indent);
+                }
+            } else {
+                at_value = flow > 0;
+            }
+            while i < b.len() {
+                let c = b[i];
+                if let Some(q) = quote {
+                    if q == b'"' && c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if c == q {
+                        if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        quote = None;
+                        at_value = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                match c {
+                    b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t') => break,
+                    b'"' | b'\'' if at_value => quote = Some(c),
+                    b'[' | b'{' if at_value || flow > 0 => {
+                        flow += 1;
+                        if depth + flow > max {
+                            return Some(start + i);
+                        }
+                        at_value = true;
+                    }
+                    b']' | b'}' if flow > 0 => {
+                        flow -= 1;
+                        at_value = false;
+                    }
+                    b',' if flow > 0 => at_value = true,
+                    b':' if flow > 0
+                        || matches!(b.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None) =>
+                    {
+                        at_value = true;
+                        if flow == 0 {
+                            depth += 1;
+                            if depth > max {
+                                return Some(start + i);
+                            }
+                        }
+                    }
+                    b'|' | b'>' if at_value && flow == 0 => {
+                        block_scalar = Some(indent);
+                        break;
+                    }
+                    b'&' | b'!' if at_value => {
+                        // An anchor or a tag before the value.
+                        while i + 1 < b.len() && !matches!(b[i + 1], b' ' | b'\t' | b'\r' | b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b' ' | b'\t' | b'\r' | b'\n' => {}
+                    _ => at_value = false,
+                }
+                i += 1;
+            }
+            carried = depth;
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1057,6 +1626,7 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
+        // TOML front-matter reads kinds, numeric versions and table clause references; an unknown key is kept as extra, with a warning at its line.
         let (doc, diags) = parse(
             "+++\nid = \"A-1\"\ntitle = \"T\"\nkind = \"work instruction\"\nversion = 2.1\nstatus = \"approved\"\neffective = 2026-01-02\nclauses = [\"iso20000-1:2011/9.2\", { ref = \"4.3.2\", level = \"partial\", section = \"x\" }]\nconfidentiality = \"internal\"\n+++\nBody\n",
         );
@@ -1073,6 +1643,7 @@ mod tests {
 
     #[test]
     fn yaml_front_matter() {
+        // YAML front-matter, for people migrating from other tools, reads like TOML (status, tags in lower case, dates).
         let (doc, diags) = parse(
             "---\nid: B-2\ntitle: Form\nstatus: review\nreview_by: 2027-01-31\ntags: [A, b]\n---\n# Hi\n",
         );
@@ -1085,6 +1656,7 @@ mod tests {
 
     #[test]
     fn bad_date_is_located() {
+        // An impossible date is an error at its value; the document stays, without the date.
         let (doc, diags) =
             parse("+++\nid = \"A\"\ntitle = \"T\"\neffective = \"2026-02-30\"\n+++\n");
         // The document stays (links to it resolve), without the bad date.

@@ -29,10 +29,17 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when unknown.
     pub column: usize,
     pub message: String,
-    /// The offending source line, without its line break.
+    /// The offending source line, without its line break; on a long line
+    /// (over [`SNIPPET_MAX`] characters) only the part around the column,
+    /// with `…` where it is cut.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_line: Option<String>,
-    /// How many characters the caret underlines (at least 1).
+    /// Where the caret starts in `source_line`, in characters (`column - 1`
+    /// unless the line is cut before the column).
+    #[serde(skip)]
+    pub caret: usize,
+    /// How many characters the caret underlines (at least 1, at most
+    /// [`SNIPPET_CONTEXT`]).
     #[serde(skip)]
     pub width: usize,
     /// What the finding is about, when it is not a place in a file: for
@@ -55,6 +62,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             source_line: None,
+            caret: 0,
             width: 1,
             subject: None,
             help: None,
@@ -70,19 +78,92 @@ impl Diagnostic {
     }
 
     /// Locate the diagnostic at byte offset `offset` of `source` (the whole
-    /// file), underlining `len` bytes (clamped to the line).
-    pub fn at_offset(mut self, source: &str, offset: usize, len: usize) -> Self {
+    /// file), underlining `len` bytes (clamped to the line). Costs time in
+    /// proportion to `offset`: for many findings in one file, use
+    /// [`Diagnostic::at_index`].
+    pub fn at_offset(self, source: &str, offset: usize, len: usize) -> Self {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[offset..]
             .find('\n')
             .map_or(source.len(), |i| offset + i);
-        let line_text = source[line_start..line_end].trim_end_matches('\r');
-        self.line = source[..line_start].matches('\n').count() + 1;
-        self.column = source[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(source, (offset + len.max(1)).min(line_end));
-        self.width = source[offset..end].chars().count().max(1);
-        self.source_line = Some(line_text.to_string());
+        let line = newline_count(&source.as_bytes()[..line_start]) + 1;
+        let column = source[line_start..offset].chars().count() + 1;
+        self.locate(source, offset, len, line_start, line_end, line, column)
+    }
+
+    /// Like [`Diagnostic::at_offset`], with the [`LineIndex`] of `source`:
+    /// the time does not depend on the offset nor on the line's length.
+    pub fn at_index(self, index: &LineIndex, source: &str, offset: usize, len: usize) -> Self {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = index.line_of(offset);
+        let line_start = index.starts[line];
+        let line_end = index
+            .starts
+            .get(line + 1)
+            .map_or(source.len(), |next| next - 1);
+        let column =
+            index.chars_before(source, offset) - index.chars_before(source, line_start) + 1;
+        self.locate(source, offset, len, line_start, line_end, line + 1, column)
+    }
+
+    /// Set the position and the snippet: the line, or on a long line the
+    /// part around the column (the snippet's length is bounded, so that
+    /// many findings on one long line cost time and memory in proportion
+    /// to their number, not to the line's length times their number).
+    #[allow(clippy::too_many_arguments)]
+    fn locate(
+        mut self,
+        source: &str,
+        offset: usize,
+        len: usize,
+        line_start: usize,
+        line_end: usize,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        let text_end = line_start + source[line_start..line_end].trim_end_matches('\r').len();
+        // A finding on the line's trailing `\r`s stands at the end of the
+        // text shown (they are one byte each).
+        let column = column - offset.saturating_sub(text_end);
+        let offset = offset.min(text_end);
+        self.line = line;
+        self.column = column;
+        // The underlined characters, at most SNIPPET_CONTEXT of them.
+        let span_end = floor_char_boundary(source, (offset + len.max(1)).min(text_end));
+        let (width, under_end) = source[offset..span_end]
+            .char_indices()
+            .take(SNIPPET_CONTEXT)
+            .fold((0, offset), |(n, _), (i, c)| {
+                (n + 1, offset + i + c.len_utf8())
+            });
+        self.width = width.max(1);
+        if text_end - line_start <= SNIPPET_MAX {
+            // Bytes bound characters: the whole line is short enough.
+            self.caret = column - 1;
+            self.source_line = Some(source[line_start..text_end].to_string());
+            return self;
+        }
+        let from = source[line_start..offset]
+            .char_indices()
+            .rev()
+            .take(SNIPPET_CONTEXT)
+            .last()
+            .map_or(offset, |(i, _)| line_start + i);
+        let to = source[under_end..text_end]
+            .char_indices()
+            .nth(SNIPPET_CONTEXT)
+            .map_or(text_end, |(i, _)| under_end + i);
+        let mut snippet = String::with_capacity(to - from + 8);
+        if from > line_start {
+            snippet.push('…');
+        }
+        self.caret = snippet.chars().count() + source[from..offset].chars().count();
+        snippet.push_str(&source[from..to]);
+        if to < text_end {
+            snippet.push('…');
+        }
+        self.source_line = Some(snippet);
         self
     }
 
@@ -155,11 +236,7 @@ impl Diagnostic {
             None => self.message.clone(),
         };
         let mut message = level.title(&title);
-        let start: usize = line_text
-            .chars()
-            .take(self.column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum();
+        let start: usize = line_text.chars().take(self.caret).map(char::len_utf8).sum();
         let end: usize = start
             + line_text[start..]
                 .chars()
@@ -177,7 +254,13 @@ impl Diagnostic {
             help = h.clone();
             message = message.footer(SnippetLevel::Help.title(&help));
         }
-        renderer.render(message).to_string()
+        let text = renderer.render(message).to_string();
+        if self.caret + 1 == self.column {
+            return text;
+        }
+        // A cut line: the renderer counts the column in the part shown.
+        let shown = format!("{origin}:{}:{}", self.line, self.caret + 1);
+        text.replacen(&shown, &self.location(), 1)
     }
 }
 
@@ -264,6 +347,79 @@ pub fn offset_of_line_col(source: &str, line: usize, column: usize) -> usize {
         .map_or(line_end, |(i, _)| offset + i)
 }
 
+/// Characters of a long source line shown on each side of a finding.
+pub const SNIPPET_CONTEXT: usize = 120;
+
+/// Lines up to this many bytes are shown whole.
+pub const SNIPPET_MAX: usize = 2 * SNIPPET_CONTEXT + 16;
+
+/// Where the lines of a text start, and how many characters precede every
+/// [`LineIndex::STRIDE`]th byte: locates any byte offset at its line and
+/// column in time independent of the offset and of the line's length.
+/// Made once per file that has findings (see `content::Document`).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+    /// Characters before byte `k * STRIDE`, for each `k`.
+    chars: Vec<usize>,
+}
+
+impl LineIndex {
+    const STRIDE: usize = 1024;
+
+    pub fn new(source: &str) -> Self {
+        let bytes = source.as_bytes();
+        let mut starts = vec![0];
+        let mut chars = Vec::with_capacity(bytes.len() / Self::STRIDE + 1);
+        let mut count = 0;
+        for (k, chunk) in bytes.chunks(Self::STRIDE).enumerate() {
+            chars.push(count);
+            count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+            let base = k * Self::STRIDE;
+            starts.extend(
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| base + i + 1),
+            );
+        }
+        LineIndex { starts, chars }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The number of characters before byte `offset`.
+    fn chars_before(&self, source: &str, offset: usize) -> usize {
+        let k = offset / Self::STRIDE;
+        let Some(&before) = self.chars.get(k) else {
+            return source.chars().count();
+        };
+        before
+            + source.as_bytes()[k * Self::STRIDE..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+}
+
+/// Whether a byte continues a UTF-8 sequence (rather than starting a
+/// character).
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// The number of line breaks in `bytes`.
+fn newline_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -277,6 +433,7 @@ mod tests {
 
     #[test]
     fn locates_offset_and_renders_caret() {
+        // An error names file:line:column and shows the offending line with a caret under the value.
         let src = "+++\ntitle = 1\nstatus = \"done\"\n+++\n";
         let off = src.find("\"done\"").unwrap();
         let d = Diagnostic::error("content/a.md", "unknown status `done`").at_offset(src, off, 6);
@@ -288,7 +445,65 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_show_a_bounded_window_around_the_column() {
+        // A finding far into a long line shows the part around it, cut with an ellipsis, and the caret under the finding.
+        let line = format!("{}TARGET{}", "é".repeat(5_000), "x".repeat(5_000));
+        let src = format!("first\n{line}\nlast\n");
+        let off = src.find("TARGET").unwrap();
+        let index = LineIndex::new(&src);
+        for d in [
+            Diagnostic::error("a.md", "m").at_offset(&src, off, 6),
+            Diagnostic::error("a.md", "m").at_index(&index, &src, off, 6),
+        ] {
+            assert_eq!((d.line, d.column, d.width), (2, 5_001, 6));
+            let shown = d.source_line.as_deref().unwrap();
+            assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+            assert!(shown.chars().count() <= 2 * SNIPPET_CONTEXT + 8, "{shown}");
+            let at: String = shown.chars().skip(d.caret).take(6).collect();
+            assert_eq!(at, "TARGET");
+            let text = d.render(false);
+            assert!(text.contains("a.md:2:5001"), "{text}");
+            let lines: Vec<&str> = text.lines().collect();
+            let src_line = lines.iter().position(|l| l.contains("TARGET")).unwrap();
+            let caret_col = lines[src_line + 1].find('^').unwrap();
+            let target_col = lines[src_line].find("TARGET").unwrap();
+            // Both are byte positions; the line holds two-byte characters.
+            let chars_before = |l: &str, b: usize| l[..b].chars().count();
+            assert_eq!(
+                chars_before(lines[src_line + 1], caret_col),
+                chars_before(lines[src_line], target_col)
+            );
+        }
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_plain_locator() {
+        // Every offset of a text with short and long lines, ASCII and not, is located the same way by both paths.
+        let src = format!(
+            "ab\r\ncdé\n\n{}\nf{}\ng",
+            "x".repeat(3000),
+            "ü".repeat(1500)
+        );
+        let index = LineIndex::new(&src);
+        for off in (0..=src.len()).filter(|&o| src.is_char_boundary(o)) {
+            let a = Diagnostic::error("f", "m").at_offset(&src, off, 3);
+            let b = Diagnostic::error("f", "m").at_index(&index, &src, off, 3);
+            assert_eq!(a, b, "offset {off}");
+        }
+    }
+
+    #[test]
+    fn a_finding_past_a_trailing_carriage_return_stays_on_the_line() {
+        // An offset just past a line's trailing `\r` (the fuzz suite found one in a TOML error) puts the caret at the end of the text shown, not beyond it.
+        let d = Diagnostic::error("c.toml", "m").at_offset("title = \r", 9, 1);
+        assert_eq!((d.line, d.column, d.caret), (1, 9, 8));
+        assert_eq!(d.source_line.as_deref(), Some("title = "));
+        assert!(d.render(false).contains("c.toml:1:9"));
+    }
+
+    #[test]
     fn line_col_round_trip() {
+        // A line and column, counted in characters (é included), lead back to the same place in the text.
         let src = "ab\ncdé\nf";
         let off = offset_of_line_col(src, 2, 3);
         assert_eq!(&src[off..], "é\nf");

@@ -125,11 +125,11 @@ fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
         clause: clause.to_string(),
         title: cat.display_title(clause),
         coverage: site
-            .trace
+            .public_trace
             .standard(&cat.id)
             .and_then(|s| s.clause(clause))
             .map(|c| c.state),
-        documents: doc_entries(site, site.trace.direct(&cat.id, clause)),
+        documents: doc_entries(site, site.public_trace.direct(&cat.id, clause)),
     }
 }
 
@@ -186,7 +186,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
 
 /// The coverage of one standard.
 pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
-    let cov = site.trace.standard(&cat.id)?;
+    let cov = site.public_trace.standard(&cat.id)?;
     Some(CoverageExport {
         schema: "clausebook-coverage/1",
         standard: StandardRef {
@@ -415,7 +415,7 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
         |what: &str, e: String| Diagnostic::error("exports", format!("cannot write {what}: {e}"));
     let mut files = Vec::new();
     let mut coverages = Vec::new();
-    for id in &site.trace.scope {
+    for id in &site.public_trace.scope {
         let Some(cat) = site.standards.catalog(id) else {
             continue;
         };

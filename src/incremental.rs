@@ -155,6 +155,13 @@ pub struct SiteCache {
     /// Whether `dirty` lists every change since the last load (told by
     /// the watcher), so that the content folder need not be walked.
     complete: bool,
+    /// What the last walk of the content folder found to report
+    /// (symbolic links not followed).
+    walk: Vec<Diagnostic>,
+    /// Whether the last walk followed a symbolic link: a change to a
+    /// link's target is not seen as a change to the document, so every
+    /// load walks the folder again and compares stamps.
+    followed_links: bool,
     pub(crate) layout: Option<Layout>,
     /// The documents of the previous load, sorted by id; the per-document
     /// results below are in the same order.
@@ -187,6 +194,7 @@ impl SiteCache {
         self.dirty.extend(paths);
         self.complete = before
             && !self.files.is_empty()
+            && !self.followed_links
             && self.dirty.iter().all(|p| {
                 p.extension().is_some_and(|e| e == "md")
                     && std::fs::symlink_metadata(p).map_or(true, |m| m.is_file())
@@ -237,10 +245,15 @@ impl SiteCache {
             }
         } else {
             let files = match content::discover(root) {
-                Ok(f) => f,
+                Ok(found) => {
+                    self.walk = found.diags;
+                    self.followed_links = found.followed_links;
+                    found.files
+                }
                 Err(d) => {
                     diags.push(d);
                     self.files.clear();
+                    self.walk.clear();
                     return Vec::new();
                 }
             };
@@ -267,6 +280,7 @@ impl SiteCache {
                 .collect();
             self.files = loaded.into_iter().collect();
         }
+        diags.extend(self.walk.iter().cloned());
         let mut docs = Vec::with_capacity(self.files.len());
         for c in self.files.values() {
             diags.extend(c.diags.iter().cloned());

@@ -268,6 +268,7 @@ mod tests {
 
     #[test]
     fn injects_before_body_end() {
+        // Served pages get the live-reload script just before </body>.
         let out = inject(b"<html><body><p>x</p></body></html>");
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains(&format!("{SNIPPET}</body>")), "{s}");
@@ -275,6 +276,7 @@ mod tests {
 
     #[test]
     fn filters_changes() {
+        // Only source changes trigger a rebuild: not the output, editors' temporary files or other folders.
         let root = Path::new("/site");
         let out = Path::new("/site/public");
         assert!(is_source_change(root, out, Path::new("/site/content/a.md")));
@@ -303,7 +305,7 @@ mod tests {
 
     #[test]
     fn wait_returns_on_publish() {
-        // A waiting poll is answered by the next build, not by its timeout.
+        // An open page's reload poll is answered as soon as a build ends, with the build's error.
         let r = Reload::new();
         let r2 = Arc::clone(&r);
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -199,8 +199,9 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
-    // Open links: true when the link was turned into a plain span.
-    let mut link_stack: Vec<bool> = Vec::new();
+    // Open links: the HTML closing the plain span a link was turned into
+    // (`None`: the link stays a link).
+    let mut link_stack: Vec<Option<&'static str>> = Vec::new();
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let policy = links.raw_html;
@@ -293,7 +294,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                 raw.unsafe_url(doc, base, &range, what, &scheme, &mut out.diags);
                 match what {
                     "image" => image_stack.push(true),
-                    _ => link_stack.push(true),
+                    _ => link_stack.push(Some("</span>")),
                 }
                 Event::Html(unsafe_span(what, &scheme).into())
             }
@@ -327,7 +328,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                 };
                 match rewrite_link(index, link_type, &dest_url, links, root, span, &mut out) {
                     LinkOutcome::Keep => {
-                        link_stack.push(false);
+                        link_stack.push(None);
                         Event::Start(Tag::Link {
                             link_type,
                             dest_url,
@@ -336,7 +337,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                         })
                     }
                     LinkOutcome::Rewrite(url) => {
-                        link_stack.push(false);
+                        link_stack.push(None);
                         Event::Start(Tag::Link {
                             link_type,
                             dest_url: url.into(),
@@ -344,25 +345,20 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                             id,
                         })
                     }
-                    LinkOutcome::Unpublished(target) => {
-                        link_stack.push(true);
-                        Event::Html(
-                            format!(
-                                "<span class=\"unpublished-link\" title=\"{} is not published in this build\">",
-                                escape_attr(&target)
-                            )
-                            .into(),
-                        )
+                    LinkOutcome::Unpublished => {
+                        // Plain text with a marker: the target has no page,
+                        // and nothing of it (not even its id) is shown.
+                        link_stack.push(Some(
+                            "</span> <span class=\"unpublished-mark muted\">(not published)</span>",
+                        ));
+                        Event::Html("<span class=\"unpublished-link\">".into())
                     }
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if link_stack.pop() == Some(true) {
-                    Event::Html("</span>".into())
-                } else {
-                    Event::End(TagEnd::Link)
-                }
-            }
+            Event::End(TagEnd::Link) => match link_stack.pop().flatten() {
+                Some(close) => Event::Html(close.into()),
+                None => Event::End(TagEnd::Link),
+            },
             other => other,
         };
         match &mut heading {
@@ -636,7 +632,7 @@ fn render_sanitized(events: Vec<Event<'_>>, regions: &[(usize, usize)], capacity
 enum LinkOutcome {
     Keep,
     Rewrite(String),
-    Unpublished(String),
+    Unpublished,
 }
 
 fn rewrite_link(
@@ -715,7 +711,7 @@ fn rewrite_link(
         span,
     });
     if !links.published[to] {
-        return LinkOutcome::Unpublished(links.docs[to].meta.id.clone());
+        return LinkOutcome::Unpublished;
     }
     let mut url = if to == from {
         String::new()
@@ -853,6 +849,7 @@ mod tests {
 
     #[test]
     fn slugs() {
+        // Heading ids are the heading text in lower case, letters and digits kept, words joined by `-`.
         assert_eq!(slugify("5. Emergency changes"), "5-emergency-changes");
         assert_eq!(
             slugify("Roles & responsibilities"),
@@ -863,6 +860,7 @@ mod tests {
 
     #[test]
     fn relative_paths() {
+        // A link by relative path to a .md file resolves from the linking file's folder and never climbs out of content/.
         assert_eq!(
             resolve_relative("procedures/change.md", "../policies/a.md").as_deref(),
             Some("policies/a.md")
@@ -873,6 +871,7 @@ mod tests {
 
     #[test]
     fn percent() {
+        // A link to a file name with escapes (`my%20doc.md`) finds the file; a lone `%` stays as it is.
         assert_eq!(percent_decode("my%20doc.md"), "my doc.md");
         assert_eq!(percent_decode("100%"), "100%");
     }

@@ -497,7 +497,7 @@ pub fn render_pages(
         clean: site.config.clean_links,
     };
     let scope_cats: Vec<&Catalog> = site
-        .trace
+        .public_trace
         .scope
         .iter()
         .filter_map(|id| site.standards.catalog(id))
@@ -516,7 +516,7 @@ pub fn render_pages(
         })
         .collect();
     let mappings_view: Vec<serde_json::Value> = site
-        .trace
+        .public_trace
         .mappings
         .iter()
         .filter_map(|id| site.standards.mapping(id))
@@ -546,6 +546,7 @@ pub fn render_pages(
         "extra": site.config.extra,
         "drafts": site.options.drafts,
         "clean_links": site.config.clean_links,
+        "unpublished": site.config.unpublished.as_str(),
         "generator": concat!("Clausebook ", env!("CARGO_PKG_VERSION")),
         "home_url": if site.config.clean_links { "" } else { "index.html" },
         "standards_url": urls.dir("standards"),
@@ -602,11 +603,11 @@ pub fn render_pages(
         let mut h = crate::incremental::hasher();
         globals_print.hash(&mut h);
         summary_prints.hash(&mut h);
-        for c in &site.trace.coverage {
+        for c in &site.public_trace.coverage {
             (&c.standard, &c.clauses).hash(&mut h);
         }
-        site.trace.scope.hash(&mut h);
-        site.trace.mappings.hash(&mut h);
+        site.public_trace.scope.hash(&mut h);
+        site.public_trace.mappings.hash(&mut h);
         h.finish()
     };
 
@@ -835,7 +836,7 @@ impl Fragments {
             .into_par_iter()
             .map(|(std, clause)| {
                 let key = (std.to_string(), clause.to_string());
-                let addresses = site.trace.direct(std, clause);
+                let addresses = site.public_trace.direct(std, clause);
                 let print = fingerprint(
                     &addresses
                         .iter()
@@ -931,7 +932,7 @@ fn site_pages(
     plan: &mut Plan<'_>,
 ) -> Vec<PageJob> {
     let state = |standard: &str, clause: &str| {
-        site.trace
+        site.public_trace
             .standard(standard)
             .and_then(|s| s.clause(clause))
             .map(|c| c.state)
@@ -1071,7 +1072,7 @@ fn site_pages(
     // Standards: index, per-standard clause tree, dashboard, clause pages.
     // A standard's pages read the state and document count of its clauses.
     let outline_prints: Vec<u64> = site
-        .trace
+        .public_trace
         .coverage
         .iter()
         .map(|cov| {
@@ -1093,7 +1094,12 @@ fn site_pages(
         })
         .collect();
     if plan.due("standards/index.html", fingerprint(&&outline_prints)) {
-        let stats: Vec<_> = site.trace.coverage.iter().map(|c| &c.stats).collect();
+        let stats: Vec<_> = site
+            .public_trace
+            .coverage
+            .iter()
+            .map(|c| &c.stats)
+            .collect();
         let mut c = Context::new();
         c.insert("title", "Standards");
         c.insert("stats", &stats);
@@ -1105,11 +1111,11 @@ fn site_pages(
         );
     }
     for (si, cat) in scope_cats.iter().enumerate() {
-        let Some(cov) = site.trace.standard(&cat.id) else {
+        let Some(cov) = site.public_trace.standard(&cat.id) else {
             continue;
         };
         let outline = site
-            .trace
+            .public_trace
             .coverage
             .iter()
             .position(|c| c.standard == cat.id)
@@ -1172,7 +1178,7 @@ fn site_pages(
         let mappings: Vec<(&crate::standards::Mapping, &Catalog)> = site
             .standards
             .mappings_for(&cat.id)
-            .filter(|m| site.trace.mappings.contains(&m.id))
+            .filter(|m| site.public_trace.mappings.contains(&m.id))
             .filter_map(|m| Some((m, site.standards.catalog(m.other_side(&cat.id)?)?)))
             .collect();
         for (ci, (cl, cc)) in cat.clauses.iter().zip(&cov.clauses).enumerate() {
@@ -1527,7 +1533,7 @@ fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
                     url: cat
                         .map(|c| urls.clause(c, &r.key.clause))
                         .unwrap_or_default(),
-                    in_scope: site.trace.scope.contains(&r.key.standard),
+                    in_scope: site.public_trace.scope.contains(&r.key.standard),
                 }
             })
             .collect(),
@@ -1545,28 +1551,22 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> Conte
     c.insert("title", &format!("{} {}", d.meta.id, d.meta.title));
     c.insert_value("doc", summaries[i].clone());
     // Related documents and backlinks share the documents' values; they
-    // sit beside `page` so that converting `page` does not copy them.
+    // sit beside `page` so that converting `page` does not copy them. Only
+    // published documents are listed: nothing of an unpublished one shows
+    // on another document's page.
+    let listed = |list: &[usize]| {
+        Value::from(
+            list.iter()
+                .filter(|&&j| site.published[j])
+                .map(|&j| summaries[j].clone())
+                .collect::<Vec<_>>(),
+        )
+    };
     let mut page = Value::from_serializable(&page);
     if let Some(m) = page.as_map() {
         let mut m = m.clone();
-        m.insert(
-            "related".into(),
-            Value::from(
-                site.related[i]
-                    .iter()
-                    .map(|&j| summaries[j].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        m.insert(
-            "backlinks".into(),
-            Value::from(
-                site.backlinks[i]
-                    .iter()
-                    .map(|&j| summaries[j].clone())
-                    .collect::<Vec<_>>(),
-            ),
-        );
+        m.insert("related".into(), listed(&site.related[i]));
+        m.insert("backlinks".into(), listed(&site.backlinks[i]));
         page = Value::from(m);
     }
     c.insert_value("page", page);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, Unpublished};
 use crate::content::{self, Document, Level, Span, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::incremental::{CachedRefs, CachedRelated, Layout, Matching, SiteCache};
@@ -69,6 +69,10 @@ pub struct Site {
     /// Documents that link to or list each document as related, sorted.
     pub backlinks: Vec<Vec<usize>>,
     pub trace: Arc<Trace>,
+    /// The coverage as the published pages and exports show it: `trace`
+    /// itself, unless `unpublished = "omit"` leaves the unpublished
+    /// documents out of the site, then worked out without them.
+    pub public_trace: Arc<Trace>,
     pub diags: Diagnostics,
     /// Findings of the document-control rules (required fields, approval,
     /// review dates) at their default levels, which `check::findings`
@@ -126,7 +130,12 @@ impl Site {
         };
         let scope = check_scope(&config, &standards, &mut diags);
         if !scope.is_empty() {
-            return Err(SiteError::Scope(scope));
+            // An unknown standard may be one whose catalog has errors: show
+            // those too.
+            let mut fatal: Vec<Diagnostic> =
+                diags.iter().filter(|d| d.is_error()).cloned().collect();
+            fatal.extend(scope);
+            return Err(SiteError::Scope(fatal));
         }
         lap("config", &mut t);
 
@@ -176,6 +185,7 @@ impl Site {
             _ => Arc::new(Trace::compute(&config, &standards, &docs, &clauses)),
         };
         trace.exclusion_findings(&config, &standards, &docs, &clauses, &mut diags);
+        let public_trace = public_trace(&config, &standards, &docs, &clauses, &published, &trace);
         let control = document_control(&docs, &config, &options, &m, cache);
         let document_findings = control.iter().flatten().cloned().collect();
         cache.finish(
@@ -203,6 +213,7 @@ impl Site {
             edges,
             backlinks,
             trace,
+            public_trace,
             diags,
             document_findings,
             phases,
@@ -244,6 +255,30 @@ impl Site {
     }
 }
 
+/// The coverage the pages show (see [`Site::public_trace`]): the check's,
+/// unless `unpublished = "omit"` and an unpublished document addresses a
+/// clause.
+fn public_trace(
+    config: &Config,
+    standards: &Standards,
+    docs: &[Arc<Document>],
+    clauses: &[Arc<Vec<ResolvedRef>>],
+    published: &[bool],
+    trace: &Arc<Trace>,
+) -> Arc<Trace> {
+    let hidden = |i: usize| !published[i] && !clauses[i].is_empty();
+    if config.unpublished != Unpublished::Omit || !(0..docs.len()).any(hidden) {
+        return Arc::clone(trace);
+    }
+    let none = Arc::new(Vec::new());
+    let shown: Vec<Arc<Vec<ResolvedRef>>> = clauses
+        .iter()
+        .zip(published)
+        .map(|(c, &p)| if p { Arc::clone(c) } else { Arc::clone(&none) })
+        .collect();
+    Arc::new(Trace::compute(config, standards, docs, &shown))
+}
+
 /// The URL slug of a document id: lowercase, letters, digits, `-`, `_`, `.`.
 pub fn doc_slug(id: &str) -> String {
     id.chars()
@@ -266,7 +301,18 @@ pub fn dir_url(dir: &str, clean: bool) -> String {
     }
 }
 
-fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Vec<String> {
+/// The page URL of each document, and whether it keeps its page: of the
+/// documents whose ids would share a page (ids that differ only in letter
+/// case), only the first in id order does, as only the first of the
+/// documents sharing an id is kept; the others are reported. A site that
+/// allows `duplicate-id` thus never has one document's page overwrite
+/// another's.
+fn page_urls(
+    docs: &[Arc<Document>],
+    clean: bool,
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<bool>) {
+    let mut keep = vec![true; docs.len()];
     let slugs: Vec<String> = docs.par_iter().map(|d| doc_slug(&d.meta.id)).collect();
     let urls: Vec<String> = slugs
         .par_iter()
@@ -281,6 +327,9 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
         .filter(|g| g.len() > 1)
         .map(|g| (slugs[g[0]].clone(), g.to_vec()));
     for (slug, idx) in clashes {
+        for &i in &idx[1..] {
+            keep[i] = false;
+        }
         let first = &docs[idx[0]];
         let others: Vec<String> = idx[1..]
             .iter()
@@ -296,11 +345,11 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
                         others.join(", ")
                     ),
                 )
-                .with_help("ids must differ by more than letter case or punctuation")
+                .with_help("ids must differ by more than letter case or punctuation; until then only the first has a page")
                 .with_rule("duplicate-id"),
         );
     }
-    urls
+    (urls, keep)
 }
 
 /// The layout of the loaded documents (in path order): sorted by id with
@@ -308,9 +357,21 @@ fn page_urls(docs: &[Arc<Document>], clean: bool, diags: &mut Diagnostics) -> Ve
 /// link tables. Duplicate ids and shared pages are reported to `diags`.
 fn layout(files: Vec<Arc<Document>>, clean: bool, drafts: bool, diags: &mut Diagnostics) -> Layout {
     let before = diags.len();
-    let order = dedupe_ids(&files, diags);
-    let docs: Vec<Arc<Document>> = order.iter().map(|&k| Arc::clone(&files[k])).collect();
-    let urls = page_urls(&docs, clean, diags);
+    let mut order = dedupe_ids(&files, diags);
+    let mut docs: Vec<Arc<Document>> = order.iter().map(|&k| Arc::clone(&files[k])).collect();
+    let (mut urls, keep) = page_urls(&docs, clean, diags);
+    if keep.contains(&false) {
+        let kept = |i: &usize| keep[*i];
+        order = (0..order.len()).filter(kept).map(|i| order[i]).collect();
+        docs = (0..docs.len())
+            .filter(kept)
+            .map(|i| Arc::clone(&docs[i]))
+            .collect();
+        urls = (0..urls.len())
+            .filter(kept)
+            .map(|i| std::mem::take(&mut urls[i]))
+            .collect();
+    }
     let published = docs
         .iter()
         .map(|d| drafts || !d.meta.status.is_unreleased())

@@ -831,6 +831,10 @@ fn slugify(s: &str) -> String {
     out
 }
 
+/// The longest catalog id and clause number: each names a folder of the
+/// output.
+const MAX_NAME_LEN: usize = 64;
+
 /// Dot-separated runs of ASCII letters and digits: `4.3.2`, `A.5.1`.
 fn is_clause_number(s: &str) -> bool {
     !s.is_empty()
@@ -1047,6 +1051,19 @@ fn parse_catalog(file: &Path, src: &str) -> (Option<Catalog>, Vec<Diagnostic>) {
             );
             return (None, cx.diags);
         }
+        Some(id) if slugify(id.as_ref()).is_empty() || id.as_ref().len() > MAX_NAME_LEN => {
+            cx.error(
+                id.span(),
+                format!(
+                    "catalog id `{}` cannot name the standard's pages (standards/<id as letters, digits and `-`>/)",
+                    id.as_ref()
+                ),
+                Some(format!(
+                    "ids look like `iso20000-1:2011`: letters and digits, at most {MAX_NAME_LEN} characters"
+                )),
+            );
+            return (None, cx.diags);
+        }
         Some(id) => id.as_ref().clone(),
         None => {
             let top = cx.top();
@@ -1075,6 +1092,16 @@ fn parse_catalog(file: &Path, src: &str) -> (Option<Catalog>, Vec<Diagnostic>) {
             continue;
         };
         let n = number.as_ref().trim().to_string();
+        if n.len() > MAX_NAME_LEN {
+            cx.error(
+                number.span(),
+                format!("a clause number of {} characters", n.len()),
+                Some(format!(
+                    "each clause gets a page named after its number: at most {MAX_NAME_LEN} characters"
+                )),
+            );
+            continue;
+        }
         if !is_clause_number(&n) {
             cx.error(
                 number.span(),
@@ -1619,6 +1646,28 @@ impl Loader {
     }
 
     fn insert_catalog(&mut self, catalog: Catalog, file: PathBuf, builtin: bool, src: &str) {
+        // Another id with the same slug would share the standard's pages.
+        if let Some((other, other_file, _)) = self
+            .catalogs
+            .iter()
+            .find(|(c, _, _)| c.id != catalog.id && c.slug() == catalog.slug())
+        {
+            let mut cx = FileCtx::new(&file, src);
+            let span = quoted_span(&cx, src, &catalog.id);
+            cx.error(
+                span,
+                format!(
+                    "catalog ids `{}` and `{}` (in {}) would share the pages standards/{}/",
+                    catalog.id,
+                    other.id,
+                    other_file.display(),
+                    catalog.slug()
+                ),
+                Some("ids must differ by more than punctuation and letter case; this catalog is left out".into()),
+            );
+            self.diags.extend(cx.diags);
+            return;
+        }
         if let Some(pos) = self
             .catalogs
             .iter()
@@ -1627,10 +1676,7 @@ impl Loader {
             let (_, old_file, old_builtin) = self.catalogs.remove(pos);
             if !old_builtin {
                 let mut cx = FileCtx::new(&file, src);
-                let span = src
-                    .find(&format!("\"{}\"", catalog.id))
-                    .map(|s| s..s + catalog.id.len() + 2)
-                    .unwrap_or_else(|| cx.top());
+                let span = quoted_span(&cx, src, &catalog.id);
                 cx.warning(
                     span,
                     format!(
@@ -1654,16 +1700,53 @@ impl Loader {
             catalogs,
             mappings: Vec::new(),
         };
-        let mut mappings = Vec::new();
+        let mut mappings: Vec<Mapping> = Vec::new();
         for p in &self.mappings {
             let (m, d) = check_mapping(p, &standards);
             diags.extend(d);
+            // Two mappings of the same two standards would share the
+            // matrix pages and exports.
+            if let Some(m) = &m
+                && let Some(other) = mappings.iter().find(|o| o.slug() == m.slug())
+            {
+                let mut cx = FileCtx::new(&p.file, &p.src);
+                let span = p
+                    .raw
+                    .id
+                    .as_ref()
+                    .map(Spanned::span)
+                    .unwrap_or_else(|| cx.top());
+                cx.error(
+                    span,
+                    format!(
+                        "mappings `{}` and `{}` both map {} to {}: they would share the pages matrix/{}/",
+                        m.id,
+                        other.id,
+                        m.left,
+                        m.right,
+                        m.slug()
+                    ),
+                    Some(format!(
+                        "keep one mapping per pair of standards: give this one the id `{}` to replace the other, or remove it",
+                        other.id
+                    )),
+                );
+                diags.extend(cx.diags);
+                continue;
+            }
             mappings.extend(m);
         }
         mappings.sort_by(|a, b| a.id.cmp(&b.id));
         standards.mappings = mappings;
         (standards, diags)
     }
+}
+
+/// Where `"<text>"` first stands in `src` (the file's top when nowhere).
+fn quoted_span(cx: &FileCtx, src: &str, text: &str) -> Range<usize> {
+    src.find(&format!("\"{text}\""))
+        .map(|s| s..s + text.len() + 2)
+        .unwrap_or_else(|| cx.top())
 }
 
 /// Every `*.toml` below `dir`.

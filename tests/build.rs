@@ -8,13 +8,6 @@ use std::path::Path;
 
 use common::*;
 
-/// Build a fixture with the binary into `<tmp>/out`; returns the output path.
-fn build_fixture_ok(name: &str, tmp: &Path, extra: &[&str]) -> std::path::PathBuf {
-    let out = tmp.join("out");
-    build_cli(&fixture(name), &out, extra).assert_code(0);
-    out
-}
-
 /// Assert that `href`, found on output page `page`, is relative, names an
 /// existing file of `files`, and that its fragment (if any) is an id there.
 /// Returns the target file.
@@ -56,7 +49,7 @@ fn referenced_by(html: &str) -> BTreeSet<String> {
 fn links_by_id_and_path_are_rewritten_to_relative_page_urls() {
     // Every link form (id, id#heading, relative .md, ../dir/x.md#h, #h) lands on the right page and heading.
     let tmp = tempdir();
-    let out = build_fixture_ok("links", tmp.path(), &[]);
+    let out = build_site(&fixture("links"), tmp.path(), &[]);
     let files = tree(&out);
     let page = "documents/pro-1/index.html";
     let html = read(&out, page);
@@ -122,12 +115,11 @@ fn title_of(id: &str) -> &'static str {
 
 #[test]
 fn every_link_of_a_fixture_output_resolves() {
-    // The link checker finds nothing wrong in a small site (pages, theme, listings).
+    // Every link of a small site's output (pages, theme, listings) leads to an existing file and heading.
     let tmp = tempdir();
-    let out = build_fixture_ok("links", tmp.path(), &[]);
-    let (problems, checked) = link_problems(&tree(&out), true);
+    let out = build_site(&fixture("links"), tmp.path(), &[]);
+    let checked = assert_links_resolve(&tree(&out), true);
     assert!(checked > 50, "only {checked} links checked");
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
@@ -165,20 +157,10 @@ fn link_checker_reports_every_kind_of_bad_link() {
     }
 }
 
-/// Build a broken-link fixture with the binary: exit 1, nothing written.
-fn broken(name: &str) -> Run {
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture(name), &out, &[]);
-    run.assert_code(1);
-    assert!(!out.exists());
-    run
-}
-
 #[test]
 fn link_to_a_missing_id_suggests_the_closest() {
-    // [the plan](POL-2) with only POL-1 existing: located error with "did you mean".
-    let run = broken("link-missing-id");
+    // A link to an unknown document id is an error at the link with the closest id as "did you mean" ([the plan](POL-2) when only POL-1 exists).
+    let run = build_fails(&fixture("link-missing-id"), 1, &[]);
     assert!(
         run.stderr.contains("unknown document id `POL-2`"),
         "{}",
@@ -201,8 +183,8 @@ fn link_to_a_missing_id_suggests_the_closest() {
 
 #[test]
 fn link_to_a_missing_file_is_a_located_error() {
-    // A relative .md path to no file names the resolved path.
-    let run = broken("link-missing-file");
+    // A link to a missing .md file is an error at the link naming the path it resolved to.
+    let run = build_fails(&fixture("link-missing-file"), 1, &[]);
     assert!(
         run.stderr.contains("content/plans/plan.md"),
         "{}",
@@ -220,8 +202,8 @@ fn link_to_a_missing_file_is_a_located_error() {
 
 #[test]
 fn link_to_a_missing_heading_of_another_document_is_a_located_error() {
-    // policy.md#scope when POL-1 has only #purpose: error listing its headings.
-    let run = broken("link-missing-heading");
+    // A link to a missing heading of another document is an error at the link listing that document's headings (policy.md#scope when POL-1 has only #purpose).
+    let run = build_fails(&fixture("link-missing-heading"), 1, &[]);
     assert!(
         run.stderr.contains("missing heading `#scope` in `POL-1`"),
         "{}",
@@ -240,8 +222,8 @@ fn link_to_a_missing_heading_of_another_document_is_a_located_error() {
 
 #[test]
 fn link_to_a_missing_heading_of_the_same_document_is_a_located_error() {
-    // [the checks](#check) when the heading is #checks: error with "did you mean".
-    let run = broken("link-missing-own-heading");
+    // A link to a missing heading of the same page is an error at the link with the closest heading as "did you mean" (#check for #checks).
+    let run = build_fails(&fixture("link-missing-own-heading"), 1, &[]);
     assert!(
         run.stderr
             .contains("missing heading `#check` in this document"),
@@ -264,8 +246,8 @@ fn link_to_a_missing_heading_of_the_same_document_is_a_located_error() {
 
 #[test]
 fn unknown_related_id_is_located_at_its_own_entry() {
-    // related = ["DOC-100", "DOC-1"] with no DOC-1: the error points at line 13, not at "DOC-100".
-    let run = broken("related-location");
+    // An unknown `related` id is an error at its own entry: with related = ["DOC-100", "DOC-1"] and no DOC-1, at line 13, not inside "DOC-100".
+    let run = build_fails(&fixture("related-location"), 1, &[]);
     assert!(
         run.stderr.contains("unknown document `DOC-1`"),
         "{}",
@@ -278,9 +260,9 @@ fn unknown_related_id_is_located_at_its_own_entry() {
 
 #[test]
 fn referenced_by_lists_linking_and_relating_documents() {
-    // POL-1 is linked from PRO-1 and WI-1 and listed as related by FRM-1; nobody refers to OTH-1.
+    // "Referenced by" lists, as links, the documents linking to a page or naming it as related, never the page itself (POL-1: PRO-1, WI-1 and FRM-1; OTH-1: none).
     let tmp = tempdir();
-    let out = build_fixture_ok("links", tmp.path(), &[]);
+    let out = build_site(&fixture("links"), tmp.path(), &[]);
     let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     let pol = read(&out, "documents/pol-1/index.html");
     assert_eq!(referenced_by(&pol), set(&["FRM-1", "PRO-1", "WI-1"]));
@@ -310,7 +292,7 @@ fn referenced_by_lists_linking_and_relating_documents() {
 fn drafts_are_left_out_by_default() {
     // Without --drafts, draft and review documents get no page and no register row; links to them become plain text.
     let tmp = tempdir();
-    let out = build_fixture_ok("drafts", tmp.path(), &[]);
+    let out = build_site(&fixture("drafts"), tmp.path(), &[]);
     let files = tree(&out);
     let pages: BTreeSet<&str> = files
         .keys()
@@ -332,15 +314,14 @@ fn drafts_are_left_out_by_default() {
         "the link text stays as plain text"
     );
     assert!(!app.contains("documents/drf-1/") && !app.contains("documents/rev-1/"));
-    let (problems, _) = link_problems(&files, false);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_links_resolve(&files, false);
 }
 
 #[test]
 fn retired_documents_are_published_with_a_banner() {
     // A retired document keeps its page, marked as retired; links to it stay links.
     let tmp = tempdir();
-    let out = build_fixture_ok("drafts", tmp.path(), &[]);
+    let out = build_site(&fixture("drafts"), tmp.path(), &[]);
     let ret = read(&out, "documents/ret-1/index.html");
     assert!(
         ret.contains("status-banner status-retired"),
@@ -363,7 +344,7 @@ fn retired_documents_are_published_with_a_banner() {
 fn drafts_flag_publishes_drafts_with_a_banner() {
     // With --drafts every document has a page, drafts and reviews carry a banner, and links resolve.
     let tmp = tempdir();
-    let out = build_fixture_ok("drafts", tmp.path(), &["--drafts"]);
+    let out = build_site(&fixture("drafts"), tmp.path(), &["--drafts"]);
     let files = tree(&out);
     for (slug, banner) in [("drf-1", "status-draft"), ("rev-1", "status-review")] {
         let html = read(&out, &format!("documents/{slug}/index.html"));
@@ -380,8 +361,7 @@ fn drafts_flag_publishes_drafts_with_a_banner() {
     let target = assert_href_resolves(&files, page, &href);
     assert_eq!(target, "documents/drf-1/index.html");
     assert!(href.ends_with("#scope"));
-    let (problems, _) = link_problems(&files, false);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_links_resolve(&files, false);
 }
 
 // ---------------------------------------------------------------- tags
@@ -425,7 +405,7 @@ fn tag_links(out: &Path) -> Vec<(String, String, bool)> {
 fn tag_pages_list_every_document_with_the_tag() {
     // Tags are case-insensitive: "Change" and "change" share one page listing both documents.
     let tmp = tempdir();
-    let out = build_fixture_ok("tags", tmp.path(), &[]);
+    let out = build_site(&fixture("tags"), tmp.path(), &[]);
     let change: Vec<_> = tag_links(&out)
         .into_iter()
         .filter(|(_, t, _)| t == "tags/change/index.html")
@@ -443,7 +423,7 @@ fn tag_pages_list_every_document_with_the_tag() {
 fn every_tag_link_leads_to_a_page_listing_the_document() {
     // "service level" / "service-level" share a URL, and "★" has no letters: each document's tag link must still list it.
     let tmp = tempdir();
-    let out = build_fixture_ok("tags", tmp.path(), &[]);
+    let out = build_site(&fixture("tags"), tmp.path(), &[]);
     let links = tag_links(&out);
     assert_eq!(links.len(), 5, "{links:?}");
     let broken: Vec<_> = links.iter().filter(|(_, _, listed)| !listed).collect();
@@ -451,8 +431,7 @@ fn every_tag_link_leads_to_a_page_listing_the_document() {
         broken.is_empty(),
         "tag links that do not list their document: {broken:?}"
     );
-    let (problems, _) = link_problems(&tree(&out), false);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_links_resolve(&tree(&out), false);
 }
 
 // ---------------------------------------------------------------- templates and theme
@@ -461,7 +440,7 @@ fn every_tag_link_leads_to_a_page_listing_the_document() {
 fn site_document_template_replaces_the_built_in_one_only() {
     // templates/document.html of the site renders document pages; other pages keep the built-in templates.
     let tmp = tempdir();
-    let out = build_fixture_ok("template-document", tmp.path(), &[]);
+    let out = build_site(&fixture("template-document"), tmp.path(), &[]);
     let doc = read(&out, "documents/pol-1/index.html");
     assert!(
         doc.contains("<article class=\"site-document-template\">"),
@@ -485,7 +464,7 @@ fn site_document_template_replaces_the_built_in_one_only() {
 fn site_base_template_frames_every_page() {
     // templates/base.html of the site replaces the frame of every page, built-in children included.
     let tmp = tempdir();
-    let out = build_fixture_ok("template-base", tmp.path(), &[]);
+    let out = build_site(&fixture("template-base"), tmp.path(), &[]);
     let files = tree(&out);
     let mut pages = 0;
     for (path, bytes) in &files {
@@ -510,11 +489,7 @@ fn site_base_template_frames_every_page() {
 #[test]
 fn template_syntax_error_is_located_in_the_site_template() {
     // A syntax error in templates/document.html names that file and line; exit 1, no output.
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture("template-syntax-error"), &out, &[]);
-    run.assert_code(1);
-    assert!(!out.exists());
+    let run = build_fails(&fixture("template-syntax-error"), 1, &[]);
     assert_located(
         &run.stderr,
         "templates/document.html",
@@ -527,11 +502,7 @@ fn template_syntax_error_is_located_in_the_site_template() {
 #[test]
 fn template_rendering_error_names_the_template_and_line() {
     // A template reading a missing field fails the build with templates/document.html:4.
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture("template-render-error"), &out, &[]);
-    run.assert_code(1);
-    assert!(!out.exists());
+    let run = build_fails(&fixture("template-render-error"), 1, &[]);
     assert!(
         run.stderr.contains("templates/document.html:4:"),
         "{}",
@@ -544,7 +515,7 @@ fn template_rendering_error_names_the_template_and_line() {
 fn site_theme_file_replaces_the_built_in_one() {
     // theme/clausebook.css of the site is published instead of the built-in stylesheet.
     let tmp = tempdir();
-    let out = build_fixture_ok("theme-override", tmp.path(), &[]);
+    let out = build_site(&fixture("theme-override"), tmp.path(), &[]);
     let site_css = std::fs::read(fixture("theme-override").join("theme/clausebook.css")).unwrap();
     let built_in = std::fs::read(repo_root().join("theme/clausebook.css")).unwrap();
     assert_ne!(site_css, built_in);
@@ -564,37 +535,29 @@ fn site_theme_file_replaces_the_built_in_one() {
 
 #[test]
 fn example_site_builds_deterministically() {
-    // Two builds of the example site are byte-identical, file by file (XLSX included, search index aside).
+    // Two builds of the example site are byte-identical, file by file (XLSX included), except the search index, which lives in search/tantivy/ alone.
     let tmp = tempdir();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     build_cli(&repo_root(), &a, &[]).assert_code(0);
     build_cli(&repo_root(), &b, &[]).assert_code(0);
-    let keep = |t: std::collections::BTreeMap<String, Vec<u8>>| {
-        t.into_iter()
-            .filter(|(k, _)| !is_search_index(k))
-            .collect::<std::collections::BTreeMap<_, _>>()
-    };
-    let (ta, tb) = (keep(tree(&a)), keep(tree(&b)));
-    assert!(ta.keys().any(|k| k.ends_with(".xlsx")));
-    assert_eq!(
-        ta.keys().collect::<Vec<_>>(),
-        tb.keys().collect::<Vec<_>>(),
-        "the two builds wrote different files"
-    );
-    let differing: Vec<&String> = ta
-        .iter()
-        .filter(|(k, v)| tb[*k] != **v)
-        .map(|(k, _)| k)
+    assert!(a.join("search/tantivy/meta.json").is_file());
+    let outside: Vec<String> = tree(&a)
+        .into_keys()
+        .filter(|k| is_search_index(k) && !k.starts_with("search/tantivy/"))
         .collect();
+    assert!(outside.is_empty(), "index files elsewhere: {outside:?}");
+    let (ta, tb) = (tree_without_index(&a), tree_without_index(&b));
+    assert!(ta.keys().any(|k| k.ends_with(".xlsx")));
     assert!(
-        differing.is_empty(),
-        "files differ between builds: {differing:?}"
+        ta.keys()
+            .any(|k| k.ends_with("documents/sms-pro-007/index.html"))
     );
+    assert_same_files(&ta, &tb, "two builds of the example site");
 }
 
 #[test]
 fn example_site_publishes_every_document_in_the_register() {
-    // Exit 0; each published document has its page and a register row, unpublished ones neither.
+    // The example site builds with exit 0; each published document has its page and a register row, unpublished ones neither.
     let tmp = tempdir();
     let out = tmp.path().join("out");
     let run = build_cli(&repo_root(), &out, &[]);
@@ -649,14 +612,8 @@ fn example_site_links_all_resolve_and_stay_on_the_site() {
     let out = tmp.path().join("out");
     build_cli(&repo_root(), &out, &["--drafts"]).assert_code(0);
     let files = tree(&out);
-    let (problems, checked) = link_problems(&files, false);
+    let checked = assert_links_resolve(&files, false);
     assert!(checked > 1000, "only {checked} links checked");
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
     // Links name files, not folders, so that the site also works from file://.
     for (path, bytes) in files
         .iter()
@@ -722,4 +679,202 @@ fn example_site_links_all_resolve_and_stay_on_the_site() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- Markdown
+
+#[test]
+fn markdown_tables_footnotes_strikethrough_task_lists_and_heading_ids() {
+    // The Markdown the README promises renders as HTML: a table with its alignment, a footnote linked both ways, strikethrough, a task list, `{#id}` and derived heading ids that links reach.
+    let tmp = tempdir();
+    let out = build_site(&fixture("markdown"), tmp.path(), &[]);
+    let page = "documents/md-1/index.html";
+    let html = read(&out, page);
+    let body = &html[html.find("<div class=\"doc-body\">").expect("a body")..];
+    for (what, expected) in [
+        (
+            "table head",
+            "<thead><tr><th>Role</th><th style=\"text-align: center\">Approves</th></tr></thead>",
+        ),
+        (
+            "table row",
+            "<tr><td>CAB</td><td style=\"text-align: center\">major changes</td></tr>",
+        ),
+        ("strikethrough", "The <del>paper form</del> is retired."),
+        (
+            "checked task",
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nRequest raised",
+        ),
+        (
+            "open task",
+            "<input disabled=\"\" type=\"checkbox\"/>\nRequest reviewed",
+        ),
+        ("footnote text", "In the ITSM tool, for seven years."),
+    ] {
+        assert!(
+            body.contains(expected),
+            "no {what} `{expected}` in:\n{body}"
+        );
+    }
+    // The footnote reference leads to the footnote.
+    let reference = body
+        .split("<sup class=\"footnote-reference\">")
+        .nth(1)
+        .expect("a footnote reference");
+    let href = attr_values(reference, "href").into_iter().next().unwrap();
+    let (_, fragment) = resolve_href(page, &href).unwrap();
+    let fragment = fragment.expect("a fragment");
+    assert!(
+        body.contains(&format!(
+            "<div class=\"footnote-definition\" id=\"{fragment}\">"
+        )),
+        "the footnote reference {href} does not lead to the footnote:\n{body}"
+    );
+    // `{#approval}` names the heading; another heading gets its text in
+    // lower case, letters and digits kept, words joined by `-`.
+    let heading_ids = ids(body);
+    assert!(heading_ids.contains("approval"), "{heading_ids:?}");
+    assert!(
+        heading_ids.contains("emergency-changes-other-cases"),
+        "{heading_ids:?}"
+    );
+    assert!(!body.contains("{#approval}"), "the id syntax is shown");
+    for text in ["the approval", "the cases"] {
+        let href = href_of(body, text).unwrap_or_else(|| panic!("no link `{text}`"));
+        let (_, f) = resolve_href(page, &href).unwrap();
+        assert!(heading_ids.contains(&f.clone().unwrap()), "{text}: {href}");
+    }
+    assert_links_resolve(&tree(&out), false);
+}
+
+#[test]
+fn a_leading_title_heading_is_dropped_only_when_it_repeats_the_title() {
+    // The page shows the title once: a leading `# Title` equal to the document's title is dropped, a different first heading stays.
+    let tmp = tempdir();
+    let out = build_site(&fixture("markdown"), tmp.path(), &[]);
+    let same = read(&out, "documents/md-1/index.html");
+    assert_eq!(same.matches("<h1").count(), 1, "{same}");
+    assert_eq!(same.matches("Markdown Features</h1>").count(), 1);
+    let other = read(&out, "documents/md-2/index.html");
+    assert!(other.contains("<h1>Release Checklist</h1>"), "{other}");
+    let body = &other[other.find("<div class=\"doc-body\">").unwrap()..];
+    assert!(
+        body.contains("Release Checklist for Major Releases"),
+        "the differing first heading is gone: {body}"
+    );
+}
+
+// ---------------------------------------------------------------- settings
+
+#[test]
+fn extra_values_reach_templates_and_extra_theme_files_are_copied() {
+    // `[extra]` values are `site.extra.*` and unknown front-matter keys `page.extra.*` in templates (escaped), and the site's other theme files are published beside the built-in ones.
+    let tmp = tempdir();
+    let site = fixture("extra");
+    let run = build_cli(&site, &tmp.path().join("out"), &[]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("warning: [unknown-key] unknown front-matter key `confidentiality`"),
+        "{}",
+        run.stderr
+    );
+    let out = tmp.path().join("out");
+    let html = read(&out, "documents/pol-1/index.html");
+    for expected in [
+        "<p class=\"notice\">Controlled copy &lt;R&amp;D&gt;</p>",
+        "<p class=\"contact\">Service Desk, +44 20 7946 0000</p>",
+        "<p class=\"confidentiality\">Confidentiality: internal</p>",
+    ] {
+        assert!(html.contains(expected), "no `{expected}` in:\n{html}");
+    }
+    for file in ["logo.svg", "print/print.css"] {
+        assert_eq!(
+            std::fs::read(out.join("theme").join(file)).unwrap(),
+            std::fs::read(site.join("theme").join(file)).unwrap(),
+            "theme/{file}"
+        );
+    }
+    for (name, _) in clausebook::render::THEME {
+        assert!(out.join("theme").join(name).is_file(), "theme/{name}");
+    }
+    assert_links_resolve(&tree(&out), false);
+}
+
+#[test]
+fn clean_links_end_in_the_folder() {
+    // With `clean_links = true` every link to a page ends in `dir/`, never `index.html`, and still resolves; by default links name `index.html`.
+    let tmp = tempdir();
+    let site = copy_fixture("links", tmp.path());
+    let plain = build_site(&site, &tmp.path().join("plain"), &[]);
+    set_config_key(&site, "clean_links = true");
+    let clean = build_site(&site, &tmp.path().join("clean"), &[]);
+    for (out, is_clean) in [(&plain, false), (&clean, true)] {
+        let files = tree(out);
+        // The fixture links to another host on purpose.
+        let checked = assert_links_resolve(&files, true);
+        assert!(checked > 50, "only {checked} links checked");
+        let (mut folders, mut index_html) = (0, 0);
+        for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+            if is_search_index(page) || page == "404.html" {
+                continue;
+            }
+            for href in internal_hrefs(&String::from_utf8_lossy(bytes)) {
+                let path = href.split(['#', '?']).next().unwrap();
+                folders += usize::from(path.ends_with('/'));
+                index_html += usize::from(path.ends_with("index.html"));
+            }
+        }
+        if is_clean {
+            assert!(folders > 50 && index_html == 0, "{folders} / {index_html}");
+        } else {
+            assert!(folders == 0 && index_html > 50, "{folders} / {index_html}");
+        }
+    }
+    // Links written by id in Markdown follow the setting too.
+    let page = "documents/pro-1/index.html";
+    let href = href_of(&read(&clean, page), "link by id").unwrap();
+    assert!(href.ends_with('/'), "{href}");
+    assert_eq!(
+        resolve_href(page, &href).unwrap().0,
+        "documents/pol-1/index.html"
+    );
+    // So does the search box's URL pattern.
+    assert!(read(&clean, "search/index.js").contains("\"url\":\"documents/%/\""));
+    assert!(read(&plain, "search/index.js").contains("\"url\":\"documents/%/index.html\""));
+}
+
+#[test]
+fn the_404_page_links_from_the_base_url_or_the_host_root() {
+    // The 404 page, served at any address, links from `/` by default and from `base_url` when set (with or without its trailing `/`); every other file is the same either way.
+    let tmp = tempdir();
+    let site = copy_fixture("links", tmp.path());
+    let plain = build_site(&site, &tmp.path().join("plain"), &[]);
+    set_config_key(&site, "base_url = \"https://intranet.example/sms\"");
+    let based = build_site(&site, &tmp.path().join("based"), &[]);
+    for (out, prefix) in [(&plain, "/"), (&based, "https://intranet.example/sms/")] {
+        let files = tree(out);
+        let html = read(out, "404.html");
+        let mut links = 0;
+        for attr in ["href", "src", "action"] {
+            for url in attr_values(&html, attr) {
+                if url.starts_with("data:") || url.starts_with('#') {
+                    continue;
+                }
+                let rest = url.strip_prefix(prefix).unwrap_or_else(|| {
+                    panic!("404.html: {attr}=\"{url}\" does not start with {prefix}")
+                });
+                let (target, _) = resolve_href("404.html", &format!("/{rest}")).unwrap();
+                assert!(
+                    files.contains_key(&target),
+                    "404.html: {url} → missing {target}"
+                );
+                links += 1;
+            }
+        }
+        assert!(links >= 5, "only {links} links on the 404 page");
+    }
+    let (mut a, mut b) = (tree_without_index(&plain), tree_without_index(&based));
+    assert_ne!(a.remove("404.html"), b.remove("404.html"));
+    assert_same_files(&a, &b, "outputs with and without base_url, 404.html aside");
 }

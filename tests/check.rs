@@ -1,25 +1,22 @@
 //! `clausebook check`: every rule on a fixture site of its own
 //! (`tests/fixtures/check/<rule>/`), rule levels set in `[check]`, the four
 //! output formats (snapshots of a mixed fixture, plus structural checks of
-//! the JSON, JUnit XML and GitHub annotations), the example site, the
-//! "Done when" demonstration on a copy of it, and `build` running the same
-//! checks.
+//! the JSON, JUnit XML and GitHub annotations), the example site, the CI
+//! gate failing on a copy of it that loses a clause's last approved
+//! document, and `build` running the same checks.
 //!
-//! Every run passes `--today 2026-11-23`, so review dates never depend on
-//! the calendar. Sites that a test changes are copied to a temporary
-//! folder first; only `UPDATE_SNAPSHOTS=1` writes into the repository.
+//! Every run passes the fixed `--today` of `tests/common` (2026-11-23), so
+//! review dates never depend on the calendar. Sites that a test changes
+//! are copied to a temporary folder first; only `UPDATE_SNAPSHOTS=1`
+//! writes into the repository.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
-
-/// The date every check is measured against.
-const TODAY: &str = "2026-11-23";
 
 /// The configurable rules, each with the fixture site that triggers it and
 /// nothing else.
@@ -43,51 +40,10 @@ const RULE_FIXTURES: &[&str] = &[
 
 // ------------------------------------------------------------ running
 
-/// A fixture site of this file (read only).
-fn site(name: &str) -> PathBuf {
-    let p = repo_root().join("tests/fixtures/check").join(name);
-    assert!(
-        p.join("clausebook.toml").is_file(),
-        "no fixture site {}",
-        p.display()
-    );
-    p
-}
-
-/// `clausebook --color never check --root <root> --today TODAY --format <format> <extra>`.
-fn check(root: &Path, format: &str, extra: &[&str]) -> Run {
-    let mut args: Vec<OsString> = vec![
-        "check".into(),
-        "--root".into(),
-        root.into(),
-        "--today".into(),
-        TODAY.into(),
-        "--format".into(),
-        format.into(),
-    ];
-    args.extend(extra.iter().map(Into::into));
-    run_cli(&args)
-}
-
-/// `clausebook build` with the same fixed date.
-fn build(root: &Path, out: &Path, extra: &[&str]) -> Run {
-    let mut args: Vec<OsString> = vec![
-        "build".into(),
-        "--root".into(),
-        root.into(),
-        "--output".into(),
-        out.into(),
-        "--today".into(),
-        TODAY.into(),
-    ];
-    args.extend(extra.iter().map(Into::into));
-    run_cli(&args)
-}
-
 /// The JSON report of a check, validated (see [`validate_json`]).
 #[track_caller]
 fn check_json(root: &Path, extra: &[&str]) -> (Run, Value) {
-    let run = check(root, "json", extra);
+    let run = check_cli(root, "json", extra);
     assert!(
         !run.stderr.contains("panicked"),
         "clausebook panicked:\n{}",
@@ -107,26 +63,9 @@ fn check_json(root: &Path, extra: &[&str]) -> (Run, Value) {
 /// its `[check]` table.
 fn with_check(name: &str, lines: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_dir(&site(name), &root);
-    add_check_lines(&root, lines);
+    let root = copy_site(&check_fixture(name), tmp.path());
+    add_check_rules(&root, lines);
     (tmp, root)
-}
-
-/// Add `lines` to the `[check]` table of a site's clausebook.toml (creating
-/// the table at the end when there is none).
-fn add_check_lines(root: &Path, lines: &[&str]) {
-    let path = root.join("clausebook.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let added = lines.join("\n");
-    let text = match text.find("\n[check]\n") {
-        Some(i) => {
-            let at = i + "\n[check]\n".len();
-            format!("{}{added}\n{}", &text[..at], &text[at..])
-        }
-        None => format!("{text}\n[check]\n{added}\n"),
-    };
-    std::fs::write(&path, text).unwrap();
 }
 
 /// The 1-based line number of the first line of `root/file` that starts
@@ -286,7 +225,7 @@ fn clause<'a>(v: &'a Value, standard: &str, number: &str) -> &'a Value {
 /// line and a caret under the column; and that the summary counts them.
 #[track_caller]
 fn assert_human(root: &Path, expected: &[Expect], extra: &[&str]) -> Run {
-    let run = check(root, "human", extra);
+    let run = check_cli(root, "human", extra);
     assert!(
         run.stdout.is_empty(),
         "human output goes to stderr:\n{}",
@@ -336,7 +275,7 @@ fn assert_human(root: &Path, expected: &[Expect], extra: &[&str]) -> Run {
 /// The findings of a fixture in JSON and human format, and its exit code.
 #[track_caller]
 fn assert_rule_fixture(name: &str, expected: &[Expect]) -> Value {
-    let root = site(name);
+    let root = check_fixture(name);
     let (run, v) = check_json(&root, &[]);
     assert_findings(&v, expected);
     let code = if expected.iter().any(|e| e.1 == "error") {
@@ -790,14 +729,14 @@ fn coverage_levels_reach_the_junit_report() {
     assert!(findings(&v).iter().all(|f| f.level == "warning"));
     assert_eq!(findings(&v).len(), 2);
     assert_eq!(clause(&v, "tiny:1", "1.3")["finding"], "warning");
-    let junit = check(&root, "junit", &[]);
+    let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(0);
     assert_junit_matches(&junit.stdout, &v);
     assert!(!junit.stdout.contains("<failure"), "{}", junit.stdout);
 
     let (run, v) = check_json(&root, &["--deny-warnings"]);
     run.assert_code(1);
-    let junit = check(&root, "junit", &["--deny-warnings"]);
+    let junit = check_cli(&root, "junit", &["--deny-warnings"]);
     junit.assert_code(1);
     let failing = junit_clause_failures(&parse_junit(&junit.stdout));
     assert_eq!(
@@ -816,7 +755,7 @@ fn coverage_levels_reach_the_junit_report() {
     assert_findings(&v, &[]);
     assert_eq!(clause(&v, "tiny:1", "1.3")["state"], "gap");
     assert_eq!(clause(&v, "tiny:1", "1.3")["finding"], Value::Null);
-    let junit = check(&root, "junit", &[]);
+    let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(0);
     assert_junit_matches(&junit.stdout, &v);
 }
@@ -860,7 +799,7 @@ fn required_document_needs_an_approved_document_of_a_fitting_kind() {
 #[test]
 fn required_documents_of_the_builtin_catalogs() {
     // ISO/IEC 20000-1:2011 asks for 4 documents and ISO 9001:2008 for 7; the site has approved ones for 4.1.2 and 4.2.3 only (8.2.2 is a draft).
-    let (run, v) = check_json(&site("required-document-builtin"), &[]);
+    let (run, v) = check_json(&check_fixture("required-document-builtin"), &[]);
     run.assert_code(1);
     let mut missing = BTreeSet::new();
     for f in findings(&v) {
@@ -1065,13 +1004,12 @@ fn invalid_dates_are_errors_at_the_value() {
 fn an_invalid_effective_date_is_reported_once() {
     // The clean policy with `effective = "2026-02-30"` has one finding, the invalid date, not also "approved but has no effective".
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_dir(&site("clean"), &root);
-    let path = root.join("content/policy.md");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("effective = 2026-01-05", "effective = \"2026-02-30\"");
-    std::fs::write(&path, text).unwrap();
+    let root = copy_site(&check_fixture("clean"), tmp.path());
+    replace(
+        &root.join("content/policy.md"),
+        "effective = 2026-01-05",
+        "effective = \"2026-02-30\"",
+    );
     let (run, v) = check_json(&root, &[]);
     run.assert_code(1);
     assert_findings(
@@ -1317,7 +1255,7 @@ fn unknown_front_matter_keys_warn_at_the_key() {
 #[test]
 fn exclusions_against_the_rules() {
     // No justification, an unknown clause and a clause without requirements are errors at the exclusion; excluding an addressed clause warns; 1.2 is excluded cleanly.
-    let root = site("exclusion");
+    let root = check_fixture("exclusion");
     let (run, v) = check_json(&root, &[]);
     run.assert_code(1);
     assert_findings(
@@ -1352,10 +1290,10 @@ fn exclusions_against_the_rules() {
     let c = clause(&v, "tiny:1", "1.2");
     assert_eq!(c["state"], "excluded");
     assert_eq!(c["exclusion"], "We run no such service.");
-    let junit = check(&root, "junit", &[]);
+    let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(1);
     assert_junit_matches(&junit.stdout, &v);
-    let human = check(&root, "human", &[]);
+    let human = check_cli(&root, "human", &[]);
     assert_located(
         &human.stderr,
         "clausebook.toml",
@@ -1371,7 +1309,7 @@ fn exclusions_against_the_rules() {
 fn every_rule_level_can_be_set_in_check() {
     // For each configurable rule: "allow" removes its findings (exit 0), "warn" makes them warnings (exit 0), "deny" errors (exit 1).
     for name in RULE_FIXTURES {
-        let (run, v) = check_json(&site(name), &[]);
+        let (run, v) = check_json(&check_fixture(name), &[]);
         let base = findings(&v);
         assert!(!base.is_empty(), "{name} triggers nothing");
         assert!(
@@ -1401,22 +1339,22 @@ fn every_rule_level_can_be_set_in_check() {
 #[test]
 fn deny_warnings_makes_warnings_fail_in_every_format() {
     // A site with warnings only exits 0, and 1 with --deny-warnings, where every format reports them as errors.
-    let root = site("link-to-unapproved");
-    check(&root, "human", &[]).assert_code(0);
+    let root = check_fixture("link-to-unapproved");
+    check_cli(&root, "human", &[]).assert_code(0);
     let (run, v) = check_json(&root, &["--deny-warnings"]);
     run.assert_code(1);
     assert_eq!(v["passed"], false);
     assert_eq!(v["summary"]["errors"], 2);
     assert_eq!(v["summary"]["warnings"], 0);
     assert!(findings(&v).iter().all(|f| f.level == "error"));
-    let junit = check(&root, "junit", &["--deny-warnings"]);
+    let junit = check_cli(&root, "junit", &["--deny-warnings"]);
     junit.assert_code(1);
     assert_junit_matches(&junit.stdout, &v);
     assert_eq!(junit.stdout.matches("<failure").count(), 2);
-    let gh = check(&root, "github", &["--deny-warnings"]);
+    let gh = check_cli(&root, "github", &["--deny-warnings"]);
     gh.assert_code(1);
     assert_github_matches(&gh.stdout, &v);
-    let human = check(&root, "human", &["--deny-warnings"]);
+    let human = check_cli(&root, "human", &["--deny-warnings"]);
     human.assert_code(1);
     assert!(
         human
@@ -1436,7 +1374,7 @@ fn deny_warnings_makes_warnings_fail_in_every_format() {
 fn unknown_rules_and_fields_in_check_are_errors_with_suggestions() {
     // A misspelt rule id, an unknown kind and an unknown field in [check] are `config` errors located in clausebook.toml, each with a did-you-mean.
     let (_t, root) = with_check("clean", &["reveiw-due = \"deny\""]);
-    add_lines(
+    append(
         &root.join("clausebook.toml"),
         "\n[check.required_fields]\nprocedur = [\"ownr\"]\n",
     );
@@ -1474,13 +1412,6 @@ fn unknown_rules_and_fields_in_check_are_errors_with_suggestions() {
     assert!(h[2].starts_with("did you mean `owner`?"), "{h:?}");
 }
 
-/// Append `text` to a file.
-fn add_lines(path: &Path, text: &str) {
-    let mut s = std::fs::read_to_string(path).unwrap();
-    s.push_str(text);
-    std::fs::write(path, s).unwrap();
-}
-
 #[test]
 fn fixed_rules_cannot_be_set() {
     // front-matter and template always stop a build: setting them is a `config` error, and a front-matter error is still reported.
@@ -1488,11 +1419,10 @@ fn fixed_rules_cannot_be_set() {
         "clean",
         &["front-matter = \"allow\"", "template = \"warn\""],
     );
-    std::fs::write(
-        root.join("content/bad.md"),
+    write_file(
+        &root.join("content/bad.md"),
         "+++\nid = \"BAD-1\"\ntitle = \"Bad\"\nstatus = approved\n+++\n\nBody.\n",
-    )
-    .unwrap();
+    );
     let (run, v) = check_json(&root, &[]);
     run.assert_code(1);
     let fs = findings(&v);
@@ -1520,7 +1450,7 @@ fn fixed_rules_cannot_be_set() {
 fn an_invalid_rule_level_cannot_load_the_site() {
     // `orphan = "loud"` is not a level: the configuration does not load, exit 2, and the message names the valid levels.
     let (_t, root) = with_check("clean", &["orphan = \"loud\""]);
-    let run = check(&root, "json", &[]);
+    let run = check_cli(&root, "json", &[]);
     run.assert_code(2);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
@@ -1534,7 +1464,7 @@ fn an_invalid_rule_level_cannot_load_the_site() {
 fn an_invalid_rule_level_is_located_at_its_key() {
     // The error about `orphan = "loud"` points at that line.
     let (_t, root) = with_check("clean", &["orphan = \"loud\""]);
-    let run = check(&root, "human", &[]);
+    let run = check_cli(&root, "human", &[]);
     run.assert_code(2);
     let line = line_of(&root, "clausebook.toml", "orphan =");
     assert!(
@@ -1549,16 +1479,17 @@ fn a_site_that_cannot_be_loaded_exits_2() {
     // No clausebook.toml, or a standard in scope that no catalog defines: exit 2 in every format.
     let tmp = tempdir();
     for format in ["human", "json", "junit", "github"] {
-        let run = check(tmp.path(), format, &[]);
+        let run = check_cli(tmp.path(), format, &[]);
         run.assert_code(2);
         assert!(run.stderr.contains("no clausebook.toml"), "{}", run.stderr);
     }
-    let root = tmp.path().join("site");
-    copy_dir(&site("clean"), &root);
-    let toml = root.join("clausebook.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("[\"tiny:1\"]", "[\"tiny:9\"]")).unwrap();
-    let run = check(&root, "json", &[]);
+    let root = copy_site(&check_fixture("clean"), tmp.path());
+    replace(
+        &root.join("clausebook.toml"),
+        "[\"tiny:1\"]",
+        "[\"tiny:9\"]",
+    );
+    let run = check_cli(&root, "json", &[]);
     run.assert_code(2);
     assert!(
         run.stderr.contains("unknown standard `tiny:9`"),
@@ -1571,7 +1502,7 @@ fn a_site_that_cannot_be_loaded_exits_2() {
 
 #[test]
 fn every_finding_is_located() {
-    // Across every fixture, each finding names a file, a line and a column, in every format alike.
+    // Across every fixture, each finding names a file, a line and a column (the other formats are checked against this JSON).
     let mut names: Vec<&str> = RULE_FIXTURES.to_vec();
     names.extend([
         "missing-field-per-kind",
@@ -1580,8 +1511,10 @@ fn every_finding_is_located() {
         "required-document-builtin",
     ]);
     for name in names {
-        let (_, v) = check_json(&site(name), &[]);
-        for f in findings(&v) {
+        let (_, v) = check_json(&check_fixture(name), &[]);
+        let fs = findings(&v);
+        assert!(!fs.is_empty(), "{name} reports no finding to check");
+        for f in fs {
             assert!(f.line > 0 && f.column > 0, "{name}: unlocated {f:?}");
         }
     }
@@ -1589,11 +1522,13 @@ fn every_finding_is_located() {
 
 #[test]
 fn every_finding_has_a_help_line() {
-    // The issue asks for a help line in every finding's block.
+    // Every finding says what to do next: a help line in each block, whatever the rule.
     let mut missing = Vec::new();
     for name in RULE_FIXTURES.iter().chain(&["exclusion"]) {
-        let (_, v) = check_json(&site(name), &[]);
-        for f in findings(&v) {
+        let (_, v) = check_json(&check_fixture(name), &[]);
+        let fs = findings(&v);
+        assert!(!fs.is_empty(), "{name} reports no finding to check");
+        for f in fs {
             if f.help.is_none() {
                 missing.push(format!("{name}: {} {}", f.location(), f.message));
             }
@@ -1601,7 +1536,12 @@ fn every_finding_has_a_help_line() {
     }
     let (_t, root) = with_check("clean", &["front-matter = \"allow\""]);
     let (_, v) = check_json(&root, &[]);
-    for f in findings(&v) {
+    let fs = findings(&v);
+    assert!(
+        fs.iter().any(|f| f.rule == "config"),
+        "setting a fixed rule is a config finding: {fs:?}"
+    );
+    for f in fs {
         if f.help.is_none() {
             missing.push(format!("config: {} {}", f.location(), f.message));
         }
@@ -1617,17 +1557,20 @@ fn every_finding_has_a_help_line() {
 fn coverage_findings_point_at_the_standards_entry() {
     // With default_standard written before `standards`, the coverage findings still point at the entry in `standards`.
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_dir(&site("coverage"), &root);
-    let toml = root.join("clausebook.toml");
-    let text = std::fs::read_to_string(&toml).unwrap().replace(
+    let root = copy_site(&check_fixture("coverage"), tmp.path());
+    let before = line_of(&root, "clausebook.toml", "standards =");
+    replace(
+        &root.join("clausebook.toml"),
         "standards = [\"tiny:1\"]",
         "default_standard = \"tiny:1\"\nstandards = [\"tiny:1\"]",
     );
-    std::fs::write(&toml, text).unwrap();
     let line = line_of(&root, "clausebook.toml", "standards =");
+    assert_eq!(line, before + 1, "the entry moved down a line");
     let (_, v) = check_json(&root, &[]);
-    for f in findings(&v) {
+    let fs = findings(&v);
+    assert_eq!(fs.len(), 2, "the fixture's two gaps: {fs:?}");
+    for f in fs {
+        assert_eq!(f.rule, "coverage", "{f:?}");
         assert_eq!(f.location(), format!("clausebook.toml:{line}:14"), "{f:?}");
     }
 }
@@ -1636,16 +1579,19 @@ fn coverage_findings_point_at_the_standards_entry() {
 fn coverage_findings_are_located_with_literal_strings() {
     // `standards = ['tiny:1']` is the same TOML as with double quotes; the findings still point at the entry.
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_dir(&site("coverage"), &root);
-    let toml = root.join("clausebook.toml");
-    let text = std::fs::read_to_string(&toml)
-        .unwrap()
-        .replace("standards = [\"tiny:1\"]", "standards = ['tiny:1']");
-    std::fs::write(&toml, text).unwrap();
+    let root = copy_site(&check_fixture("coverage"), tmp.path());
+    replace(
+        &root.join("clausebook.toml"),
+        "standards = [\"tiny:1\"]",
+        "standards = ['tiny:1']",
+    );
+    let line = line_of(&root, "clausebook.toml", "standards = ['tiny:1']");
     let (_, v) = check_json(&root, &[]);
-    for f in findings(&v) {
-        assert_eq!(f.location(), "clausebook.toml:3:14", "{f:?}");
+    let fs = findings(&v);
+    assert_eq!(fs.len(), 2, "the fixture's two gaps: {fs:?}");
+    for f in fs {
+        assert_eq!(f.rule, "coverage", "{f:?}");
+        assert_eq!(f.location(), format!("clausebook.toml:{line}:14"), "{f:?}");
     }
 }
 
@@ -1654,7 +1600,7 @@ fn coverage_findings_are_located_with_literal_strings() {
 #[test]
 fn clean_site_passes_in_every_format() {
     // No finding: exit 0 in every format, with or without --deny-warnings, and the single clause passes in JUnit.
-    let root = site("clean");
+    let root = check_fixture("clean");
     for extra in [&[][..], &["--deny-warnings"][..]] {
         let (run, v) = check_json(&root, extra);
         run.assert_code(0);
@@ -1662,7 +1608,7 @@ fn clean_site_passes_in_every_format() {
         assert_findings(&v, &[]);
         assert_eq!(clause(&v, "tiny:1", "1.1")["state"], "full");
 
-        let human = check(&root, "human", extra);
+        let human = check_cli(&root, "human", extra);
         human.assert_code(0);
         assert!(!human.stderr.contains("error:"), "{}", human.stderr);
         assert!(!human.stderr.contains("warning:"), "{}", human.stderr);
@@ -1674,7 +1620,7 @@ fn clean_site_passes_in_every_format() {
             human.stderr
         );
 
-        let junit = check(&root, "junit", extra);
+        let junit = check_cli(&root, "junit", extra);
         junit.assert_code(0);
         assert_junit_matches(&junit.stdout, &v);
         assert!(!junit.stdout.contains("<failure"), "{}", junit.stdout);
@@ -1683,7 +1629,7 @@ fn clean_site_passes_in_every_format() {
             BTreeMap::from([("tiny:1/1.1".to_string(), false)])
         );
 
-        let gh = check(&root, "github", extra);
+        let gh = check_cli(&root, "github", extra);
         gh.assert_code(0);
         assert!(parse_github(&gh.stdout).is_empty(), "{}", gh.stdout);
         assert!(
@@ -1701,8 +1647,8 @@ fn clean_site_passes_in_every_format() {
 /// The mixed fixture's report in one format, the site's path (should it
 /// appear) replaced by `<site>`.
 fn mixed(format: &str) -> (Run, String) {
-    let root = site("mixed");
-    let run = check(&root, format, &[]);
+    let root = check_fixture("mixed");
+    let run = check_cli(&root, format, &[]);
     run.assert_code(1);
     let text = if format == "human" {
         assert!(run.stdout.is_empty(), "{}", run.stdout);
@@ -1796,7 +1742,7 @@ fn mixed_report_junit_snapshot() {
     // The JUnit report: well-formed, a case per requirement clause (failed on 1.2, 1.4 and 1.5, skipped on the excluded 1.3), a case per other finding.
     let (_, text) = mixed("junit");
     assert_snapshot("check/mixed.junit.xml", &text);
-    let (_, v) = check_json(&site("mixed"), &[]);
+    let (_, v) = check_json(&check_fixture("mixed"), &[]);
     assert_junit_matches(&text, &v);
     let root = parse_junit(&text);
     let failing = junit_clause_failures(&root);
@@ -1825,7 +1771,7 @@ fn mixed_report_github_snapshot() {
     // The GitHub report: an ::error or ::warning annotation per finding with file, line, col and title, then a summary.
     let (_, text) = mixed("github");
     assert_snapshot("check/mixed.github.txt", &text);
-    let (_, v) = check_json(&site("mixed"), &[]);
+    let (_, v) = check_json(&check_fixture("mixed"), &[]);
     assert_github_matches(&text, &v);
     assert!(
         text.contains("::error file=clausebook.toml,line=5,col=14,title=clausebook coverage::Alpha:1 1.2 Planning has no approved document%0Ahelp: candidates: PRO-1 (addresses related Beta:1 1.1)\n"),
@@ -1843,16 +1789,14 @@ fn mixed_report_github_snapshot() {
 fn github_properties_and_messages_are_escaped() {
     // A file named `50%, draft: v2.md` and a message holding `%`: `%`, `,` and `:` are escaped in properties, only `%` and line breaks in the message.
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_dir(&site("clean"), &root);
-    std::fs::write(
-        root.join("content/50%, draft: v2.md"),
+    let root = copy_site(&check_fixture("clean"), tmp.path());
+    write_file(
+        &root.join("content/50%, draft: v2.md"),
         "+++\nid = \"FRM-1\"\ntitle = \"Form\"\nkind = \"form\"\nowner = \"QM\"\napprover = \"Director\"\n\
          version = \"1.0\"\nstatus = \"approved\"\neffective = 2026-01-05\nreview_by = 2099-12-31\n\
          clauses = [\"tiny:1/1.1\"]\n+++\n\nSee the [rates](NO%PE).\n",
-    )
-    .unwrap();
-    let gh = check(&root, "github", &[]);
+    );
+    let gh = check_cli(&root, "github", &[]);
     gh.assert_code(1);
     let line = gh
         .stdout
@@ -1935,7 +1879,7 @@ fn example_site_passes_check() {
         .map(|c| c["standard"].as_str().unwrap())
         .collect();
     assert_eq!(scope, ["iso20000-1:2011", "iso9001:2008"]);
-    let human = check(&root, "human", &[]);
+    let human = check_cli(&root, "human", &[]);
     human.assert_code(0);
     assert!(
         human.stderr.contains("check passed: 0 errors"),
@@ -1946,12 +1890,11 @@ fn example_site_passes_check() {
 
 #[test]
 fn removing_the_last_approved_document_of_a_clause_fails_ci() {
-    // The "Done when": on a copy of the example site, junit passes; deleting the only approved document of a clause fails exactly that clause's test cases, and build refuses until --allow-errors.
+    // The CI gate: on a copy of the example site, junit passes; deleting the only approved document of a clause fails exactly that clause's test cases, and build refuses until --allow-errors.
     let tmp = tempdir();
-    let root = tmp.path().join("site");
-    copy_example_site(&root);
+    let root = copy_site(&repo_root(), tmp.path());
 
-    let junit = check(&root, "junit", &[]);
+    let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(0);
     assert!(!junit.stdout.contains("<failure"), "{}", junit.stdout);
     let (_, before) = check_json(&root, &[]);
@@ -1985,7 +1928,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
 
     // Build once, so that there is an output to leave untouched.
     let out = tmp.path().join("out");
-    build(&root, &out, &[]).assert_code(0);
+    build_cli(&root, &out, &[]).assert_code(0);
     let published = tree(&out);
 
     let site_before = load_site(&root, false);
@@ -1997,7 +1940,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
     drop(site_before);
     std::fs::remove_file(&file).unwrap();
 
-    let junit = check(&root, "junit", &[]);
+    let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(1);
     let (_, after) = check_json(&root, &[]);
     assert_junit_matches(&junit.stdout, &after);
@@ -2018,7 +1961,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
         .count();
     assert_eq!(coverage_findings, expected_red.len());
 
-    let refused = build(&root, &out, &[]);
+    let refused = build_cli(&root, &out, &[]);
     refused.assert_code(1);
     assert!(
         refused
@@ -2032,7 +1975,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
         "a refused build changed the output"
     );
 
-    let forced = build(&root, &out, &["--allow-errors"]);
+    let forced = build_cli(&root, &out, &["--allow-errors"]);
     forced.assert_code(0);
     assert!(
         forced.stdout.contains("errors published anyway"),
@@ -2046,25 +1989,76 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
     );
 }
 
+// ================================================================ no output
+
+#[test]
+fn check_writes_nothing() {
+    // `clausebook check` validates without writing: no output folder appears and no file changes, whether the site passes or fails, in every format, with or without a previous build.
+    let tmp = tempdir();
+    let clean = copy_site(&check_fixture("clean"), &tmp.path().join("clean"));
+    let failing = copy_site(&check_fixture("mixed"), &tmp.path().join("mixed"));
+    let check_in = |site: &Path, format: &str| {
+        // From inside the site, where a relative output would land.
+        run_cli_in(
+            Some(site),
+            &[
+                "check".as_ref(),
+                "--today".as_ref(),
+                TODAY.as_ref(),
+                "--format".as_ref(),
+                format.as_ref(),
+            ],
+        )
+    };
+    let (before, listed) = (tree(tmp.path()), entries(tmp.path()));
+    for format in ["human", "json", "junit", "github"] {
+        check_in(&clean, format).assert_code(0);
+        check_in(&failing, format).assert_code(1);
+    }
+    assert_same_files(&before, &tree(tmp.path()), "the sites after check");
+    assert_eq!(
+        listed,
+        entries(tmp.path()),
+        "check created or removed a folder"
+    );
+    assert!(!clean.join("public").exists() && !failing.join("public").exists());
+
+    // Beside an output of its own, with its spare: still nothing changes.
+    for _ in 0..2 {
+        run_cli_in(
+            Some(&clean),
+            &["build".as_ref(), "--today".as_ref(), TODAY.as_ref()],
+        )
+        .assert_code(0);
+    }
+    assert!(clean.join("public/index.html").is_file() && clean.join(".public.spare").is_dir());
+    let (built, listed) = (tree(tmp.path()), entries(tmp.path()));
+    check_in(&clean, "human").assert_code(0);
+    assert_same_files(&built, &tree(tmp.path()), "the built site after check");
+    assert_eq!(
+        listed,
+        entries(tmp.path()),
+        "check created or removed a folder"
+    );
+}
+
 // ================================================================ build
 
 #[test]
 fn build_refuses_on_check_errors_unless_allowed() {
     // An overdue review stops the build (exit 1, nothing written); --allow-errors publishes; review-overdue = "warn" lets it build.
     let tmp = tempdir();
-    let root = site("review-overdue");
+    let root = check_fixture("review-overdue");
     let out = tmp.path().join("out");
-    let run = build(&root, &out, &[]);
-    run.assert_code(1);
+    let run = build_fails(&root, 1, &[]);
     assert!(
         run.stderr
             .contains("error: [review-overdue] the review of `REV-PAST` was due on 2026-11-22"),
         "{}",
         run.stderr
     );
-    assert!(!out.exists(), "a refused build wrote {}", out.display());
 
-    let run = build(&root, &out, &["--allow-errors"]);
+    let run = build_cli(&root, &out, &["--allow-errors"]);
     run.assert_code(0);
     assert!(out.join("index.html").is_file());
     assert!(out.join("documents/rev-past/index.html").is_file());
@@ -2076,7 +2070,7 @@ fn build_refuses_on_check_errors_unless_allowed() {
 
     let (_t, warn) = with_check("review-overdue", &["review-overdue = \"warn\""]);
     let out2 = tmp.path().join("out2");
-    let run = build(&warn, &out2, &[]);
+    let run = build_cli(&warn, &out2, &[]);
     run.assert_code(0);
     assert!(
         run.stderr.contains("warning: [review-overdue]"),

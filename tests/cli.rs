@@ -4,26 +4,9 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
-
-/// Build a fixture site into a fresh temporary folder; the output must not
-/// exist afterwards when the build fails.
-fn build_fixture(name: &str) -> Run {
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture(name), &out, &[]);
-    if run.code != Some(0) {
-        assert!(
-            !out.exists(),
-            "a failed build wrote {}:\n{}",
-            out.display(),
-            run.stderr
-        );
-    }
-    run
-}
 
 /// Assert a located message on a given line whose column depends on the
 /// parser: `file:line:` with the line shown and a caret under it.
@@ -47,8 +30,7 @@ fn assert_located_line(stderr: &str, file: &str, line: usize, source: &str) {
 #[test]
 fn bad_toml_front_matter_is_a_located_error() {
     // A TOML syntax error names file, line and column, shows the line, exits 1.
-    let run = build_fixture("fm-bad-toml");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-bad-toml"), 1, &[]);
     assert_located_line(&run.stderr, "content/bad.md", 3, "title = \"Unterminated");
     assert!(run.stderr.contains("TOML"), "{}", run.stderr);
 }
@@ -56,8 +38,7 @@ fn bad_toml_front_matter_is_a_located_error() {
 #[test]
 fn bad_yaml_front_matter_is_a_located_error() {
     // A YAML syntax error is located like a TOML one.
-    let run = build_fixture("fm-bad-yaml");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-bad-yaml"), 1, &[]);
     assert_located_line(&run.stderr, "content/bad.md", 4, "  owner: Service Manager");
     assert!(run.stderr.contains("YAML"), "{}", run.stderr);
 }
@@ -65,8 +46,7 @@ fn bad_yaml_front_matter_is_a_located_error() {
 #[test]
 fn missing_title_is_a_located_error() {
     // A document without title points at its front-matter.
-    let run = build_fixture("fm-missing-title");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-missing-title"), 1, &[]);
     assert!(run.stderr.contains("no `title`"), "{}", run.stderr);
     assert_located(&run.stderr, "content/bad.md", 1, 1, "+++");
 }
@@ -74,8 +54,7 @@ fn missing_title_is_a_located_error() {
 #[test]
 fn missing_id_is_a_located_error() {
     // A document without id (YAML front-matter) points at its front-matter.
-    let run = build_fixture("fm-missing-id");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-missing-id"), 1, &[]);
     assert!(run.stderr.contains("no `id`"), "{}", run.stderr);
     assert_located(&run.stderr, "content/bad.md", 1, 1, "---");
 }
@@ -83,8 +62,7 @@ fn missing_id_is_a_located_error() {
 #[test]
 fn duplicate_ids_are_reported_once_per_id_naming_every_file() {
     // Three files share DUP-1 and two share DUP-2: one message per id, naming all files.
-    let run = build_fixture("fm-duplicate-id");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-duplicate-id"), 1, &[]);
     let dup: Vec<&str> = run
         .stderr
         .lines()
@@ -106,8 +84,7 @@ fn duplicate_ids_are_reported_once_per_id_naming_every_file() {
 #[test]
 fn invalid_dates_are_located_errors() {
     // 2026-02-30 (quoted) and 2027-02-29 (a TOML date) are both rejected at their value.
-    let run = build_fixture("fm-bad-date");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-bad-date"), 1, &[]);
     assert!(run.stderr.contains("`2026-02-30`"), "{}", run.stderr);
     assert_located(
         &run.stderr,
@@ -133,8 +110,7 @@ fn invalid_dates_are_located_errors() {
 #[test]
 fn unknown_status_suggests_the_closest() {
     // A misspelt status is located at its value and suggests the right one.
-    let run = build_fixture("fm-unknown-status");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-unknown-status"), 1, &[]);
     assert!(
         run.stderr.contains("unknown status `aproved`"),
         "{}",
@@ -151,8 +127,7 @@ fn unknown_status_suggests_the_closest() {
 #[test]
 fn unknown_kind_suggests_the_closest() {
     // A misspelt kind is located at its value and suggests the right one.
-    let run = build_fixture("fm-unknown-kind");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-unknown-kind"), 1, &[]);
     assert!(
         run.stderr.contains("unknown kind `polcy`"),
         "{}",
@@ -169,8 +144,7 @@ fn unknown_kind_suggests_the_closest() {
 #[test]
 fn unclosed_front_matter_is_a_located_error() {
     // A `+++` block that never closes points at its opening fence.
-    let run = build_fixture("fm-unclosed");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-unclosed"), 1, &[]);
     assert!(run.stderr.contains("never closed"), "{}", run.stderr);
     assert_located(&run.stderr, "content/bad.md", 1, 1, "+++");
 }
@@ -178,8 +152,7 @@ fn unclosed_front_matter_is_a_located_error() {
 #[test]
 fn missing_front_matter_is_a_located_error() {
     // A Markdown file without front-matter is an error at its first line.
-    let run = build_fixture("fm-none");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-none"), 1, &[]);
     assert!(run.stderr.contains("no front-matter"), "{}", run.stderr);
     assert_located(
         &run.stderr,
@@ -193,8 +166,7 @@ fn missing_front_matter_is_a_located_error() {
 #[test]
 fn every_error_of_every_file_is_reported_in_one_run() {
     // Errors of parsing, fields, links and clause references in five files all show at once.
-    let run = build_fixture("fm-many-errors");
-    run.assert_code(1);
+    let run = build_fails(&fixture("fm-many-errors"), 1, &[]);
     let expected = [
         ("content/a-bad-toml.md", 4, "version = 1.0.0"),
         ("content/b-status.md", 4, "status: published"),
@@ -253,16 +225,14 @@ fn error_output_matches_snapshot() {
 #[test]
 fn missing_config_is_a_configuration_error() {
     // A folder without clausebook.toml is not a site: exit 2.
-    let run = build_fixture("config-missing");
-    run.assert_code(2);
+    let run = build_fails(&fixture("config-missing"), 2, &[]);
     assert!(run.stderr.contains("no clausebook.toml"), "{}", run.stderr);
 }
 
 #[test]
 fn unknown_config_key_is_a_located_configuration_error() {
     // A misspelt key of clausebook.toml is rejected at its line with exit 2.
-    let run = build_fixture("config-unknown-key");
-    run.assert_code(2);
+    let run = build_fails(&fixture("config-unknown-key"), 2, &[]);
     assert!(run.stderr.contains("`standard`"), "{}", run.stderr);
     assert_located(
         &run.stderr,
@@ -276,7 +246,7 @@ fn unknown_config_key_is_a_located_configuration_error() {
 #[test]
 fn unknown_standard_in_scope_is_a_configuration_error() {
     // `standards` naming no catalog is a configuration error: exit 2, located, with a suggestion.
-    let run = build_fixture("config-unknown-standard");
+    let run = build_fails(&fixture("config-unknown-standard"), 2, &[]);
     assert_located(
         &run.stderr,
         "clausebook.toml",
@@ -289,19 +259,13 @@ fn unknown_standard_in_scope_is_a_configuration_error() {
         "{}",
         run.stderr
     );
-    run.assert_code(2);
 }
 
 #[test]
 fn usage_errors_exit_2() {
     // Unknown flags, subcommands and missing arguments are usage errors.
-    let tmp = tempdir();
-    let site = fixture("links");
-    let out = tmp.path().join("out");
-    let run = build_cli(&site, &out, &["--frobnicate"]);
-    run.assert_code(2);
+    let run = build_fails(&fixture("links"), 2, &["--frobnicate"]);
     assert!(run.stderr.contains("--frobnicate"), "{}", run.stderr);
-    assert!(!out.exists());
     run_cli(&["frobnicate"]).assert_code(2);
     run_cli::<&str>(&[]).assert_code(2);
     run_cli(&["init"]).assert_code(2);
@@ -362,34 +326,99 @@ fn failed_build_keeps_the_previous_output() {
     let before = tree(&out);
     assert!(before.contains_key("documents/pol-1/index.html"));
 
-    let doc = site.join("content/policies/policy.md");
-    let text = std::fs::read_to_string(&doc).unwrap();
-    std::fs::write(
-        &doc,
-        text.replace("status = \"approved\"", "status = \"done\""),
-    )
-    .unwrap();
+    replace(
+        &site.join("content/policies/policy.md"),
+        "status = \"approved\"",
+        "status = \"done\"",
+    );
     let run = build_cli(&site, &out, &[]);
     run.assert_code(1);
     assert!(run.stderr.contains("left untouched"), "{}", run.stderr);
 
-    let after = tree(&out);
-    assert_eq!(
-        before.keys().collect::<Vec<_>>(),
-        after.keys().collect::<Vec<_>>(),
-        "the file list changed"
-    );
-    for (path, bytes) in &before {
-        assert!(after[path] == *bytes, "{path} changed");
-    }
+    assert_same_files(&before, &tree(&out), "the output after a refused build");
     let siblings = std::fs::read_dir(tmp.path()).unwrap().count();
     assert_eq!(siblings, 2, "temporary folders were left beside the output");
 }
 
+/// The names in `dir` that start with `.out.tmp` or `.out.old`: folders
+/// of an unfinished build left behind.
+fn unfinished_folders(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.tmp") || n.starts_with(".out.old"))
+        .collect()
+}
+
+/// A copy of the links fixture built twice into `<tmp>/out`, so that the
+/// next build writes into the kept `.out.spare`; the site changed since,
+/// so that a successful next build would change the output.
+fn site_with_spare_output(tmp: &Path) -> (PathBuf, PathBuf) {
+    let site = copy_fixture("links", tmp);
+    let out = tmp.join("out");
+    build_cli(&site, &out, &[]).assert_code(0);
+    build_cli(&site, &out, &[]).assert_code(0);
+    assert!(
+        tmp.join(".out.spare/.clausebook-output").is_file(),
+        "no spare output kept"
+    );
+    append(
+        &site.join("content/policies/policy.md"),
+        "\nA paragraph written after the last build.\n",
+    );
+    (site, out)
+}
+
+#[test]
+fn a_build_failing_while_writing_keeps_the_previous_output() {
+    // A write error in the middle of a build (a folder standing where a page goes, in the spare output being reused) exits 1 naming the file, and the published output stays as it was.
+    let tmp = tempdir();
+    let (site, out) = site_with_spare_output(tmp.path());
+    let before = tree(&out);
+    let page = tmp.path().join(".out.spare/documents/pol-1/index.html");
+    std::fs::remove_file(&page).unwrap();
+    write_file(&page.join("in-the-way.txt"), "a folder where a page goes");
+
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("cannot write") && run.stderr.contains("documents/pol-1/index.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("left untouched"), "{}", run.stderr);
+    assert_same_files(&before, &tree(&out), "the output after a failed write");
+    assert_eq!(unfinished_folders(tmp.path()), Vec::<String>::new());
+
+    // With the obstacle gone (the failed build dropped that spare), the
+    // next build publishes the change.
+    build_cli(&site, &out, &[]).assert_code(0);
+    assert!(read(&out, "documents/pol-1/index.html").contains("written after the last build"));
+}
+
+#[test]
+fn a_build_failing_after_pages_were_written_keeps_the_previous_output() {
+    // A template error on one page, met while the other pages are being written into the reused spare output, exits 1 and leaves the published output as it was.
+    let tmp = tempdir();
+    let (site, out) = site_with_spare_output(tmp.path());
+    let before = tree(&out);
+    write_file(
+        &site.join("templates/document.html"),
+        "{% extends \"base.html\" %}{% block content %}\
+         {% if doc.id == \"WI-1\" %}{{ doc.no_such_field }}{% endif %}{{ content }}\
+         {% endblock %}\n",
+    );
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("no_such_field"), "{}", run.stderr);
+    assert!(run.stderr.contains("left untouched"), "{}", run.stderr);
+    assert_same_files(&before, &tree(&out), "the output after a failed render");
+    assert_eq!(unfinished_folders(tmp.path()), Vec::<String>::new());
+}
+
 #[test]
 fn rebuild_replaces_the_output_entirely() {
-    // A page of a removed document disappears at the next build, and no temporary folder stays behind
-    // (only the documented `.out.spare`, the previous output kept for the next build to reuse).
+    // A page of a removed document disappears at the next build, and nothing but the documented `.out.spare` (the previous output, kept for reuse) stays beside the output.
     let tmp = tempdir();
     let site = copy_fixture("links", tmp.path());
     let out = tmp.path().join("out");
@@ -430,43 +459,84 @@ fn output_refuses_a_foreign_non_empty_folder() {
 
 #[test]
 fn output_refuses_the_site_root_and_its_sources() {
-    // --output pointing at the site, content/ or below is refused and changes nothing.
+    // --output at the site, or in or below content/, templates/, theme/ or standards/, is refused and changes nothing.
     let tmp = tempdir();
     let site = copy_fixture("template-document", tmp.path());
+    write_file(&site.join("theme/site.css"), "body { color: black; }\n");
+    std::fs::create_dir_all(site.join("standards")).unwrap();
+    std::fs::copy(
+        check_fixture("clean").join("standards/tiny.toml"),
+        site.join("standards/tiny.toml"),
+    )
+    .unwrap();
     let before = tree(&site);
     for target in [
         site.clone(),
         site.join("content"),
         site.join("content/sub"),
         site.join("templates"),
+        site.join("theme"),
+        site.join("theme/out"),
+        site.join("standards"),
+        site.join("standards/out"),
     ] {
         let run = build_cli(&site, &target, &[]);
         run.assert_code(2);
-        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing") && run.stderr.contains("holds the site's sources"),
+            "{}: {}",
+            target.display(),
+            run.stderr
+        );
     }
     // Relative spellings of the same folders, from inside the site.
-    for target in [".", "content", "./content/../content"] {
+    for target in [
+        ".",
+        "content",
+        "./content/../content",
+        "templates",
+        "theme",
+        "./standards/",
+        "standards/../theme/x",
+    ] {
         let run = run_cli_in(
             Some(&site),
-            &["build".as_ref(), "--output".as_ref(), target.as_ref()],
+            &[
+                "build".as_ref(),
+                "--today".as_ref(),
+                TODAY.as_ref(),
+                "--output".as_ref(),
+                target.as_ref(),
+            ],
         );
         run.assert_code(2);
+        assert!(run.stderr.contains("refusing"), "{target}: {}", run.stderr);
     }
-    assert!(tree(&site) == before, "the site was changed");
+    assert_same_files(&before, &tree(&site), "the site after refused builds");
 }
 
 // ---------------------------------------------------------------- init
 
 #[test]
 fn init_creates_a_site_that_builds() {
-    // `clausebook init DIR` gives a site that builds at once with exit 0.
+    // `clausebook init DIR` gives a site that builds at once with exit 0, whatever the date.
     let tmp = tempdir();
     let dir = tmp.path().join("new-sms");
     let run = run_cli(&[Path::new("init"), dir.as_path()]);
     run.assert_code(0);
     assert!(dir.join("clausebook.toml").is_file());
+    // The samples are dated from the real date: build on that date too
+    // (any day the test runs is the day a user would run init).
     let out = tmp.path().join("out");
-    let run = build_cli(&dir, &out, &[]);
+    let run = run_cli(&[
+        Path::new("build"),
+        Path::new("--root"),
+        &dir,
+        Path::new("--output"),
+        &out,
+        Path::new("--today"),
+        Path::new(&real_today().to_string()),
+    ]);
     run.assert_code(0);
     assert!(error_lines(&run.stderr).is_empty(), "{}", run.stderr);
     let site = load_site(&dir, false);
@@ -513,34 +583,25 @@ fn builds_reusing_the_spare_output_equal_a_fresh_build() {
     }
     assert!(tmp.path().join(".out.spare").is_dir(), "no spare kept");
     std::fs::remove_file(site.join("content/nested/unlinked.md")).unwrap();
-    let page = site.join("content/policies/policy.md");
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, format!("{text}\nA paragraph added later.\n")).unwrap();
+    append(
+        &site.join("content/policies/policy.md"),
+        "\nA paragraph added later.\n",
+    );
     build_cli(&site, &out, &[]).assert_code(0);
     let fresh = tmp.path().join("fresh");
     build_cli(&site, &fresh, &[]).assert_code(0);
     // The tantivy index names its segment files at random: compare it by
     // file count (stale segments must be gone), everything else exactly.
-    let split = |t: std::collections::BTreeMap<String, Vec<u8>>| {
-        let (index, rest): (Vec<_>, Vec<_>) = t
-            .into_iter()
-            .partition(|(p, _)| p.starts_with("search/tantivy/"));
-        (
-            index.len(),
-            rest.into_iter()
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        )
-    };
-    let (out_index, out_rest) = split(tree(&out));
-    let (fresh_index, fresh_rest) = split(tree(&fresh));
-    assert_eq!(out_index, fresh_index, "stale index files were left");
-    let out_names: Vec<&String> = out_rest.keys().collect();
-    let fresh_names: Vec<&String> = fresh_rest.keys().collect();
-    assert_eq!(out_names, fresh_names, "the file lists differ");
-    for (path, bytes) in &fresh_rest {
-        assert!(
-            out_rest[path] == *bytes,
-            "{path} differs from a fresh build"
-        );
-    }
+    let index_files = |dir: &Path| tree(dir).keys().filter(|p| is_search_index(p)).count();
+    assert_eq!(
+        index_files(&out),
+        index_files(&fresh),
+        "stale index files were left"
+    );
+    assert!(index_files(&fresh) > 0, "no search index written");
+    assert_same_files(
+        &tree_without_index(&out),
+        &tree_without_index(&fresh),
+        "a build reusing the spare output and a fresh build",
+    );
 }

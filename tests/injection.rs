@@ -1,4 +1,4 @@
-//! Raw HTML and script URLs in documents (issue 13, item 5): the fixture
+//! Raw HTML and script URLs in documents: the fixture
 //! `tests/fixtures/injection/attacks` holds every attack vector (ATK-1) next
 //! to markup that must survive (SAFE-1) and a document without raw HTML
 //! (POL-1), built under each `[markdown] raw_html` setting. The written
@@ -206,6 +206,8 @@ fn the_default_lets_no_script_reach_the_page() {
         b.contains("An autolink: <span class=\"unsafe-link\" title=\"link removed: a javascript: URL could run script\">javascript:window.__pwned=8</span>."),
         "{b}"
     );
+    // A neutralised link is no link to an unpublished document.
+    assert!(!b.contains("not published"), "{b}");
     // The same holds for "sanitize" spelled out.
     let (out, _) = build(tmp.path(), Some("sanitize"));
     assert_eq!(read(&out, ATTACKS), page);
@@ -452,55 +454,24 @@ fn html_wrapping_markdown_is_sanitized_as_one_piece() {
 
 // -------------------------------------------------------------- browser
 
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
 #[test]
 fn browser_runs_no_script_from_a_document() {
-    // In headless Chromium no payload of the attack document runs under sanitize or escape, while under trust it does (so the probe can see one run): tests/browser/injection.test.js.
-    // CI sets CLAUSEBOOK_REQUIRE_BROWSER=1: a missing tool fails there.
-    let required = std::env::var_os("CLAUSEBOOK_REQUIRE_BROWSER").is_some_and(|v| v != "0");
-    let chromium = std::env::var_os("CHROMIUM_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    let dir = repo_root().join("tests/browser");
-    let mut missing = Vec::new();
-    let node = which("node");
-    if node.is_none() {
-        missing.push("node (apt-get install nodejs)".to_string());
-    }
-    if !chromium.is_file() {
-        missing.push(format!("{} (apt-get install chromium)", chromium.display()));
-    }
-    if !dir.join("node_modules/playwright-core").is_dir() {
-        missing.push("tests/browser/node_modules (cd tests/browser && npm ci)".to_string());
-    }
-    if !missing.is_empty() {
-        let msg = format!(
-            "browser_runs_no_script_from_a_document needs {}",
-            missing.join(", ")
-        );
-        assert!(!required, "{msg} (CLAUSEBOOK_REQUIRE_BROWSER is set)");
-        eprintln!("\n*** SKIPPED: {msg} ***\n");
+    // In headless Chromium no payload of the attack document runs under sanitize or escape, while under trust it does (so the probe can see one run).
+    let Some(tools) = common::browser_or_skip("browser_runs_no_script_from_a_document") else {
         return;
-    }
+    };
     let tmp = tempdir();
     let (sanitized, _) = build(tmp.path(), None);
     let (escaped, _) = build(tmp.path(), Some("escape"));
     let (trusted, _) = build(tmp.path(), Some("trust"));
     // The script bounds its own time (120 s) and always exits.
-    let out = Command::new(node.unwrap())
-        .current_dir(&dir)
+    let out = Command::new(&tools.node)
+        .current_dir(&tools.dir)
         .arg("injection.test.js")
         .args([OsStr::new("--safe"), sanitized.as_os_str()])
         .args([OsStr::new("--safe"), escaped.as_os_str()])
         .args([OsStr::new("--unsafe"), trusted.as_os_str()])
-        .env("CHROMIUM_PATH", &chromium)
+        .env("CHROMIUM_PATH", &tools.chromium)
         .stdin(Stdio::null())
         .output()
         .unwrap();

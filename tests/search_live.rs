@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use clausebook::search::{INDEX_DIR, LiveSearch, STATIC_INDEX, SearchIndex, SearchRequest};
-use common::{build_ok, copy_dir, copy_example_site, load_site, repo_root, tempdir};
+use common::*;
 
 /// A site copied into a temporary folder and built into `<tmp>/out`.
 struct Fixture {
@@ -23,8 +23,9 @@ impl Fixture {
     /// The example site (the repository's own content).
     fn example() -> Fixture {
         let tmp = tempdir();
-        let root = tmp.path().join("site");
-        copy_example_site(&root);
+        let root = copy_site(&repo_root(), tmp.path());
+        // The built-in catalogs as site files too: the live index must
+        // read the site's catalogs as a full build does.
         copy_dir(&repo_root().join("standards"), &root.join("standards"));
         Fixture::built(tmp, root)
     }
@@ -33,15 +34,13 @@ impl Fixture {
     /// matter lines, body).
     fn small(docs: &[(&str, &str, &str)]) -> Fixture {
         let tmp = tempdir();
-        let root = tmp.path().join("site");
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(
-            root.join("clausebook.toml"),
+        let root = write_site(
+            tmp.path(),
             "title = \"Live search fixture\"\n\
              standards = [\"iso20000-1:2011\", \"iso9001:2008\"]\n\
              [check]\ncoverage = \"allow\"\nrequired-document = \"allow\"\norphan = \"allow\"\n",
-        )
-        .unwrap();
+            &[],
+        );
         for (file, front, body) in docs {
             write_doc(&root, file, front, body);
         }
@@ -68,14 +67,19 @@ impl Fixture {
     /// The index.js a full build of the current sources writes (into a
     /// folder of its own).
     fn full_build_index_js(&self, name: &str) -> String {
+        read(&self.full_build(name), STATIC_INDEX)
+    }
+
+    /// A full build of the current sources into a folder of its own.
+    fn full_build(&self, name: &str) -> PathBuf {
         let out = self.tmp.path().join(format!("full-{name}"));
         build_ok(&self.root, &out, false);
-        read(&out.join(STATIC_INDEX))
+        out
     }
 
     #[track_caller]
     fn assert_index_js_as_full_build(&self, step: &str) {
-        let live = read(&self.out.join(STATIC_INDEX));
+        let live = read(&self.out, STATIC_INDEX);
         let full = self.full_build_index_js(step);
         assert!(
             live == full,
@@ -88,20 +92,10 @@ impl Fixture {
 
 /// A document file: `+++` front matter (the given lines) and a body.
 fn write_doc(root: &Path, file: &str, front: &str, body: &str) {
-    let p = root.join("content").join(file);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, format!("+++\n{front}\n+++\n\n{body}\n")).unwrap();
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-}
-
-/// Replace `from` by `to` in a file (which must contain it).
-fn edit(p: &Path, from: &str, to: &str) {
-    let text = read(p);
-    assert!(text.contains(from), "{} has no `{from}`", p.display());
-    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+    write_file(
+        &root.join("content").join(file),
+        &format!("+++\n{front}\n+++\n\n{body}\n"),
+    );
 }
 
 /// Where `a` starts to differ from `b`, with some context.
@@ -144,7 +138,7 @@ fn updates_write_the_index_js_of_a_full_build() {
     let mut live = LiveSearch::open(&fx.out, &load_site(&fx.root, false)).unwrap();
 
     let wi = fx.content("work-instructions/continuity-test.md");
-    edit(
+    replace(
         &wi,
         "## Before the test {#before}",
         "Bring a flask of wombatine.\n\n## Before the test {#before}",
@@ -161,17 +155,17 @@ fn updates_write_the_index_js_of_a_full_build() {
     fx.update(&mut live, &["SMS-TST-001"], &[]);
     fx.assert_index_js_as_full_build("a new document");
 
-    edit(
+    replace(
         &wi,
         "clauses = [\"iso20000-1:2011/6.3.3\"]",
         "clauses = [\"iso9001:2008/8.5.3\", \"iso20000-1:2011/6.3.3\"]",
     );
-    edit(
+    replace(
         &wi,
         "title = \"Service Continuity Test\"",
         "title = \"Continuity Drill\"",
     );
-    edit(
+    replace(
         &wi,
         "tags = [\"continuity\", \"test\", \"dr\"]",
         "tags = [\"drill\"]",
@@ -180,7 +174,7 @@ fn updates_write_the_index_js_of_a_full_build() {
     fx.assert_index_js_as_full_build("new clauses, title and tags");
 
     // A rename: one id goes, another comes, in one update.
-    edit(
+    replace(
         &fx.content("procedures/quokka.md"),
         "SMS-TST-001",
         "SMS-TST-009",
@@ -193,7 +187,7 @@ fn updates_write_the_index_js_of_a_full_build() {
     fx.update(&mut live, &[], &["SMS-PRO-003"]);
     fx.assert_index_js_as_full_build("a deleted document");
 
-    edit(
+    replace(
         &fx.content("procedures/quokka.md"),
         "status = \"approved\"",
         "status = \"draft\"",
@@ -203,14 +197,19 @@ fn updates_write_the_index_js_of_a_full_build() {
 
     // Several changes in one update: an edit, a new document and a
     // deleted one.
-    edit(&wi, "Bring a flask of wombatine.", "Bring two flasks.");
+    replace(&wi, "Bring a flask of wombatine.", "Bring two flasks.");
     write_doc(
         &fx.root,
         "work-instructions/numbat.md",
-        &NEW_DOC
-            .replace("SMS-TST-001", "SMS-WI-900")
-            .replace("Quokka Handling", "Numbat Feeding")
-            .replace("kind = \"procedure\"", "kind = \"work-instruction\""),
+        &replaced(
+            &replaced(
+                &replaced(NEW_DOC, "SMS-TST-001", "SMS-WI-900"),
+                "Quokka Handling",
+                "Numbat Feeding",
+            ),
+            "kind = \"procedure\"",
+            "kind = \"work-instruction\"",
+        ),
         "# Numbat Feeding Procedure\n\nTermites only.",
     );
     std::fs::remove_file(fx.content("procedures/quokka.md")).unwrap();
@@ -244,7 +243,7 @@ fn numbering_of_standards_kinds_and_clauses_follows_removals() {
     std::fs::remove_file(fx.content("a.md")).unwrap();
     fx.update(&mut live, &[], &["A-1"]);
     fx.assert_index_js_as_full_build("removing the first document");
-    let a = a.replace("approved", "retired");
+    let a = replaced(&a, "approved", "retired");
     write_doc(&fx.root, "a.md", &a, "Alpha is back.");
     fx.update(&mut live, &["A-1"], &[]);
     fx.assert_index_js_as_full_build("adding it back");
@@ -258,8 +257,14 @@ fn the_updated_index_finds_edits_and_forgets_removed_documents() {
     let before = SearchIndex::open(&fx.out.join(INDEX_DIR)).unwrap();
     assert!(found(&before, "wombatine").is_empty());
     let docs = before.num_docs();
+    let published = load_site(&fx.root, false).published;
+    assert_eq!(
+        docs as usize,
+        published.iter().filter(|p| **p).count(),
+        "the index holds the published documents"
+    );
 
-    edit(
+    replace(
         &fx.content("work-instructions/continuity-test.md"),
         "## Before the test {#before}",
         "Bring a flask of wombatine.\n\n## Before the test {#before}",
@@ -286,7 +291,7 @@ fn the_updated_index_finds_edits_and_forgets_removed_documents() {
     );
 
     std::fs::remove_file(fx.content("procedures/quokka.md")).unwrap();
-    edit(
+    replace(
         &fx.content("work-instructions/continuity-test.md"),
         "status = \"approved\"",
         "status = \"draft\"",
@@ -320,7 +325,7 @@ fn scores_after_an_update_are_close_to_a_full_builds() {
     // Same schema, tokenizers and weights as a full build; only the replaced version of an edited document still counts in tantivy's statistics until its segment is merged (in 59 documents, the edited one's id then counts as in two: -12%), which moves scores a little, not what is found.
     let fx = Fixture::example();
     let mut live = LiveSearch::open(&fx.out, &load_site(&fx.root, false)).unwrap();
-    edit(
+    replace(
         &fx.content("work-instructions/continuity-test.md"),
         "## Before the test {#before}",
         "A change freeze applies during incident tests.\n\n## Before the test {#before}",
@@ -339,6 +344,7 @@ fn scores_after_an_update_are_close_to_a_full_builds() {
     ] {
         let live_hits = scored(&index, query);
         let fresh_hits = scored(&fresh, query);
+        assert!(!fresh_hits.is_empty(), "`{query}` finds nothing");
         let ids = |hits: &[(String, f32)]| {
             let mut ids: Vec<String> = hits.iter().map(|h| h.0.clone()).collect();
             ids.sort();
@@ -362,30 +368,61 @@ fn scores_after_an_update_are_close_to_a_full_builds() {
 
 #[test]
 fn readers_keep_working_while_updates_commit() {
-    // The server answers searches on other threads with the previous reader while an update commits and collects old segment files.
+    // The server answers searches on other threads with the previous reader while updates commit and collect old segment files: it keeps finding what a full build of those sources finds.
     let fx = Fixture::example();
+    // The expectation, from an index of its own: a full build of the
+    // sources before the updates.
+    let before = SearchIndex::open(&fx.full_build("before").join(INDEX_DIR)).unwrap();
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    let expected = sorted(found(&before, "continuity"));
+    assert!(expected.contains(&"SMS-WI-002".to_string()), "{expected:?}");
+    assert!(found(&before, "round").is_empty(), "`round` is new text");
+
     let mut live = LiveSearch::open(&fx.out, &load_site(&fx.root, false)).unwrap();
     let old = std::sync::Arc::new(SearchIndex::open(&fx.out.join(INDEX_DIR)).unwrap());
-    let expected = found(&old, "continuity");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let searcher = {
-        let old = old.clone();
+        let (old, done) = (old.clone(), done.clone());
         std::thread::spawn(move || {
-            for _ in 0..200 {
-                found(&old, "continuity");
+            // Search until the updates are over, then once more.
+            let mut answers = Vec::new();
+            loop {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                answers.push(found(&old, "continuity"));
+                if finished {
+                    return answers;
+                }
             }
-            found(&old, "continuity")
         })
     };
     let wi = fx.content("work-instructions/continuity-test.md");
+    let mut index = None;
     for round in 0..4 {
-        edit(
+        replace(
             &wi,
             "## Before the test",
             &format!("Round {round}.\n\n## Before the test"),
         );
-        fx.update(&mut live, &["SMS-WI-002"], &[]);
+        index = Some(fx.update(&mut live, &["SMS-WI-002"], &[]));
     }
-    assert_eq!(searcher.join().unwrap(), expected);
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let answers = searcher.join().unwrap();
+    assert!(answers.len() >= 2, "searched {} times", answers.len());
+    for a in &answers {
+        assert_eq!(
+            sorted(a.clone()),
+            expected,
+            "the old reader's answer changed"
+        );
+        assert_eq!(a, &answers[0], "the old reader's ranking changed");
+    }
+    // The old reader still sees the sources before the updates; the
+    // updated one sees the rounds.
+    assert!(found(&old, "round").is_empty());
+    assert_eq!(found(&index.unwrap(), "round"), ["SMS-WI-002"]);
 }
 
 #[test]
@@ -398,7 +435,7 @@ fn a_full_build_after_updates_replaces_the_index_cleanly() {
         "one writer per index"
     );
     let wi = fx.content("work-instructions/continuity-test.md");
-    edit(
+    replace(
         &wi,
         "## Before the test",
         "Wombatine.\n\n## Before the test",
@@ -407,7 +444,7 @@ fn a_full_build_after_updates_replaces_the_index_cleanly() {
 
     // A full build while the LiveSearch is still open: it swaps a new
     // folder in, which the open LiveSearch refuses to touch.
-    edit(&wi, "Wombatine.", "Numbatine.");
+    replace(&wi, "Wombatine.", "Numbatine.");
     build_ok(&fx.root, &fx.out, false);
     let err = live
         .update(&load_site(&fx.root, false), &["SMS-WI-002"], &[])
@@ -421,7 +458,7 @@ fn a_full_build_after_updates_replaces_the_index_cleanly() {
     // A new LiveSearch on the new folder, while the old one still lives.
     let mut again = LiveSearch::open(&fx.out, &load_site(&fx.root, false)).unwrap();
     drop(live);
-    edit(&wi, "Numbatine.", "Dunnartine.");
+    replace(&wi, "Numbatine.", "Dunnartine.");
     let index = fx.update(&mut again, &["SMS-WI-002"], &[]);
     assert_eq!(found(&index, "dunnartine"), ["SMS-WI-002"]);
 
@@ -430,7 +467,7 @@ fn a_full_build_after_updates_replaces_the_index_cleanly() {
     drop(again);
     let mut previous = "Dunnartine.";
     for word in ["Bilbyine.", "Potorooine."] {
-        edit(&wi, previous, word);
+        replace(&wi, previous, word);
         build_ok(&fx.root, &fx.out, false);
         let index = SearchIndex::open(&fx.out.join(INDEX_DIR)).unwrap();
         let term = word.trim_end_matches('.').to_lowercase();

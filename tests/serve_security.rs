@@ -1,5 +1,5 @@
-//! `clausebook serve` against hostile and heavy clients (issue 13, items 7,
-//! 11 and 14): foreign `Host` headers (DNS rebinding), calls of the API and
+//! `clausebook serve` against hostile and heavy clients: foreign `Host`
+//! headers (DNS rebinding), calls of the API and
 //! the live-reload channel from other origins, queries the engine cannot
 //! run (also through `clausebook search`), and hundreds of open live-reload
 //! polls. Every request is written by hand on a raw TCP socket, so that the
@@ -10,83 +10,38 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, copy_example_site, repo_root, run_cli, tempdir};
+use common::{Served, copy_dir, copy_example_site, repo_root, run_cli, tempdir};
 
-const BIN: &str = env!("CARGO_BIN_EXE_clausebook");
-
-/// A running `clausebook serve`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
-    root: PathBuf,
-    _tmp: tempfile::TempDir,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Served {
-    /// Threads of the server process (Linux: /proc/<pid>/task).
-    fn threads(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/task", self.child.id()))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    }
-}
-
-/// Serve the example site (copied into a temporary folder, built into its
-/// own `public/`) on a free port.
-fn serve(extra: &[&str]) -> Served {
+/// The example site, copied into a temporary folder and served from its
+/// own `public/` (so that `clausebook search --root` finds the index).
+fn serve(extra: &[&str]) -> (Served, PathBuf) {
     let tmp = tempdir();
     let root = tmp.path().join("site");
     copy_example_site(&root);
     copy_dir(&repo_root().join("standards"), &root.join("standards"));
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut seen = String::new();
-        let mut buf = [0u8; 256];
-        let mut sent = false;
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            if !sent
-                && let Some(i) = seen.find("http://127.0.0.1:")
-                && let Some(end) = seen[i + 17..].find('/')
-            {
-                let _ = tx.send(seen[i + 17..i + 17 + end].parse::<u16>().unwrap());
-                sent = true;
-            }
-            // Keep draining so the server never blocks on stdout.
+    let served = common::serve(&root, &root.join("public"), extra).keeping(tmp);
+    (served, root)
+}
+
+/// Threads of the `clausebook serve` process serving `root` (Linux:
+/// /proc/<pid>/task); the process is the one whose command line names it.
+fn server_threads(root: &Path) -> usize {
+    let needle = root.as_os_str().as_encoded_bytes();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let ours = cmdline.split(|&b| b == 0).any(|arg| arg == needle)
+            && cmdline.windows(5).any(|w| w == b"serve");
+        if ours {
+            return std::fs::read_dir(entry.path().join("task"))
+                .map(|d| d.count())
+                .unwrap_or(0);
         }
-    });
-    let Ok(port) = rx.recv_timeout(Duration::from_secs(120)) else {
-        let _ = child.kill();
-        panic!("clausebook serve printed no URL within 120 s");
-    };
-    Served {
-        child,
-        port,
-        root,
-        _tmp: tmp,
     }
+    panic!("no clausebook serve process for {}", root.display());
 }
 
 /// An answer: status, head (status line and headers), body.
@@ -139,7 +94,7 @@ fn get_own(port: u16, path: &str, headers: &str) -> Answer {
 #[test]
 fn serve_refuses_foreign_host_headers() {
     // DNS rebinding: a request for any name but the server's own loopback address and port gets 403, without the site.
-    let srv = serve(&["--no-watch"]);
+    let (srv, _) = serve(&["--no-watch"]);
     let p = srv.port;
     for host in [
         format!("evil.example:{p}"),
@@ -191,7 +146,7 @@ fn serve_refuses_foreign_host_headers() {
 #[test]
 fn api_and_live_reload_refuse_other_origins() {
     // Pages of another origin cannot call the search API or the live-reload channel; the server's own pages can.
-    let srv = serve(&[]);
+    let (srv, _) = serve(&[]);
     let p = srv.port;
     for path in [
         "/api/search?q=change",
@@ -251,8 +206,8 @@ fn api_error(port: u16, query: &str) -> (u16, String, String) {
 #[test]
 fn queries_the_engine_cannot_run_are_the_callers_error() {
     // `id:*` and `x:*` give 400 with a message and a hint from the API, and exit 2 with the same message from the CLI.
-    let srv = serve(&["--no-watch"]);
-    let root = srv.root.to_str().unwrap().to_string();
+    let (srv, root) = serve(&["--no-watch"]);
+    let root = root.to_str().unwrap().to_string();
     for (query, encoded, says) in [
         (
             "id:*",
@@ -386,8 +341,10 @@ fn many_open_reload_polls_hold_no_thread_each() {
         eprintln!("\n*** SKIPPED: counting threads needs Linux's /proc ***\n");
         return;
     }
-    let srv = serve(&[]);
+    let (srv, root) = serve(&[]);
     let p = srv.port;
+    let doc = root.join("content/procedures/change-management.md");
+    srv.wait_until_watching(&doc);
     let first = get_own(p, "/__clausebook/reload", "");
     assert_eq!(first.status, 200, "{}", first.head);
     let v: serde_json::Value = serde_json::from_str(&first.body).unwrap();
@@ -397,7 +354,7 @@ fn many_open_reload_polls_hold_no_thread_each() {
         assert_eq!(get_own(p, "/api/search?q=change", "").status, 200);
         assert_eq!(get_own(p, "/", "").status, 200);
     }
-    let before = srv.threads();
+    let before = server_threads(&root);
 
     let mut polls = open_polls(p, generation, 200);
     // Every request has reached the server once the over-cap ones are
@@ -416,7 +373,7 @@ fn many_open_reload_polls_hold_no_thread_each() {
             }
         }
     }
-    let during = srv.threads();
+    let during = server_threads(&root);
     assert!(
         during <= before + 4 && during <= 40,
         "200 open polls took the server from {before} to {during} threads"
@@ -430,7 +387,6 @@ fn many_open_reload_polls_hold_no_thread_each() {
     assert_eq!(get_own(p, "/", "").status, 200);
 
     // A rebuild answers every waiting poll with the new generation.
-    let doc = srv.root.join("content/procedures/change-management.md");
     let text = std::fs::read_to_string(&doc).unwrap();
     std::fs::write(&doc, format!("{text}\nA line added by the test.\n")).unwrap();
     let mut answered = 0;
@@ -452,7 +408,7 @@ fn many_open_reload_polls_hold_no_thread_each() {
     }
     assert_eq!(answered, cap);
     drop(polls);
-    let after = srv.threads();
+    let after = server_threads(&root);
     assert!(
         after <= before + 4,
         "{before} threads before, {after} after"

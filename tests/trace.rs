@@ -162,20 +162,10 @@ fn clause_pages_and_badges_link_documents_and_sections() {
     }
 }
 
-/// Build a failing fixture with the binary: exit 1, no output.
-fn failing(name: &str) -> Run {
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture(name), &out, &[]);
-    run.assert_code(1);
-    assert!(!out.exists());
-    run
-}
-
 #[test]
 fn unknown_clause_is_a_located_error_with_a_suggestion() {
     // iso20000-1:2011/4.3.9 does not exist: error at its line, suggesting a neighbour.
-    let run = failing("clause-unknown");
+    let run = build_fails(&fixture("clause-unknown"), 1, &[]);
     assert!(run.stderr.contains("no clause `4.3.9`"), "{}", run.stderr);
     assert!(
         run.stderr.contains("did you mean `iso20000-1:2011/4.3."),
@@ -195,7 +185,7 @@ fn unknown_clause_is_a_located_error_with_a_suggestion() {
 #[test]
 fn unknown_standard_in_a_reference_is_a_located_error() {
     // iso20000-1:2012 is no catalog: error at its line suggesting iso20000-1:2011.
-    let run = failing("clause-unknown-standard");
+    let run = build_fails(&fixture("clause-unknown-standard"), 1, &[]);
     assert!(
         run.stderr.contains("unknown standard `iso20000-1:2012`"),
         "{}",
@@ -217,8 +207,8 @@ fn unknown_standard_in_a_reference_is_a_located_error() {
 
 #[test]
 fn section_that_is_not_a_heading_is_a_located_error() {
-    // section = "aproval" when the heading id is "approval".
-    let run = failing("clause-section");
+    // A clause reference's `section` that is no heading of the document is an error at it, with the closest heading as "did you mean" ("aproval" for "approval").
+    let run = build_fails(&fixture("clause-section"), 1, &[]);
     assert!(
         run.stderr.contains("`section = \"aproval\"`"),
         "{}",
@@ -384,20 +374,10 @@ fn coverage_exports_match_snapshots() {
 
 // ---------------------------------------------------------------- exclusions
 
-/// Build an exclusion fixture with the binary.
-fn exclusion(name: &str) -> (Run, tempfile::TempDir, PathBuf) {
-    let tmp = tempdir();
-    let out = tmp.path().join("out");
-    let run = build_cli(&fixture(name), &out, &[]);
-    (run, tmp, out)
-}
-
 #[test]
 fn iso20000_allows_no_exclusion() {
     // Excluding ISO/IEC 20000-1:2011 6.6.2 is an error naming the rule, located in clausebook.toml (exit 1).
-    let (run, _tmp, out) = exclusion("exclusion-iso20000");
-    run.assert_code(1);
-    assert!(!out.exists());
+    let run = build_fails(&fixture("exclusion-iso20000"), 1, &[]);
     assert!(run.stderr.contains("allows no exclusion"), "{}", run.stderr);
     assert_located(&run.stderr, "clausebook.toml", 12, 10, "clause = \"6.6.2\"");
 }
@@ -405,17 +385,15 @@ fn iso20000_allows_no_exclusion() {
 #[test]
 fn a_forbidden_exclusion_stays_an_error_when_the_check_is_allowed() {
     // The standard's exclusion rule is not a site preference: silencing the check must not make 6.6.2 excluded.
-    let (run, _tmp, out) = exclusion("exclusion-iso20000-rule-allowed");
+    let run = build_fails(&fixture("exclusion-iso20000-rule-allowed"), 1, &[]);
     assert!(run.stderr.contains("allows no exclusion"), "{}", run.stderr);
-    run.assert_code(1);
-    assert!(!out.exists());
 }
 
 #[test]
 fn iso9001_exclusion_within_clause_7_is_published() {
     // Excluding ISO 9001:2008 7.5.4 with a justification builds, shows in the exclusions page and the coverage export.
-    let (run, _tmp, out) = exclusion("exclusion-iso9001-allowed");
-    run.assert_code(0);
+    let tmp = tempdir();
+    let out = build_site(&fixture("exclusion-iso9001-allowed"), tmp.path(), &[]);
     let justification = "We hold no property belonging to customers.";
     let cov = json(&out, "exports/coverage-iso9001-2008.json");
     assert_eq!(state(&cov, "7.5.4"), "excluded");
@@ -443,9 +421,7 @@ fn iso9001_exclusion_within_clause_7_is_published() {
 #[test]
 fn iso9001_exclusion_outside_clause_7_is_refused() {
     // Excluding ISO 9001:2008 8.3 is an error naming the "within clause 7" rule.
-    let (run, _tmp, out) = exclusion("exclusion-iso9001-outside-7");
-    run.assert_code(1);
-    assert!(!out.exists());
+    let run = build_fails(&fixture("exclusion-iso9001-outside-7"), 1, &[]);
     assert!(run.stderr.contains("within clause 7"), "{}", run.stderr);
     assert_located(&run.stderr, "clausebook.toml", 16, 10, "clause = \"8.3\"");
     assert_eq!(
@@ -459,9 +435,7 @@ fn iso9001_exclusion_outside_clause_7_is_refused() {
 #[test]
 fn exclusion_without_justification_is_refused() {
     // An exclusion must say why the requirement does not apply.
-    let (run, _tmp, out) = exclusion("exclusion-no-justification");
-    run.assert_code(1);
-    assert!(!out.exists());
+    let run = build_fails(&fixture("exclusion-no-justification"), 1, &[]);
     assert!(run.stderr.contains("no justification"), "{}", run.stderr);
     assert_located(&run.stderr, "clausebook.toml", 12, 10, "clause = \"7.3.1\"");
 }
@@ -469,8 +443,8 @@ fn exclusion_without_justification_is_refused() {
 #[test]
 fn excluding_a_heading_excludes_its_subclauses() {
     // "exclude 7.3 Design and development" covers 7.3.1-7.3.7, which stats count as excluded.
-    let (run, _tmp, out) = exclusion("exclusion-iso9001-heading");
-    run.assert_code(0);
+    let tmp = tempdir();
+    let out = build_site(&fixture("exclusion-iso9001-heading"), tmp.path(), &[]);
     let cov = json(&out, "exports/coverage-iso9001-2008.json");
     assert_eq!(state(&cov, "7.3"), "excluded");
     for n in 1..=7 {
@@ -621,22 +595,6 @@ fn records(rows: &[Vec<String>]) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-/// The TR 90006 reference pairs (9001 clause, 20000-1 clause).
-fn reference_pairs() -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(
-        repo_root().join("tests/fixtures/reference/tr90006-iso9001-2008_iso20000-1-2011.pairs.tsv"),
-    )
-    .unwrap();
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[2].to_string())
-        })
-        .collect()
-}
-
 fn build_example(tmp: &Path) -> PathBuf {
     let out = tmp.join("out");
     build_ok(&repo_root(), &out, false);
@@ -648,7 +606,7 @@ fn matrix_exports_hold_all_130_pairs() {
     // Every TR 90006 pair is a row of the CSV and a pair of the JSON, and nothing else is.
     let tmp = tempdir();
     let out = build_example(tmp.path());
-    let reference = reference_pairs();
+    let reference = reference_pairs().into_iter().collect::<BTreeSet<_>>();
     assert_eq!(reference.len(), 130);
 
     let csv = csv_records(&read(&out, &format!("{MATRIX}.csv")));
@@ -735,7 +693,7 @@ fn matrix_csv_json_xlsx_and_clause_pages_agree() {
     }
 
     // Each side agrees with the reference pairs.
-    let reference = reference_pairs();
+    let reference = reference_pairs().into_iter().collect::<BTreeSet<_>>();
     for (clause, (_, related)) in &l2r_json {
         let expected: BTreeSet<&String> = reference
             .iter()
@@ -825,4 +783,66 @@ fn coverage_exports_and_sheet_agree() {
         a, csv_rows_all,
         "the Coverage sheet differs from the coverage CSVs"
     );
+}
+
+#[test]
+fn every_xlsx_sheet_freezes_its_header_row() {
+    // An auditor scrolling a spreadsheet export keeps the column names in view: every sheet with a header row has that row frozen.
+    use std::io::Read;
+    let tmp = tempdir();
+    let out = build_fixture("coverage", tmp.path());
+    let workbooks: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|k| k.ends_with(".xlsx"))
+        .collect();
+    assert!(!workbooks.is_empty(), "no XLSX export");
+    for file in workbooks {
+        let bytes = std::fs::read(out.join(&file)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a zip");
+        let sheets: Vec<String> = zip
+            .file_names()
+            .map(|n| n.expect("a file name").into_owned())
+            .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+            .collect();
+        let mut with_header = 0;
+        for sheet in &sheets {
+            let mut xml = String::new();
+            zip.by_name(sheet)
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            // A header: a first row that holds cells.
+            let first_row = xml
+                .find("<row r=\"1\"")
+                .map(|i| &xml[i..i + xml[i..].find("</row>").unwrap_or(0)]);
+            if !first_row.is_some_and(|r| r.contains("<c ")) {
+                continue;
+            }
+            with_header += 1;
+            let pane = xml
+                .find("<pane ")
+                .map(|i| &xml[i..i + xml[i..].find("/>").unwrap()])
+                .unwrap_or_else(|| panic!("{file} {sheet}: no frozen pane"));
+            let value = |attr: &str| attr_values(pane, attr).into_iter().next();
+            assert_eq!(
+                value("ySplit").as_deref(),
+                Some("1"),
+                "{file} {sheet}: {pane}"
+            );
+            assert_eq!(
+                value("state").as_deref(),
+                Some("frozen"),
+                "{file} {sheet}: {pane}"
+            );
+            let top_left = value("topLeftCell").unwrap_or_default();
+            assert!(
+                top_left.trim_start_matches(char::is_alphabetic) == "2",
+                "{file} {sheet}: the first row below the pane is {top_left}"
+            );
+        }
+        assert!(
+            with_header > 0,
+            "{file}: no sheet with a header among {sheets:?}"
+        );
+    }
 }

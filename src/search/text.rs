@@ -127,6 +127,7 @@ mod tests {
 
     #[test]
     fn splits_words() {
+        // Ids and clause numbers split into the words readers type (sms, pro, 007; 4, 3, 2).
         let w: Vec<String> = words("SMS-PRO-007: Raising a Request (4.3.2)").collect();
         assert_eq!(
             w,

@@ -335,7 +335,7 @@ async function liveReload(context) {
     await page.waitForFunction(() => document.body.textContent.includes('LIVE-RELOAD-MARK'), null, { timeout: WAIT_MS });
     const took = Date.now() - start;
     console.log('        (page showed the edit ' + took + ' ms after the save)');
-    // The promise of the live preview (issue 6): within a second.
+    // An edit shows on the open page within a second of the save.
     assert(took < 1000, 'the page showed the edit only ' + took + ' ms after the save');
   });
 

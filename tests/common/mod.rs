@@ -1,8 +1,12 @@
-//! Helpers shared by the integration tests: fixture sites, running the
-//! binary, reading an output folder back, checking its links, and snapshot
-//! files.
+//! Helpers shared by every integration test: one way each to copy a site,
+//! run the binary, build and expect a failure, edit a file, and one fixed
+//! "today"; reading an output folder back and checking its links
+//! ([`html`]); located messages, CSV and snapshot files ([`report`]);
+//! `clausebook serve` ([`serve`]); and the tools the browser tests need
+//! ([`tools`]).
 //!
-//! Fixture sites live in `tests/fixtures/sites/<name>/`; tests that modify a
+//! Fixture sites live in `tests/fixtures/sites/<name>/` (and the sites of
+//! `tests/check.rs` in `tests/fixtures/check/<name>/`); tests that modify a
 //! site work on a copy in a temporary folder. Every build writes into a
 //! temporary folder (`--output`), never into the repository.
 //!
@@ -16,26 +20,71 @@
 //! to rewrite the expected files, then review the change with `git diff
 //! tests/snapshots/` before committing it.
 
-#![allow(dead_code)]
+// Each test binary uses a part of these helpers.
+#![allow(dead_code, unused_imports)]
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+pub mod html;
+pub mod report;
+pub mod serve;
+pub mod tools;
+
+pub use html::*;
+pub use report::*;
+pub use serve::*;
+pub use tools::*;
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use clausebook::build::{BuildError, BuildOptions, BuildReport};
 use clausebook::diag::Diagnostic;
 use clausebook::site::{LoadOptions, Site};
+
+// ------------------------------------------------------------ the date
+
+/// The one "today" of every test, so that review deadlines never make a
+/// test depend on the calendar. The sites of `tests/fixtures/check/` are
+/// dated around it (a review due in 20, 30, 31 days …).
+pub const TODAY: &str = "2026-11-23";
+
+/// [`TODAY`] as a date.
+pub fn today() -> jiff::civil::Date {
+    TODAY.parse().expect("TODAY is a date")
+}
+
+/// The date on this machine's clock, for the few commands that have no
+/// `--today` (`init` dates its samples from it; `serve` checks reviews
+/// against it): tests using it must not depend on its value.
+pub fn real_today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+// ------------------------------------------------------------ sites
 
 /// The crate root, which is also the example site.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fixture site (read only: copy it with [`copy_fixture`] to change it).
+/// A fixture site of `tests/fixtures/sites/` (read only: copy it with
+/// [`copy_fixture`] to change it).
 pub fn fixture(name: &str) -> PathBuf {
     let p = repo_root().join("tests/fixtures/sites").join(name);
     assert!(
         p.join("content").is_dir(),
+        "no fixture site {}",
+        p.display()
+    );
+    p
+}
+
+/// A fixture site of `tests/fixtures/check/` (read only).
+pub fn check_fixture(name: &str) -> PathBuf {
+    let p = repo_root().join("tests/fixtures/check").join(name);
+    assert!(
+        p.join("clausebook.toml").is_file(),
         "no fixture site {}",
         p.display()
     );
@@ -63,12 +112,152 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A fixture site copied to `<tmp>/site`, for tests that change it.
-pub fn copy_fixture(name: &str, tmp: &Path) -> PathBuf {
+/// A copy of the site at `from` (any fixture or the example) in
+/// `<tmp>/site`, for tests that change it.
+pub fn copy_site(from: &Path, tmp: &Path) -> PathBuf {
     let site = tmp.join("site");
-    copy_dir(&fixture(name), &site);
+    if from == repo_root() {
+        copy_example_site(&site);
+    } else {
+        copy_dir(from, &site);
+    }
     site
 }
+
+/// A fixture site of `tests/fixtures/sites/` copied to `<tmp>/site`.
+pub fn copy_fixture(name: &str, tmp: &Path) -> PathBuf {
+    copy_site(&fixture(name), tmp)
+}
+
+/// Copy the example site's sources (clausebook.toml and content/) to
+/// `root`, a folder that does not exist yet.
+pub fn copy_example_site(root: &Path) {
+    std::fs::create_dir_all(root).unwrap();
+    std::fs::copy(
+        repo_root().join("clausebook.toml"),
+        root.join("clausebook.toml"),
+    )
+    .unwrap();
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+}
+
+/// A small site written by the test: a `clausebook.toml` (`config`, which
+/// must hold the title) and documents as (path below `content/`, file
+/// text) in `<tmp>/site`.
+pub fn write_site(tmp: &Path, config: &str, docs: &[(&str, &str)]) -> PathBuf {
+    let site = tmp.join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(site.join("clausebook.toml"), config).unwrap();
+    for (rel, text) in docs {
+        write_file(&site.join("content").join(rel), text);
+    }
+    site
+}
+
+/// Write a file, creating its folder.
+pub fn write_file(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The example site copied and built once per test binary (with the
+/// fixed [`TODAY`]) into `target/tmp/`: its sources and its output.
+pub fn example_build() -> &'static (PathBuf, PathBuf) {
+    static BUILT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        // A folder per test binary, so that two binaries never share it.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("example-{}", env!("CARGO_CRATE_NAME")));
+        let _ = std::fs::remove_dir_all(&dir);
+        let site = dir.join("site");
+        copy_example_site(&site);
+        // The output folder of its clausebook.toml, where `search` looks.
+        let out = site.join("public");
+        build_cli(&site, &out, &["--quiet"]).assert_code(0);
+        (site, out)
+    })
+}
+
+// ------------------------------------------------------------ editing
+
+/// Change the file at `path` with `f`, which must change it: a test never
+/// goes on after an edit that did not happen (a fixture changed under it).
+#[track_caller]
+pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let new = f(text.clone());
+    assert!(
+        new != text,
+        "the edit of {} changes nothing",
+        path.display()
+    );
+    std::fs::write(path, new).unwrap();
+}
+
+/// Replace the first `from` in the file at `path` by `to` (an [`edit`]
+/// whose text must hold `from`).
+#[track_caller]
+pub fn replace(path: &Path, from: &str, to: &str) {
+    edit(path, |text| {
+        assert!(text.contains(from), "{} has no `{from}`", path.display());
+        replaced(&text, from, to)
+    });
+}
+
+/// `text` with its first `from` replaced by `to`; panics when `text` has
+/// no `from`.
+#[track_caller]
+pub fn replaced(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "no `{from}` in:\n{text}");
+    text.replacen(from, to, 1)
+}
+
+/// Append `text` to the file at `path` (an [`edit`]).
+#[track_caller]
+pub fn append(path: &Path, text: &str) {
+    edit(path, |old| old + text);
+}
+
+/// Add `lines` to the `[check]` table of a site's clausebook.toml (creating
+/// the table at the end when there is none).
+#[track_caller]
+pub fn add_check_rules(root: &Path, lines: &[&str]) {
+    let added = lines.join("\n");
+    edit(&root.join("clausebook.toml"), |text| {
+        match text.find("\n[check]\n") {
+            Some(i) => {
+                let at = i + "\n[check]\n".len();
+                format!("{}{added}\n{}", &text[..at], &text[at..])
+            }
+            None => format!("{text}\n[check]\n{added}\n"),
+        }
+    });
+}
+
+/// Set a top-level key of a site's clausebook.toml (added before the first
+/// table, where TOML wants it).
+#[track_caller]
+pub fn set_config_key(root: &Path, line: &str) {
+    edit(&root.join("clausebook.toml"), |text| {
+        match text.find("\n[") {
+            Some(i) => format!("{}\n{line}{}", &text[..i], &text[i..]),
+            None => format!("{}\n{line}\n", text.trim_end()),
+        }
+    });
+}
+
+/// Make review dates harmless for a command that has no `--today`
+/// (`clausebook serve` measures them against the real date): neither an
+/// overdue nor a due review is reported, whatever the date.
+pub fn ignore_review_dates(root: &Path) {
+    add_check_rules(
+        root,
+        &["review-overdue = \"allow\"", "review-due = \"allow\""],
+    );
+}
+
+// ------------------------------------------------------------ the binary
 
 /// A finished run of the binary.
 #[derive(Debug)]
@@ -99,9 +288,14 @@ impl Run {
     }
 }
 
+/// The compiled `clausebook` binary.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_clausebook")
+}
+
 /// Run `clausebook --color never <args>` in `cwd` (or a fresh temporary
 /// folder), with colors off.
-pub fn run_cli_in(cwd: Option<&Path>, args: &[&std::ffi::OsStr]) -> Run {
+pub fn run_cli_in(cwd: Option<&Path>, args: &[&OsStr]) -> Run {
     let tmp;
     let dir = match cwd {
         Some(d) => d,
@@ -110,7 +304,7 @@ pub fn run_cli_in(cwd: Option<&Path>, args: &[&std::ffi::OsStr]) -> Run {
             tmp.path()
         }
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_clausebook"))
+    let out = Command::new(bin())
         .arg("--color")
         .arg("never")
         .args(args)
@@ -127,33 +321,73 @@ pub fn run_cli_in(cwd: Option<&Path>, args: &[&std::ffi::OsStr]) -> Run {
 }
 
 /// Run `clausebook --color never <args>`.
-pub fn run_cli<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+pub fn run_cli<S: AsRef<OsStr>>(args: &[S]) -> Run {
+    let args: Vec<&OsStr> = args.iter().map(|a| a.as_ref()).collect();
     run_cli_in(None, &args)
 }
 
-/// `clausebook build --root <root> --output <out> --today <today()> <extra>`:
-/// the fixed date keeps review deadlines from making tests depend on the
-/// calendar.
+/// `clausebook build --root <root> --output <out> --today TODAY <extra>`.
 pub fn build_cli(root: &Path, out: &Path, extra: &[&str]) -> Run {
-    let mut args: Vec<std::ffi::OsString> = vec![
+    let mut args: Vec<OsString> = vec![
         "build".into(),
         "--root".into(),
         root.into(),
         "--output".into(),
         out.into(),
         "--today".into(),
-        today().to_string().into(),
+        TODAY.into(),
     ];
     args.extend(extra.iter().map(Into::into));
     run_cli(&args)
 }
 
-/// The fixed "today" of library builds, so that review dates do not make
-/// tests depend on the calendar.
-pub fn today() -> jiff::civil::Date {
-    jiff::civil::date(2026, 6, 1)
+/// Build `root` with the binary into `<tmp>/out`, which must succeed;
+/// returns the output folder.
+#[track_caller]
+pub fn build_site(root: &Path, tmp: &Path, extra: &[&str]) -> PathBuf {
+    let out = tmp.join("out");
+    build_cli(root, &out, extra).assert_code(0);
+    out
 }
+
+/// Build `root` with the binary into a fresh temporary folder, expecting
+/// exit `code` (1: content errors, 2: usage or configuration): nothing may
+/// be written, neither the output nor a folder beside it.
+#[track_caller]
+pub fn build_fails(root: &Path, code: i32, extra: &[&str]) -> Run {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(root, &out, extra);
+    run.assert_code(code);
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "a failed build wrote {left:?} into {}:\n{}",
+        tmp.path().display(),
+        run.stderr
+    );
+    run
+}
+
+/// `clausebook check --root <root> --today TODAY --format <format> <extra>`.
+pub fn check_cli(root: &Path, format: &str, extra: &[&str]) -> Run {
+    let mut args: Vec<OsString> = vec![
+        "check".into(),
+        "--root".into(),
+        root.into(),
+        "--today".into(),
+        TODAY.into(),
+        "--format".into(),
+        format.into(),
+    ];
+    args.extend(extra.iter().map(Into::into));
+    run_cli(&args)
+}
+
+// ------------------------------------------------------------ the library
 
 pub fn load_options(drafts: bool) -> LoadOptions {
     LoadOptions {
@@ -168,6 +402,16 @@ pub fn load_site(root: &Path, drafts: bool) -> Site {
         Ok(s) => s,
         Err(e) => panic!("cannot load {}: {e:?}", root.display()),
     }
+}
+
+/// The (id, title) of each published document of a loaded site.
+pub fn published_docs(site: &Site) -> Vec<(String, String)> {
+    site.docs
+        .iter()
+        .zip(&site.published)
+        .filter(|(_, p)| **p)
+        .map(|(d, _)| (d.meta.id.clone(), d.meta.title.clone()))
+        .collect()
 }
 
 /// Build a site with the library; `Err` holds the rendered diagnostics.
@@ -197,431 +441,4 @@ pub fn build_ok(root: &Path, out: &Path, drafts: bool) -> BuildReport {
         Ok(r) => r,
         Err(e) => panic!("build of {} failed: {e}", root.display()),
     }
-}
-
-// ------------------------------------------------------------ output trees
-
-/// Whether `rel` lies in a tantivy index folder (a binary index whose
-/// segment files are not meant to be byte-identical between builds).
-pub fn is_search_index(rel: &str) -> bool {
-    rel.split('/').any(|c| c == "tantivy")
-}
-
-/// Copy the example site's sources (clausebook.toml and content/) to
-/// `root`, a folder that does not exist yet.
-pub fn copy_example_site(root: &Path) {
-    std::fs::create_dir_all(root).unwrap();
-    std::fs::copy(
-        repo_root().join("clausebook.toml"),
-        root.join("clausebook.toml"),
-    )
-    .unwrap();
-    copy_dir(&repo_root().join("content"), &root.join("content"));
-}
-
-/// Every file below `dir`: `/`-separated relative path → bytes.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(base)
-                    .unwrap()
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// A text file of an output folder.
-#[track_caller]
-pub fn read(out: &Path, rel: &str) -> String {
-    std::fs::read_to_string(out.join(rel))
-        .unwrap_or_else(|e| panic!("cannot read {rel} of the output: {e}"))
-}
-
-/// Decode the entities the templates and pulldown-cmark write in attributes.
-pub fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The values of every `attr="..."` (or `attr='...'`) attribute in `html`,
-/// unescaped.
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for quote in ['"', '\''] {
-        let pat = format!("{attr}={quote}");
-        let mut from = 0;
-        while let Some(i) = html[from..].find(&pat) {
-            let start = from + i;
-            let value_start = start + pat.len();
-            from = value_start;
-            let before = html[..start].chars().next_back();
-            if !before.is_some_and(char::is_whitespace) {
-                continue;
-            }
-            if let Some(end) = html[value_start..].find(quote) {
-                out.push(unescape(&html[value_start..value_start + end]));
-            }
-        }
-    }
-    out
-}
-
-/// Every `id` in a page.
-pub fn ids(html: &str) -> BTreeSet<String> {
-    attr_values(html, "id").into_iter().collect()
-}
-
-/// The `href` of the link whose whole text is `text` (`<a href="X">text</a>`).
-pub fn href_of(html: &str, text: &str) -> Option<String> {
-    let end = format!(">{text}</a>");
-    let i = html.find(&end)?;
-    let open = html[..i].rfind("<a ")?;
-    attr_values(&html[open..=i], "href").into_iter().next()
-}
-
-/// Document ids shown as `<span class="doc-id">ID</span>` (document lists
-/// of the built-in templates).
-pub fn doc_ids_in(html: &str) -> BTreeSet<String> {
-    html.split("<span class=\"doc-id\">")
-        .skip(1)
-        .map(|s| s.split('<').next().unwrap().to_string())
-        .collect()
-}
-
-/// Decode `%XX` escapes of a URL path.
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Whether a URL names a scheme (`https:`, `mailto:`) or another host (`//`).
-pub fn is_external(url: &str) -> bool {
-    if url.starts_with("//") {
-        return true;
-    }
-    match url.find(':') {
-        Some(i) => {
-            let scheme = &url[..i];
-            !scheme.is_empty()
-                && scheme.chars().next().unwrap().is_ascii_alphabetic()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
-
-/// Resolve a relative `href` of the page at `page` (a path of the output)
-/// to the path of an output file and its fragment. `None` when it climbs
-/// out of the output folder.
-pub fn resolve_href(page: &str, href: &str) -> Option<(String, Option<String>)> {
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(percent_decode(f))),
-        None => (href, None),
-    };
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() {
-        return Some((page.to_string(), fragment));
-    }
-    let mut parts: Vec<String> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut p: Vec<String> = page.split('/').map(str::to_string).collect();
-        p.pop();
-        p
-    };
-    for comp in Path::new(&percent_decode(path.trim_start_matches('/'))).components() {
-        match comp {
-            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            _ => {}
-        }
-    }
-    let mut target = parts.join("/");
-    if path.ends_with('/') || target.is_empty() {
-        if !target.is_empty() {
-            target.push('/');
-        }
-        target.push_str("index.html");
-    }
-    Some((target, fragment))
-}
-
-/// Check every `href`, `src` and `action` of every HTML page of an output
-/// tree: relative links must name a file of the output (a folder meaning its
-/// `index.html`) and a fragment must be an `id` of the target page. Links
-/// to other hosts are reported unless `allow_external`. Root-relative links
-/// (`/x`) are accepted only in `404.html`, which is served at any depth.
-/// Returns one line per problem, and the number of links checked.
-pub fn link_problems(
-    files: &BTreeMap<String, Vec<u8>>,
-    allow_external: bool,
-) -> (Vec<String>, usize) {
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    let mut id_cache: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let is_dir = |p: &str| {
-        let prefix = format!("{p}/");
-        files.keys().any(|k| k.starts_with(&prefix))
-    };
-    for (page, bytes) in files {
-        if !page.ends_with(".html") || is_search_index(page) {
-            continue;
-        }
-        let html = String::from_utf8_lossy(bytes);
-        for attr in ["href", "src", "action"] {
-            for url in attr_values(&html, attr) {
-                checked += 1;
-                // A `data:` URL (the empty favicon) is inline: no request.
-                if url.starts_with("data:") {
-                    continue;
-                }
-                if is_external(&url) {
-                    if !allow_external
-                        || !(url.starts_with("http://")
-                            || url.starts_with("https://")
-                            || url.starts_with("mailto:"))
-                    {
-                        problems.push(format!("{page}: {attr}=\"{url}\" points to another host"));
-                    }
-                    continue;
-                }
-                if url.starts_with('/') && page != "404.html" {
-                    problems.push(format!(
-                        "{page}: {attr}=\"{url}\" is root-relative (breaks under a sub-path and on file://)"
-                    ));
-                    continue;
-                }
-                let Some((mut target, fragment)) = resolve_href(page, &url) else {
-                    problems.push(format!("{page}: {attr}=\"{url}\" leaves the output folder"));
-                    continue;
-                };
-                if !files.contains_key(&target) && is_dir(&target) {
-                    target = format!("{target}/index.html");
-                }
-                let Some(target_bytes) = files.get(&target) else {
-                    problems.push(format!("{page}: {attr}=\"{url}\" → missing file {target}"));
-                    continue;
-                };
-                if let Some(f) = fragment.filter(|f| !f.is_empty())
-                    && target.ends_with(".html")
-                {
-                    let ids = id_cache
-                        .entry(target.clone())
-                        .or_insert_with(|| ids(&String::from_utf8_lossy(target_bytes)));
-                    if !ids.contains(&f) {
-                        problems.push(format!(
-                            "{page}: {attr}=\"{url}\" → {target} has no id=\"{f}\""
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    (problems, checked)
-}
-
-// ------------------------------------------------------------ diagnostics
-
-/// Assert that `stderr` holds a rustc-like located message: the location
-/// `file:line:col`, the source line shown after the line number, and a caret
-/// under column `col` on the next line.
-#[track_caller]
-pub fn assert_located(stderr: &str, file: &str, line: usize, col: usize, source: &str) {
-    let location = format!("{file}:{line}:{col}");
-    assert!(
-        stderr.contains(&location),
-        "no location {location} in:\n{stderr}"
-    );
-    let lines: Vec<&str> = stderr.lines().collect();
-    let gutter = format!("{line} |");
-    let found = lines.iter().enumerate().find_map(|(i, l)| {
-        let t = l.trim_start();
-        let rest = t.strip_prefix(&gutter)?;
-        (rest.strip_prefix(' ').unwrap_or(rest) == source).then_some(i)
-    });
-    let Some(i) = found else {
-        panic!("source line {line} `{source}` is not shown in:\n{stderr}");
-    };
-    let shown = lines[i];
-    let text_start = shown.find(&gutter).unwrap() + gutter.len() + 1;
-    let caret_line = lines.get(i + 1).copied().unwrap_or_default();
-    let caret = caret_line.find('^').unwrap_or_else(|| {
-        panic!("no caret under `{shown}` in:\n{stderr}");
-    });
-    let expected: usize = text_start
-        + source
-            .chars()
-            .take(col - 1)
-            .map(char::len_utf8)
-            .sum::<usize>();
-    assert_eq!(
-        caret, expected,
-        "caret is not under column {col} of `{source}`:\n{shown}\n{caret_line}"
-    );
-}
-
-/// Lines of `stderr` that start an error message.
-pub fn error_lines(stderr: &str) -> Vec<&str> {
-    stderr
-        .lines()
-        .filter(|l| l.starts_with("error"))
-        .filter(|l| !l.starts_with("error: build failed"))
-        .collect()
-}
-
-// ------------------------------------------------------------ CSV
-
-/// Parse CSV text (RFC 4180: quoted fields, doubled quotes, line breaks in
-/// quotes).
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                any = false;
-            }
-            c => field.push(c),
-        }
-    }
-    if any {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-/// CSV rows as maps from header to value.
-pub fn csv_records(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut rows = parse_csv(text).into_iter();
-    let header = rows.next().expect("a header row");
-    rows.map(|r| {
-        assert_eq!(r.len(), header.len(), "ragged CSV row {r:?}");
-        header.iter().cloned().zip(r).collect()
-    })
-    .collect()
-}
-
-/// Document ids of an export cell: `A-1; B-2 [partial, draft]` → {A-1, B-2}.
-pub fn doc_ids_of_cell(cell: &str) -> BTreeSet<String> {
-    cell.split("; ")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.split(" [").next().unwrap().to_string())
-        .collect()
-}
-
-// ------------------------------------------------------------ snapshots
-
-/// Compare `actual` with `tests/snapshots/<name>`; with `UPDATE_SNAPSHOTS=1`
-/// write it there instead. See the module documentation.
-#[track_caller]
-pub fn assert_snapshot(name: &str, actual: &str) {
-    let path = repo_root().join("tests/snapshots").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}: run `UPDATE_SNAPSHOTS=1 cargo test` to create it",
-            path.display()
-        )
-    });
-    if expected == actual {
-        return;
-    }
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    let first = (0..e.len().max(a.len()))
-        .find(|&i| e.get(i) != a.get(i))
-        .unwrap_or(0);
-    let from = first.saturating_sub(3);
-    let show = |v: &[&str]| {
-        v.iter()
-            .enumerate()
-            .skip(from)
-            .take(8)
-            .map(|(i, l)| format!("{:>4} | {l}", i + 1))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    panic!(
-        "snapshot {name} differs from line {}\n--- expected ({})\n{}\n--- actual\n{}\n\
-         If the change is intended, run `UPDATE_SNAPSHOTS=1 cargo test` and review `git diff tests/snapshots/`.",
-        first + 1,
-        path.display(),
-        show(&e),
-        show(&a)
-    );
-}
-
-/// Replace machine-specific paths in `text` by placeholders.
-pub fn normalize_paths(text: &str, paths: &[(&Path, &str)]) -> String {
-    let mut out = text.to_string();
-    for (p, placeholder) in paths {
-        out = out.replace(&p.display().to_string(), placeholder);
-    }
-    out.replace('\\', "/")
 }

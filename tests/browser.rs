@@ -1,0 +1,199 @@
+//! The browser's side of search and live reload: theme/search.js run by
+//! node against the Rust stemmer and the static index, and
+//! tests/browser/search.test.js driving headless Chromium.
+//!
+//! These tests need node, Chromium and `tests/browser/node_modules`; a
+//! missing tool fails them, naming what to install, unless
+//! `CLAUSEBOOK_SKIP_BROWSER=1` is set (see tests/common/tools.rs and the
+//! README).
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// The example site's output, built once for this test binary.
+fn output() -> &'static std::path::Path {
+    &example_build().1
+}
+
+/// Published (id, title) pairs of the example site.
+fn published() -> Vec<(String, String)> {
+    let docs = published_docs(&load_site(&example_build().0, false));
+    assert!(docs.len() > 40, "the example site publishes {}", docs.len());
+    docs
+}
+
+#[test]
+fn stemming_matches_the_browser_script() {
+    // The search box finds what `clausebook search` finds: theme/search.js stems and splits words exactly as src/search/text.rs does.
+    let Some(node) = node_or_skip("stemming_matches_the_browser_script") else {
+        return;
+    };
+    let words = [
+        "change",
+        "changes",
+        "changed",
+        "changing",
+        "policies",
+        "suppliers",
+        "processes",
+        "applied",
+        "planned",
+        "controlled",
+        "raise",
+        "raised",
+        "status",
+        "analysis",
+        "need",
+        "agreed",
+        "running",
+        "services",
+        "management",
+        "café",
+        "4.3.2",
+        "iso20000",
+        "a",
+        "is",
+        "dressing",
+        "hopping",
+        "fizzed",
+        "wishes",
+        "boxes",
+        "studies",
+    ];
+    let script = format!(
+        "global.window = {{}}; require({:?}); const s = window.ClausebookSearch; \
+         console.log(JSON.stringify({:?}.map(w => [s.stem(w), s.words('A-b ' + w)])));",
+        repo_root().join("theme/search.js"),
+        words
+    );
+    let out = Command::new(node).args(["-e", &script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<(String, Vec<String>)> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js.len(), words.len(), "an answer per word");
+    for (w, (stem, split)) in words.iter().zip(js) {
+        assert_eq!(stem, clausebook::search::text::stem(w), "stem({w})");
+        let rust: Vec<String> = clausebook::search::text::words(&format!("A-b {w}")).collect();
+        assert_eq!(split, rust, "words({w})");
+    }
+}
+
+#[test]
+fn the_browser_engine_finds_every_document() {
+    // Opened from file:// or a plain host, the search box (the static index alone) finds each document by id and by title, and readers' usual queries give the expected document.
+    let Some(node) = node_or_skip("the_browser_engine_finds_every_document") else {
+        return;
+    };
+    let docs = published();
+    let mut queries: Vec<(String, String)> = Vec::new();
+    for (id, title) in &docs {
+        queries.push((id.clone(), id.clone()));
+        queries.push((title.clone(), id.clone()));
+    }
+    for (q, id) in [
+        ("incident", "SMS-PRC-011"),
+        ("SMS-PRO-007", "SMS-PRO-007"),
+        ("4.3.2", "SMS-PRO-001"),
+        ("supplier", "SMS-PRC-010"),
+        ("changes", "SMS-PRC-009"),
+        ("iso20000-1:2011/7.2", "SMS-PRC-010"),
+    ] {
+        queries.push((q.into(), id.into()));
+    }
+    let script = format!(
+        "global.window = {{}}; require({:?}); require({:?}); \
+         const e = new window.ClausebookSearch.StaticEngine(window.CLAUSEBOOK_SEARCH); \
+         const out = []; \
+         for (const q of {}) e.search(q, 3, r => out.push(r.results.map(x => x.id))); \
+         console.log(JSON.stringify(out));",
+        repo_root().join("theme/search.js"),
+        output().join("search/index.js"),
+        serde_json::to_string(&queries.iter().map(|(q, _)| q).collect::<Vec<_>>()).unwrap()
+    );
+    let out = Command::new(node).args(["-e", &script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got.len(), queries.len(), "an answer per query");
+    let wrong: Vec<String> = queries
+        .iter()
+        .zip(&got)
+        .filter(|((_, id), ids)| ids.first() != Some(id))
+        .map(|((q, id), ids)| format!("{q:?} → {ids:?}, expected {id}"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn browser_search_box_works_on_every_host() {
+    // The search box, results page, keyboard navigation and live reload work in Chromium through clausebook serve, a static server under a sub-path and file://, with no console error (tests/browser/search.test.js).
+    let Some(tools) = browser_or_skip("browser_search_box_works_on_every_host") else {
+        return;
+    };
+    let tmp = tempdir();
+    let site = copy_site(&repo_root(), tmp.path());
+    // The script also serves copies of this site: `serve` has no --today.
+    ignore_review_dates(&site);
+    let out = build_site(&site, tmp.path(), &["-q"]);
+    let mut child = Command::new(&tools.node)
+        .current_dir(&tools.dir)
+        .arg("search.test.js")
+        .arg("--out")
+        .arg(&out)
+        .arg("--site")
+        .arg(&site)
+        .arg("--bin")
+        .arg(bin())
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the output while the test runs, so a full pipe never blocks it.
+    let mut out_pipe = child.stdout.take().unwrap();
+    let mut err_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out_pipe.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err_pipe.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the browser test did not finish within 300 s");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let stdout = out_reader.join().unwrap();
+    let stderr = err_reader.join().unwrap();
+    eprintln!("{stdout}");
+    assert!(status.success(), "browser test failed:\n{stdout}\n{stderr}");
+    // The last line counts the checks: some must have run, none failed.
+    let passed: usize = stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"));
+    assert!(passed >= 30, "only {passed} browser checks ran:\n{stdout}");
+}
