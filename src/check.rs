@@ -114,6 +114,11 @@ pub const RULES: &[Rule] = &[
         "a document addresses no clause and nothing links to it",
     ),
     rule(
+        "unsafe-html",
+        RuleLevel::Warn,
+        "raw HTML or a link URL in a document could run script and was sanitized (see `[markdown] raw_html`)",
+    ),
+    rule(
         "unknown-key",
         RuleLevel::Warn,
         "the front-matter has a key Clausebook does not know (kept as `extra`)",

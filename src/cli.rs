@@ -115,8 +115,9 @@ Words match in any field, ids and titles weigh most, and English words match the
 forms (\"changes\" finds \"change\"). A clause number finds the documents addressing that \
 clause or one below it (`8` finds documents on 8.1). The query language: \"a phrase\", \
 field:value (fields id, title, kind, status, owner, tags, summary, headings, body, clause, \
-within, clausetitle), +required, -excluded, AND, OR, (groups). A malformed query is reported \
-with exit code 2.\n\n\
+within, clausetitle), +required, -excluded, AND, OR, (groups). A malformed query, or one the \
+engine cannot run (`id:*`, an unknown field), is reported with the fields there are and exit \
+code 2.\n\n\
 --json prints {\"query\": …, \"total\": N, \"results\": [{\"id\", \"title\", \"kind\", \"status\", \
 \"url\" (relative to the site root), \"score\", \"snippet\" (HTML: escaped text, matches in \
 <mark>)}]}, the same shape as the /api/search endpoint of `clausebook serve`.",
@@ -155,7 +156,10 @@ searches through the server's full-text index (GET /api/search?q=…&limit=…, 
 `clausebook search --json`; queries up to 256 characters, at most 50 results) instead of the \
 static index used on other hosts.\n\n\
 Only files inside the output folder are served; folders answer with their index.html and \
-missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed.\n\n\
+missing pages with the site's 404.html. Port 0 picks a free port; the URL is printed. Only \
+requests for 127.0.0.1:PORT or localhost:PORT are answered (others get 403, which defeats DNS \
+rebinding), and the search API and live-reload endpoints refuse calls from pages of other \
+origins.\n\n\
 Live preview: the server watches content/, templates/, theme/, standards/ and clausebook.toml, \
 rebuilds after each change and reloads the open pages. Rebuilds are incremental: only the \
 changed files are read and only the pages a change affects are rendered and written (templates, \

@@ -49,6 +49,9 @@ pub struct Config {
     /// The `[exports]` table: how the CSV, JSON and XLSX exports are written.
     #[serde(default)]
     pub exports: ExportsConfig,
+    /// How documents' Markdown becomes HTML.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -110,6 +113,30 @@ pub struct Exclusion {
     pub clause: String,
     #[serde(default)]
     pub justification: String,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// What becomes of raw HTML in documents.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// `raw_html`: what becomes of raw HTML written in documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep a safe allow-list of elements and attributes, drop the rest;
+    /// links and images with a script URL are neutralised.
+    #[default]
+    Sanitize,
+    /// Show raw HTML as text; links and images with a script URL are
+    /// neutralised.
+    Escape,
+    /// Publish raw HTML and every URL as written.
+    Trust,
 }
 
 /// The `[check]` table: a level per rule id (`rule = "allow" | "warn" |

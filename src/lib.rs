@@ -25,6 +25,7 @@ pub mod live;
 pub mod markdown;
 pub mod rebuild;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -6,10 +6,16 @@
 //! (answered when the build generation passes N, or after a timeout), which
 //! needs no extra port and no WebSocket. The script doing it is injected
 //! into HTML pages by the server only, never written into the output.
+//!
+//! A waiting poll holds no thread: the server parks it as a task until a
+//! build publishes ([`Reload::wait`]), so an open tab costs a socket and a
+//! few hundred bytes. At most [`MAX_PENDING_POLLS`] wait at once; beyond,
+//! a poll is refused at once and its page asks again two seconds later.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -18,6 +24,8 @@ use notify::{RecursiveMode, Watcher};
 pub const PREFIX: &str = "/__clausebook/";
 /// How long a reload poll waits for a rebuild before answering anyway.
 pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+/// Most reload polls waiting at once (open tabs of the preview).
+pub const MAX_PENDING_POLLS: usize = 128;
 /// Quiet time after a change before rebuilding, so that an editor's
 /// save (often several events) triggers one build.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -46,7 +54,10 @@ pub const CLIENT_JS: &str = r#"/* clausebook serve: live reload (not part of the
   }
   function poll() {
     var url = "/__clausebook/reload" + (gen === null ? "" : "?since=" + gen);
-    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+    fetch(url, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) { throw new Error("busy"); }
+      return r.json();
+    }).then(function (s) {
       if (gen !== null && s.generation !== gen && !s.error) { location.reload(); return; }
       gen = s.generation;
       overlay(s.error);
@@ -65,41 +76,71 @@ pub struct Status {
 }
 
 /// Shared between the watcher, which publishes build results, and the
-/// request threads, which wait for them.
-#[derive(Default)]
+/// server's tasks, which wait for them.
 pub struct Reload {
-    status: Mutex<Status>,
-    changed: Condvar,
+    status: tokio::sync::watch::Sender<Status>,
+    /// Polls waiting now.
+    pending: AtomicUsize,
+}
+
+/// A place among the waiting polls, given back when dropped.
+pub struct Parked<'a>(&'a Reload);
+
+impl Drop for Parked<'_> {
+    fn drop(&mut self) {
+        self.0.pending.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Reload {
     pub fn new() -> Arc<Reload> {
-        Arc::new(Reload::default())
+        Arc::new(Reload {
+            status: tokio::sync::watch::Sender::new(Status::default()),
+            pending: AtomicUsize::new(0),
+        })
     }
 
     pub fn status(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.status.borrow().clone()
     }
 
     /// Record a build result and wake every waiting page.
     pub fn publish(&self, error: Option<String>) {
-        let mut s = self.status.lock().unwrap_or_else(|e| e.into_inner());
-        s.generation += 1;
-        s.error = error;
-        self.changed.notify_all();
+        self.status.send_modify(|s| {
+            s.generation += 1;
+            s.error = error;
+        });
     }
 
-    /// Wait until the generation differs from `since` (or `timeout`).
-    pub fn wait(&self, since: u64, timeout: Duration) -> Status {
-        let s = self.status.lock().unwrap_or_else(|e| e.into_inner());
-        let (s, _) = self
-            .changed
-            .wait_timeout_while(s, timeout, |s| s.generation == since)
-            .unwrap_or_else(|e| e.into_inner());
-        s.clone()
+    /// A place to wait among at most [`MAX_PENDING_POLLS`]; `None` when
+    /// they are taken.
+    pub fn park(&self) -> Option<Parked<'_>> {
+        let mut n = self.pending.load(Ordering::Acquire);
+        loop {
+            if n >= MAX_PENDING_POLLS {
+                return None;
+            }
+            match self
+                .pending
+                .compare_exchange(n, n + 1, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return Some(Parked(self)),
+                Err(now) => n = now,
+            }
+        }
+    }
+
+    /// Polls waiting now.
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
+    }
+
+    /// Wait until the generation differs from `since` (or `timeout`),
+    /// without holding a thread.
+    pub async fn wait(&self, since: u64, timeout: Duration) -> Status {
+        let mut rx = self.status.subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|s| s.generation != since)).await;
+        self.status()
     }
 }
 
@@ -267,11 +308,30 @@ mod tests {
         // An open page's reload poll is answered as soon as a build ends, with the build's error.
         let r = Reload::new();
         let r2 = Arc::clone(&r);
-        let t = std::thread::spawn(move || r2.wait(0, Duration::from_secs(5)));
-        std::thread::sleep(Duration::from_millis(50));
-        r.publish(Some("boom".into()));
-        let s = t.join().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let publisher = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            r2.publish(Some("boom".into()));
+        });
+        let start = Instant::now();
+        let s = rt.block_on(r.wait(0, Duration::from_secs(20)));
+        publisher.join().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(10));
         assert_eq!(s.generation, 1);
         assert_eq!(s.error.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn parking_is_capped() {
+        // Beyond MAX_PENDING_POLLS a poll gets no place; a place comes back when its poll ends.
+        let r = Reload::new();
+        let places: Vec<_> = (0..MAX_PENDING_POLLS).map(|_| r.park().unwrap()).collect();
+        assert!(r.park().is_none());
+        drop(places);
+        assert_eq!(r.pending(), 0);
+        assert!(r.park().is_some());
     }
 }

@@ -3,15 +3,27 @@
 //! to the `.md` file) are rewritten to the target page's URL and recorded as
 //! edges, which the build checks afterwards (anchors), and which drive
 //! backlinks.
+//!
+//! Raw HTML follows `[markdown] raw_html` ([`RawHtml`]). Under `sanitize`
+//! (the default) the top-level blocks that hold raw HTML — from the block
+//! where it starts to the block where its elements are closed again, so a
+//! `<details>` wrapping Markdown stays one piece — go through
+//! [`crate::sanitize::clean`] after rendering; everything else is written as
+//! pulldown-cmark renders it, and a document without raw HTML never meets
+//! the sanitizer. Under `sanitize` and `escape`, links and images whose URL
+//! would run script are rendered as plain text.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::config::RawHtml;
 use crate::content::{Document, Span};
 use crate::diag::Diagnostic;
+use crate::sanitize;
 
 /// A heading being collected: level, explicit id, classes, inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
@@ -52,6 +64,8 @@ pub struct LinkIndex<'a> {
     urls: &'a [String],
     /// Whether each document is published in this build.
     published: &'a [bool],
+    /// What becomes of raw HTML (`[markdown] raw_html`).
+    raw_html: RawHtml,
 }
 
 impl<'a> LinkIndex<'a> {
@@ -67,7 +81,14 @@ impl<'a> LinkIndex<'a> {
             maps,
             urls,
             published,
+            raw_html: RawHtml::default(),
         }
+    }
+
+    /// Render raw HTML as `raw_html` says (default: sanitize).
+    pub fn with_raw_html(mut self, raw_html: RawHtml) -> Self {
+        self.raw_html = raw_html;
+        self
     }
 
     /// Page URL of document `i`.
@@ -178,12 +199,20 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
-    // Open links: true when the link was turned into a plain span.
-    let mut link_stack: Vec<bool> = Vec::new();
+    // Open links: the HTML closing the plain span a link was turned into
+    // (`None`: the link stays a link).
+    let mut link_stack: Vec<Option<&'static str>> = Vec::new();
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let policy = links.raw_html;
+    // Open images: true when the image was turned into a plain span.
+    let mut image_stack: Vec<bool> = Vec::new();
+    let mut raw = RawHtmlState::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if policy == RawHtml::Sanitize {
+            raw.see(&event, events.len(), doc, base, &range, &mut out.diags);
+        }
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 out.text.push_str(t);
@@ -258,6 +287,35 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                 ));
                 continue;
             }
+            Event::Start(ref tag @ (Tag::Link { .. } | Tag::Image { .. }))
+                if policy != RawHtml::Trust
+                    && let Some((what, scheme)) = unsafe_target(tag) =>
+            {
+                raw.unsafe_url(doc, base, &range, what, &scheme, &mut out.diags);
+                match what {
+                    "image" => image_stack.push(true),
+                    _ => link_stack.push(Some("</span>")),
+                }
+                Event::Html(unsafe_span(what, &scheme).into())
+            }
+            e @ Event::Start(Tag::Image { .. }) => {
+                image_stack.push(false);
+                e
+            }
+            Event::End(TagEnd::Image) => {
+                if image_stack.pop() == Some(true) {
+                    Event::Html("</span>".into())
+                } else {
+                    Event::End(TagEnd::Image)
+                }
+            }
+            Event::Html(t) | Event::InlineHtml(t) if policy == RawHtml::Escape => Event::Text(t),
+            Event::Start(Tag::HtmlBlock) if policy == RawHtml::Escape => {
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::HtmlBlock) if policy == RawHtml::Escape => {
+                Event::End(TagEnd::Paragraph)
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -270,7 +328,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                 };
                 match rewrite_link(index, link_type, &dest_url, links, root, span, &mut out) {
                     LinkOutcome::Keep => {
-                        link_stack.push(false);
+                        link_stack.push(None);
                         Event::Start(Tag::Link {
                             link_type,
                             dest_url,
@@ -279,7 +337,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                         })
                     }
                     LinkOutcome::Rewrite(url) => {
-                        link_stack.push(false);
+                        link_stack.push(None);
                         Event::Start(Tag::Link {
                             link_type,
                             dest_url: url.into(),
@@ -290,21 +348,17 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                     LinkOutcome::Unpublished => {
                         // Plain text with a marker: the target has no page,
                         // and nothing of it (not even its id) is shown.
-                        link_stack.push(true);
+                        link_stack.push(Some(
+                            "</span> <span class=\"unpublished-mark muted\">(not published)</span>",
+                        ));
                         Event::Html("<span class=\"unpublished-link\">".into())
                     }
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if link_stack.pop() == Some(true) {
-                    Event::Html(
-                        "</span> <span class=\"unpublished-mark muted\">(not published)</span>"
-                            .into(),
-                    )
-                } else {
-                    Event::End(TagEnd::Link)
-                }
-            }
+            Event::End(TagEnd::Link) => match link_stack.pop().flatten() {
+                Some(close) => Event::Html(close.into()),
+                None => Event::End(TagEnd::Link),
+            },
             other => other,
         };
         match &mut heading {
@@ -312,11 +366,267 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
             None => events.push(event),
         }
     }
-    out.html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let regions = raw.finish(events.len());
+    if regions.is_empty() {
+        out.html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    } else {
+        out.html = render_sanitized(events, &regions, body.len() * 3 / 2);
+    }
     out.toc = nest_toc(flat_toc);
     out.fp = crate::incremental::fingerprint(&(&out.html, &out.toc));
     out
+}
+
+/// Most `unsafe-html` findings one document reports (then one more says
+/// how many were left out).
+const MAX_UNSAFE_FINDINGS: usize = 20;
+
+const UNSAFE_HELP: &str = "raw HTML may use formatting, tables, details/summary, images and links \
+     with safe URLs; write the rest in Markdown, or set `raw_html = \"trust\"` under `[markdown]` \
+     in clausebook.toml if every author of the site is trusted";
+
+/// Where a piece of raw HTML stands: its offset in the text being scanned,
+/// its offset in the source, and whether it is a verbatim slice of the
+/// source (else only its start is known).
+type Segment = (usize, usize, bool);
+
+/// Raw HTML seen while rendering one document under `sanitize`: the
+/// regions of `events` to sanitize, and the findings about what goes.
+#[derive(Default)]
+struct RawHtmlState {
+    /// Markdown containers open (0: between top-level blocks).
+    depth: usize,
+    /// Index in `events` where the current top-level block starts.
+    block_start: usize,
+    /// Closed regions, as ranges of indexes in `events`.
+    regions: Vec<(usize, usize)>,
+    /// Start of the region being collected.
+    open: Option<usize>,
+    /// Elements the region's raw HTML left open so far.
+    html_depth: i32,
+    /// The HTML block being read: its text and, per event, where the
+    /// event's text starts in it and in the source (when it is a verbatim
+    /// slice of the source).
+    block: Option<(String, Vec<Segment>)>,
+    findings: usize,
+    /// Index in the diagnostics of the one counting findings not listed.
+    summary: Option<usize>,
+}
+
+impl RawHtmlState {
+    /// Note `event` (before it is transformed); `next` is the index in
+    /// `events` the next pushed event gets.
+    fn see(
+        &mut self,
+        event: &Event<'_>,
+        next: usize,
+        doc: &Document,
+        base: usize,
+        range: &std::ops::Range<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        if self.depth == 0 {
+            if let Some(start) = self.open
+                && self.html_depth <= 0
+            {
+                self.regions.push((start, next));
+                self.open = None;
+                self.html_depth = 0;
+            }
+            self.block_start = next;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                self.depth += 1;
+                self.block = Some((String::new(), Vec::new()));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                self.depth = self.depth.saturating_sub(1);
+                if let Some((text, segments)) = self.block.take() {
+                    self.report(doc, &text, &segments, diags);
+                }
+            }
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if self.open.is_none() {
+                    // Adjacent regions are sanitized as one.
+                    self.open = Some(match self.regions.last() {
+                        Some(&(s, e)) if e == self.block_start => {
+                            self.regions.pop();
+                            s
+                        }
+                        _ => self.block_start,
+                    });
+                }
+                self.html_depth += sanitize::balance(t);
+                let exact = doc.body().get(range.clone()) == Some(&**t);
+                let segment = (0, base + range.start, exact);
+                match (&mut self.block, event) {
+                    (Some((text, segments)), Event::Html(_)) => {
+                        segments.push((text.len(), segment.1, exact));
+                        text.push_str(t);
+                    }
+                    _ => self.report(doc, t, &[segment], diags),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Findings for what the sanitizer removes from `text`, whose pieces
+    /// start in the source where `segments` say.
+    fn report(
+        &mut self,
+        doc: &Document,
+        text: &str,
+        segments: &[Segment],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for r in sanitize::removals(text) {
+            let Some(&(at, src, exact)) = segments.iter().rev().find(|s| s.0 <= r.offset) else {
+                continue;
+            };
+            let span = if exact {
+                Span {
+                    offset: src + (r.offset - at),
+                    len: r.len,
+                }
+            } else {
+                Span {
+                    offset: src,
+                    len: 1,
+                }
+            };
+            self.finding(
+                doc,
+                span,
+                format!("raw HTML sanitized: {}", r.message),
+                diags,
+            );
+        }
+    }
+
+    /// A finding for a Markdown link or image whose URL would run script.
+    fn unsafe_url(
+        &mut self,
+        doc: &Document,
+        base: usize,
+        range: &std::ops::Range<usize>,
+        what: &str,
+        scheme: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let span = Span {
+            offset: base + range.start,
+            len: range.len(),
+        };
+        self.finding(
+            doc,
+            span,
+            format!("{what} with a `{scheme}:` URL shown as plain text: it could run script"),
+            diags,
+        );
+    }
+
+    fn finding(
+        &mut self,
+        doc: &Document,
+        span: Span,
+        message: String,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.findings += 1;
+        if self.findings <= MAX_UNSAFE_FINDINGS {
+            diags.push(
+                doc.warning_at(span, message)
+                    .with_help(UNSAFE_HELP)
+                    .with_rule("unsafe-html"),
+            );
+        } else if self.findings == MAX_UNSAFE_FINDINGS + 1 {
+            self.summary = Some(diags.len());
+            diags.push(
+                doc.warning_at(span, "")
+                    .with_help(UNSAFE_HELP)
+                    .with_rule("unsafe-html"),
+            );
+        }
+        if let Some(d) = self.summary.and_then(|i| diags.get_mut(i)) {
+            d.message = format!(
+                "{} more pieces of raw HTML or URLs are sanitized from here on (not listed)",
+                self.findings - MAX_UNSAFE_FINDINGS
+            );
+        }
+    }
+
+    /// The regions to sanitize, once `len` events are pushed.
+    fn finish(mut self, len: usize) -> Vec<(usize, usize)> {
+        if let Some(start) = self.open.take() {
+            self.regions.push((start, len));
+        }
+        self.regions
+    }
+}
+
+/// `("link" | "image", scheme)` when following the link or loading the
+/// image could run script.
+fn unsafe_target(tag: &Tag<'_>) -> Option<(&'static str, String)> {
+    match tag {
+        Tag::Link { dest_url, .. } => Some(("link", sanitize::dangerous_scheme(dest_url, false)?)),
+        Tag::Image { dest_url, .. } => Some(("image", sanitize::dangerous_scheme(dest_url, true)?)),
+        _ => None,
+    }
+}
+
+/// The span a neutralised link or image becomes (its text stays).
+fn unsafe_span(what: &str, scheme: &str) -> String {
+    format!(
+        "<span class=\"unsafe-{what}\" title=\"{what} removed: a {scheme}: URL could run script\">"
+    )
+}
+
+/// A `fmt::Write` into a shared string, so that the event iterator can see
+/// how much HTML was written before each event.
+struct Sink<'a>(&'a RefCell<String>);
+
+impl std::fmt::Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+/// Render `events` to HTML, sanitizing the HTML of the `regions` (sorted
+/// ranges of event indexes) and keeping the rest as rendered.
+fn render_sanitized(events: Vec<Event<'_>>, regions: &[(usize, usize)], capacity: usize) -> String {
+    let buf = RefCell::new(String::with_capacity(capacity));
+    let bounds: Vec<usize> = regions.iter().flat_map(|&(s, e)| [s, e]).collect();
+    let mut cuts: Vec<usize> = Vec::with_capacity(bounds.len());
+    {
+        let mut next = 0;
+        let iter = events.into_iter().enumerate().map(|(i, e)| {
+            // The writer has written everything before event `i`.
+            while bounds.get(next) == Some(&i) {
+                cuts.push(buf.borrow().len());
+                next += 1;
+            }
+            e
+        });
+        // Writing into a String cannot fail.
+        let _ = pulldown_cmark::html::write_html_fmt(Sink(&buf), iter);
+    }
+    let rendered = buf.into_inner();
+    cuts.resize(bounds.len(), rendered.len());
+    let mut html = String::with_capacity(rendered.len());
+    let mut pos = 0;
+    for pair in cuts.chunks(2) {
+        html.push_str(&rendered[pos..pair[0]]);
+        html.push_str(&sanitize::clean(&rendered[pair[0]..pair[1]]));
+        pos = pair[1];
+    }
+    html.push_str(&rendered[pos..]);
+    html
 }
 
 enum LinkOutcome {

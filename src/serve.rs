@@ -13,25 +13,45 @@
 //!   --json`). The query is parsed leniently and its last word completed as
 //!   a prefix (search as you type); it may hold at most
 //!   [`MAX_QUERY_CHARS`] characters and `limit` is capped at
-//!   [`MAX_LIMIT`]. No CORS header is sent: only pages of this server may
-//!   call it.
+//!   [`MAX_LIMIT`]. A query the engine cannot run (`id:*`, an unknown
+//!   field) gets 400 and `{"error", "help"}`; only a damaged index gets
+//!   500. No CORS header is sent: only pages of this server may call it.
 //! - `search/index.js`, the static index the theme's search box loads with
 //!   a `<script>` tag, is answered with a small script that only points the
 //!   search box at the API: `window.CLAUSEBOOK_SEARCH = {"version": 1,
 //!   "api": "api/search"}`. This is how a page knows that it is served by
 //!   Clausebook, without probing (a failed probe would log a network error
 //!   in the browser's console on other hosts).
+//! - Only requests for the server itself are answered: the `Host` header
+//!   must name the loopback address or `localhost`, with the port listened
+//!   on (a `Host` without a port is accepted: browsers always send the port
+//!   when it is not 80, so such a request cannot come from a page of
+//!   another site). Any other name gets 403, which defeats DNS rebinding:
+//!   a page of another site whose name was pointed at 127.0.0.1 still
+//!   sends its own name. The search API and the live-reload endpoints also
+//!   refuse requests made by pages of another origin (an `Origin` header
+//!   other than the server's, or `Sec-Fetch-Site: cross-site` or
+//!   `same-site`).
 //!
 //! What is served lives in one [`SiteState`] behind [`Server::swap`]: a
 //! file watcher (live reload) can rebuild into the output folder and swap
 //! in a fresh state (new index reader) while requests keep being answered.
+//!
+//! Connections are served by [hyper] on a small [tokio] runtime: an open
+//! connection or a waiting reload poll is a task, not a thread. Reading
+//! files and searching run on at most [`WORKERS`] blocking threads, and at
+//! most [`MAX_CONNECTIONS`] connections are open at once (further ones
+//! wait to be accepted).
 
-use std::io::Read;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::Method;
+use hyper::body::Bytes;
 
 use crate::build::{BuildError, BuildOptions};
 use crate::search::{ParseMode, SearchIndex, SearchRequest};
@@ -47,8 +67,14 @@ pub const MAX_LIMIT: usize = 50;
 pub const DEFAULT_LIMIT: usize = 20;
 /// Longest accepted request target, in bytes.
 const MAX_URL_BYTES: usize = 4096;
-/// Threads answering requests.
-const WORKERS: usize = 4;
+/// Threads reading files and searching (blocking work).
+pub const WORKERS: usize = 4;
+/// Threads driving the connections.
+const IO_THREADS: usize = 2;
+/// Most connections open at once.
+pub const MAX_CONNECTIONS: usize = 512;
+/// Time a client has to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The script served in place of the static index.
 const API_DESCRIPTOR: &str = "/* Served by clausebook serve: search through its API. */\n\
@@ -117,7 +143,7 @@ impl SiteState {
 
 /// A running server.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
+    listener: std::net::TcpListener,
     state: Arc<RwLock<Arc<SiteState>>>,
     addr: SocketAddr,
 }
@@ -125,13 +151,12 @@ pub struct Server {
 impl Server {
     /// Listen on 127.0.0.1:`port` (0: any free port) and serve `state`.
     pub fn bind(port: u16, state: SiteState) -> Result<Server, String> {
-        let http = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| "not listening on an IP address".to_string())?;
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
         Ok(Server {
-            http: Arc::new(http),
+            listener,
             state: Arc::new(RwLock::new(Arc::new(state))),
             addr,
         })
@@ -154,26 +179,55 @@ impl Server {
         *cur = Arc::new(state);
     }
 
-    /// Answer requests until the process ends.
-    pub fn run(&self) {
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|_| {
-                let http = Arc::clone(&self.http);
-                let state = Arc::clone(&self.state);
-                std::thread::spawn(move || {
-                    while let Ok(req) = http.recv() {
+    /// Answer requests until the process ends (or the runtime cannot start:
+    /// the error says why).
+    pub fn run(&self) -> std::io::Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(IO_THREADS)
+            .max_blocking_threads(WORKERS)
+            .thread_keep_alive(Duration::from_secs(10))
+            .thread_name("clausebook-serve")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let listener = self.listener.try_clone()?;
+        let state = Arc::clone(&self.state);
+        let port = self.addr.port();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+            loop {
+                let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+                    return Ok(());
+                };
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors, or a connection reset before
+                    // it was accepted: try again shortly.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let state = Arc::clone(&state);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
                         let current = {
                             let guard = state.read().unwrap_or_else(|e| e.into_inner());
                             Arc::clone(&guard)
                         };
-                        handle(&current, req);
-                    }
-                })
-            })
-            .collect();
-        for w in workers {
-            let _ = w.join();
-        }
+                        handle(current, port, req)
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .title_case_headers(true)
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                    drop(slot);
+                });
+            }
+        })
     }
 }
 
@@ -273,7 +327,10 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             "Watching content/, templates/, theme/, standards/ and clausebook.toml for changes"
         );
     }
-    server.run();
+    if let Err(e) = server.run() {
+        eprintln!("error: cannot serve: {e}");
+        return crate::cli::EXIT_USAGE;
+    }
     crate::cli::EXIT_OK
 }
 
@@ -375,19 +432,45 @@ fn rebuild(
 
 // ------------------------------------------------------------- requests
 
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
+/// A response, before it is sent.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
 
-fn header(name: &str, value: &str) -> Header {
-    // Only called with ASCII names and values built here.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+impl Reply {
+    fn with_header(mut self, name: &'static str, value: &str) -> Reply {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    fn into_response(self) -> hyper::Response<Full<Bytes>> {
+        let mut builder = hyper::Response::builder().status(self.status);
+        for (name, value) in &self.headers {
+            builder = builder.header(*name, value);
+        }
+        builder
+            .body(Full::new(Bytes::from(self.body)))
+            .unwrap_or_else(|_| {
+                // Only names and values built here: this cannot happen.
+                let mut r = hyper::Response::new(Full::new(Bytes::new()));
+                *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            })
+    }
 }
 
 fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Cache-Control", "no-cache"))
+    Reply {
+        status,
+        headers: Vec::new(),
+        body,
+    }
+    .with_header("Content-Type", content_type)
+    .with_header("X-Content-Type-Options", "nosniff")
+    .with_header("Cache-Control", "no-cache")
 }
 
 fn json_reply(status: u16, value: &impl serde::Serialize) -> Reply {
@@ -406,28 +489,111 @@ fn text_reply(status: u16, text: &str) -> Reply {
     )
 }
 
-fn handle(state: &SiteState, mut req: Request) {
-    // Drain a (pointless) body so keep-alive connections stay in sync.
-    if req.body_length().is_some_and(|n| n > 0) {
-        let _ = std::io::copy(&mut req.as_reader().take(1 << 20), &mut std::io::sink());
+/// Answer one request: refuse foreign hosts and origins, park reload polls
+/// without a thread, do the rest on a blocking thread.
+async fn handle(
+    state: Arc<SiteState>,
+    port: u16,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    if let Err(refused) = admit(&req, port) {
+        return Ok(refused.into_response());
     }
-    // A reload poll waits for the next build: answer it from a thread of
-    // its own so that open tabs never hold up the workers.
-    if let Some(live) = &state.live
-        && let Some(since) = reload_poll(req.url())
+    let method = req.method().clone();
+    let url = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    drop(req);
+    if method == Method::GET
+        && let Some(live) = &state.live
+        && let Some(since) = reload_poll(&url)
     {
-        let live = Arc::clone(live);
-        std::thread::spawn(move || {
-            let status = match since {
-                Some(g) => live.wait(g, crate::live::POLL_TIMEOUT),
-                None => live.status(),
-            };
-            let _ = req.respond(json_reply(200, &status));
-        });
-        return;
+        return Ok(poll(live, since).await.into_response());
     }
-    let response = respond(state, req.method(), req.url());
-    let _ = req.respond(response);
+    let reply = tokio::task::spawn_blocking(move || respond(&state, &method, &url))
+        .await
+        .unwrap_or_else(|_| text_reply(500, "Internal error.\n"));
+    Ok(reply.into_response())
+}
+
+/// A reload poll: the status at once on a page's first poll or when a
+/// build happened since; else wait for the next build (or the timeout)
+/// among at most [`crate::live::MAX_PENDING_POLLS`].
+async fn poll(live: &crate::live::Reload, since: Option<u64>) -> Reply {
+    let Some(since) = since else {
+        return json_reply(200, &live.status());
+    };
+    let now = live.status();
+    if now.generation != since {
+        return json_reply(200, &now);
+    }
+    let Some(_place) = live.park() else {
+        return text_reply(
+            503,
+            "Too many pages are waiting for a rebuild; ask again later.\n",
+        )
+        .with_header("Retry-After", "2");
+    };
+    json_reply(200, &live.wait(since, crate::live::POLL_TIMEOUT).await)
+}
+
+/// Whether the server may answer `req`: `Err` with the refusal when its
+/// `Host` is not this server, or when a page of another origin calls the
+/// API or the live-reload endpoints.
+fn admit<B>(req: &hyper::Request<B>, port: u16) -> Result<(), Reply> {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    // An absolute request target (`GET http://host/…`) names the host itself.
+    let host = req
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .or_else(|| header("host"));
+    let ours = format!("http://127.0.0.1:{port}/ or http://localhost:{port}/");
+    if let Some(host) = host
+        && !is_own_host(&host, port)
+    {
+        return Err(text_reply(
+            403,
+            &format!("Forbidden: this server answers requests for {ours} only.\n"),
+        ));
+    }
+    let path = req.uri().path();
+    let guarded =
+        path == "/api" || path.starts_with("/api/") || path.starts_with(crate::live::PREFIX);
+    if guarded {
+        let foreign_origin = header("origin").is_some_and(|o| !is_own_origin(&o, port));
+        let foreign_site = header("sec-fetch-site")
+            .is_some_and(|s| matches!(s.trim(), "cross-site" | "same-site"));
+        if foreign_origin || foreign_site {
+            return Err(text_reply(
+                403,
+                &format!("Forbidden: only pages of {ours} may call this endpoint.\n"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `127.0.0.1`, `localhost` (any case), with `:port` or without a port.
+fn is_own_host(host: &str, port: u16) -> bool {
+    let (name, given) = match host.rsplit_once(':') {
+        Some((n, p)) if !n.contains(':') => (n, Some(p)),
+        _ => (host, None),
+    };
+    let name_ok = name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost");
+    name_ok && given.is_none_or(|p| p.parse::<u16>() == Ok(port))
+}
+
+/// `http://127.0.0.1:port` or `http://localhost:port`.
+fn is_own_origin(origin: &str, port: u16) -> bool {
+    origin
+        .strip_prefix("http://")
+        .is_some_and(|host| host.contains(':') && is_own_host(host, port))
 }
 
 /// `Some(since)` when `url` is a live-reload poll (`since` absent on the
@@ -449,9 +615,9 @@ fn reload_poll(url: &str) -> Option<Option<u64>> {
 
 /// The response to a request: the whole routing, without sockets.
 pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
-    if !matches!(method, Method::Get | Method::Head) {
+    if !matches!(*method, Method::GET | Method::HEAD) {
         return text_reply(405, "Only GET and HEAD are supported.\n")
-            .with_header(header("Allow", "GET, HEAD"));
+            .with_header("Allow", "GET, HEAD");
     }
     if url.len() > MAX_URL_BYTES {
         return text_reply(414, "The address is too long.\n");
@@ -499,7 +665,7 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
                 to.push('?');
                 to.push_str(query);
             }
-            text_reply(301, "Moved.\n").with_header(header("Location", &to))
+            text_reply(301, "Moved.\n").with_header("Location", &to)
         }
         // Browsers ask for /favicon.ico on their own: a site without one
         // gets "no content" rather than a 404 logged in the console.
@@ -698,7 +864,11 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
     req.limit = limit;
     match index.search(&req) {
         Ok(hits) => json_reply(200, &hits),
-        Err(crate::search::SearchError::Query(m)) => bad(&m),
+        // A query the engine cannot run is the caller's error.
+        Err(crate::search::SearchError::Query(m)) => json_reply(
+            400,
+            &serde_json::json!({"error": format!("invalid query: {m}"), "help": crate::search::engine::QUERY_HELP}),
+        ),
         Err(e) => json_reply(500, &serde_json::json!({"error": e.to_string()})),
     }
 }

@@ -163,7 +163,8 @@ impl Site {
 
         let urls = Arc::clone(&layout.urls);
         let published = layout.published.clone();
-        let links = LinkIndex::new(&docs, &layout.maps, &urls, &published);
+        let links = LinkIndex::new(&docs, &layout.maps, &urls, &published)
+            .with_raw_html(config.markdown.raw_html);
         let related_cache = resolve_related(&docs, &links, &m, cache, &mut diags);
         let resolved = resolve_clauses(&docs, &config, &standards, &m, cache, &mut diags);
         let clauses: Vec<Arc<Vec<ResolvedRef>>> =

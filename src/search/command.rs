@@ -99,16 +99,16 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             report(
                 styles.stderr,
                 &format!("invalid query `{}`: {m}", args.query),
-                Some(
-                    "words match anywhere; use \"quotes\" for a phrase, field:value (title, id, kind, \
-                     status, owner, tags, headings, body, clause), + to require a word, - to exclude one; \
-                     quote special characters",
-                ),
+                Some(super::engine::QUERY_HELP),
             );
             return crate::cli::EXIT_USAGE;
         }
         Err(e) => {
-            report(styles.stderr, &e.to_string(), None);
+            report(
+                styles.stderr,
+                &e.to_string(),
+                Some("rebuild the site with `clausebook build` to write a fresh index"),
+            );
             return crate::cli::EXIT_USAGE;
         }
     };

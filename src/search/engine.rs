@@ -85,6 +85,28 @@ const DEFAULT_FIELDS: &[&str] = &[
     "body",
 ];
 
+/// Fields a query may name in `field:value`, as the messages list them.
+const USER_FIELDS: &[&str] = &[
+    "title",
+    "id",
+    "kind",
+    "status",
+    "owner",
+    "tags",
+    "headings",
+    "summary",
+    "body",
+    "clause",
+    "within",
+    "clausetitle",
+];
+
+/// How to write a query: the help of every message about one that cannot
+/// be run (the CLI's and the API's alike).
+pub const QUERY_HELP: &str = "words match anywhere; use \"quotes\" for a phrase, field:value \
+     (title, id, kind, status, owner, tags, headings, summary, body, clause), + to require a word, \
+     - to exclude one; put quotes around special characters, e.g. \"x:*\"";
+
 /// Fields a trailing partial word is completed in (search as you type).
 const PREFIX_FIELDS: &[(&str, f32)] = &[
     ("title", 2.0),
@@ -710,7 +732,7 @@ impl SearchIndex {
         });
         let (top, total) = searcher
             .search(&query, &(weighted, Count))
-            .map_err(|e| SearchError::Index(e.to_string()))?;
+            .map_err(run_error)?;
         let body_snippets = snippet_generator(&searcher, &query, f.body)?;
         let summary_snippets = snippet_generator(&searcher, &query, f.summary)?;
         let mut results = Vec::with_capacity(top.len());
@@ -906,6 +928,12 @@ fn quote_clause_refs(query: &str, schema: &Schema) -> String {
     out
 }
 
+/// `the fields are `title`, `id`, …`.
+fn fields_list() -> String {
+    let names: Vec<String> = USER_FIELDS.iter().map(|f| format!("`{f}`")).collect();
+    format!("the fields are {}", names.join(", "))
+}
+
 fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match e {
@@ -913,19 +941,33 @@ fn describe_parse_error(e: &tantivy::query::QueryParserError) -> String {
             "the query is not well formed (check quotes, brackets and `field:value` pairs)"
                 .to_string()
         }
-        E::FieldDoesNotExist(f) => format!(
-            "there is no field `{f}`; the fields are {}",
-            DEFAULT_FIELDS
-                .iter()
-                .chain(["kind", "status"].iter())
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        E::FieldDoesNotExist(f) => format!("there is no field `{f}`; {}", fields_list()),
+        E::FieldNotIndexed(f) => format!("the field `{f}` cannot be searched; {}", fields_list()),
         E::AllButQueryForbidden => {
             "the query only excludes words; add at least one word to look for".to_string()
         }
         other => other.to_string(),
+    }
+}
+
+/// An error running a parsed query: the query's fault (a field that does
+/// not exist, `field:*`, which needs a kind of field the index does not
+/// have) or the index's (I/O, corruption).
+fn run_error(e: tantivy::TantivyError) -> SearchError {
+    use tantivy::TantivyError as E;
+    match e {
+        E::FieldNotFound(f) => {
+            SearchError::Query(format!("there is no field `{f}`; {}", fields_list()))
+        }
+        E::SchemaError(m) if m.contains("not a fast field") => SearchError::Query(
+            "`field:*` (documents with any value in a field) is not supported; search for words \
+             in the field, e.g. `title:change`"
+                .to_string(),
+        ),
+        E::SchemaError(m) | E::InvalidArgument(m) => {
+            SearchError::Query(format!("the query cannot be run: {m}"))
+        }
+        other => SearchError::Index(other.to_string()),
     }
 }
 
