@@ -12,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::hint::black_box;
 use std::time::Duration;
 
-use clausebook::site::{LoadOptions, Site};
+use clausebook::resolve::{LoadOptions, Site};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn options() -> LoadOptions {
@@ -29,14 +29,14 @@ fn stages(c: &mut Criterion) {
         .unwrap_or(1000);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
-    clausebook::corpus::generate(docs, &root, 1).expect("corpus");
+    clausebook::tools::corpus::generate(docs, &root, 1).expect("corpus");
     let site = Site::load(&root, options()).expect("site loads");
     let tera = clausebook::render::load_templates(&root).expect("templates");
 
     let mut g = c.benchmark_group(format!("{docs} documents"));
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     g.bench_function("load", |b| {
-        b.iter(|| black_box(clausebook::content::load(&root)))
+        b.iter(|| black_box(clausebook::load::content::load(&root)))
     });
     g.bench_function("site", |b| {
         b.iter(|| black_box(Site::load(&root, options()).ok()))
@@ -45,7 +45,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| black_box(clausebook::render::render_site(&site, &tera).ok()))
     });
     g.bench_function("matrix", |b| {
-        b.iter(|| black_box(clausebook::export::exports(&site).ok()))
+        b.iter(|| black_box(clausebook::publish::exports::exports(&site).ok()))
     });
     g.bench_function("index", |b| {
         b.iter(|| black_box(clausebook::search::output_files(&site).ok()))
@@ -53,12 +53,12 @@ fn stages(c: &mut Criterion) {
 
     // Incremental rebuilds: each iteration makes a real change to one
     // document (two versions alternate) and rebuilds.
-    let opts = clausebook::build::BuildOptions {
+    let opts = clausebook::publish::BuildOptions {
         load: options(),
         output: Some(dir.path().join("public")),
         allow_errors: false,
     };
-    let Ok((mut session, _)) = clausebook::rebuild::Session::start(&root, &opts) else {
+    let Ok((mut session, _)) = clausebook::serve::session::Session::start(&root, &opts) else {
         panic!("the corpus does not build");
     };
     let file = first_document(&root.join("content"));

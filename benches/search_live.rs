@@ -12,8 +12,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use clausebook::search::{self, LiveSearch};
-use clausebook::site::{LoadOptions, Site};
+use clausebook::resolve::{LoadOptions, Site};
+use clausebook::search;
+use clausebook::serve::search::LiveSearch;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn options() -> LoadOptions {
@@ -40,7 +41,7 @@ fn live(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site");
     let out = dir.path().join("public");
-    clausebook::corpus::generate(docs, &root, 1).expect("corpus");
+    clausebook::tools::corpus::generate(docs, &root, 1).expect("corpus");
     let site = Site::load(&root, options()).expect("site loads");
     write_search_files(&site, &out);
 

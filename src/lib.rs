@@ -10,24 +10,13 @@
 // only add noise.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
+pub mod base;
 pub mod check;
 pub mod cli;
-pub mod config;
-pub mod content;
-pub mod corpus;
-pub mod diag;
-pub mod export;
-mod facts;
-pub mod incremental;
-pub mod init;
-pub mod live;
-pub mod markdown;
-pub mod rebuild;
+pub mod load;
+pub mod publish;
 pub mod render;
-pub mod sanitize;
+pub mod resolve;
 pub mod search;
 pub mod serve;
-pub mod site;
-pub mod standards;
-pub mod trace;
+pub mod tools;

@@ -15,12 +15,12 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use clausebook::config::{Config, ConfigError};
-use clausebook::content::{self, Document};
-use clausebook::diag::Diagnostic;
-use clausebook::markdown::{self, LinkIndex, LinkMaps};
+use clausebook::base::diag::Diagnostic;
+use clausebook::load::config::{Config, ConfigError};
+use clausebook::load::content::{self, Document};
+use clausebook::load::standards::{ResolveOptions, Standards};
+use clausebook::resolve::markdown::{self, LinkIndex, LinkMaps};
 use clausebook::search::{ParseMode, SearchIndex, SearchRequest};
-use clausebook::standards::{ResolveOptions, Standards};
 use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed, TestRunner};
@@ -481,20 +481,20 @@ fn generated_configurations_load_or_fail_located() {
             let doc =
                 b"+++\nid = \"A-1\"\ntitle = \"T\"\nclauses = [\"4.1\"]\n+++\nBody.\n".to_vec();
             let root = site_of(tmp.path(), &text, &[doc]);
-            match clausebook::site::Site::load(&root, load_options(false)) {
+            match clausebook::resolve::Site::load(&root, load_options(false)) {
                 Ok(site) => {
                     for d in clausebook::check::findings(&site).iter() {
                         let file = d.file.display().to_string();
                         assert_located_finding(d, &file);
                     }
                 }
-                Err(clausebook::site::SiteError::Config(ConfigError::Invalid(d))) => {
+                Err(clausebook::resolve::SiteError::Config(ConfigError::Invalid(d))) => {
                     assert_located_finding(&d, "clausebook.toml")
                 }
-                Err(clausebook::site::SiteError::Config(ConfigError::Missing(_))) => {
+                Err(clausebook::resolve::SiteError::Config(ConfigError::Missing(_))) => {
                     prop_assert!(false, "the file is there")
                 }
-                Err(clausebook::site::SiteError::Scope(ds)) => {
+                Err(clausebook::resolve::SiteError::Scope(ds)) => {
                     for d in &ds {
                         let file = d.file.display().to_string();
                         assert_located_finding(d, &file);

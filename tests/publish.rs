@@ -151,8 +151,8 @@ fn links_found_in_the_reused_output_are_removed_never_followed() {
 #[test]
 fn a_live_rebuild_never_writes_through_a_link_in_the_output() {
     // `serve` writes changed pages in place: a folder of the output replaced by a link to foreign files is replaced back by a real folder, and the foreign files stay as they were.
-    use clausebook::build::BuildOptions;
-    use clausebook::rebuild::Session;
+    use clausebook::publish::BuildOptions;
+    use clausebook::serve::session::Session;
     let tmp = tempdir();
     let site = copy_fixture("links", tmp.path());
     let out = tmp.path().join("out");
@@ -289,7 +289,7 @@ fn a_second_build_of_the_same_output_is_refused_while_one_runs() {
     let site = fixture("links");
     build_cli(&site, &out, &[]).assert_code(0);
     let published = tree(&out);
-    let lock = clausebook::build::lock_output(&out)
+    let lock = clausebook::publish::lock_output(&out)
         .unwrap_or_else(|d| panic!("cannot lock: {}", d.render(false)));
     assert!(tmp.path().join(".public.lock").is_file());
     let run = build_cli(&site, &out, &[]);

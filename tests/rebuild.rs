@@ -6,8 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use clausebook::build::{BuildError, BuildOptions};
-use clausebook::rebuild::{Rebuild, Session};
+use clausebook::publish::{BuildError, BuildOptions};
+use clausebook::serve::session::{Rebuild, Session};
 use common::*;
 
 struct Fixture {
@@ -66,7 +66,7 @@ impl Fixture {
                 r
             }
             Err(BuildError::Config(ds))
-            | Err(BuildError::Content(clausebook::diag::Diagnostics(ds))) => {
+            | Err(BuildError::Content(clausebook::base::diag::Diagnostics(ds))) => {
                 let text: Vec<String> = ds.iter().map(|d| d.render(false)).collect();
                 panic!("rebuild failed:\n{}", text.join("\n"))
             }
@@ -251,13 +251,13 @@ fn a_body_edit_reuses_every_other_document() {
 }
 
 /// What a load worked out, for comparing a cached load with a fresh one.
-fn site_summary(s: &clausebook::site::Site) -> String {
+fn site_summary(s: &clausebook::resolve::Site) -> String {
     let docs: Vec<(&str, &str)> = s
         .docs
         .iter()
         .map(|d| (d.meta.id.as_str(), d.meta.title.as_str()))
         .collect();
-    let clauses: Vec<&Vec<clausebook::site::ResolvedRef>> =
+    let clauses: Vec<&Vec<clausebook::resolve::ResolvedRef>> =
         s.clauses.iter().map(|c| c.as_ref()).collect();
     let html: Vec<&str> = s.rendered.iter().map(|r| r.html.as_str()).collect();
     format!(
@@ -282,10 +282,10 @@ fn a_cached_load_equals_a_fresh_load_with_the_same_diagnostics() {
     // After edits that keep or change the layout, coverage and finding locations, a load through the rebuild cache gives the same site and findings as a load from scratch.
     let tmp = tempdir();
     let root = copy_site(&repo_root(), tmp.path());
-    let mut cache = clausebook::incremental::SiteCache::default();
+    let mut cache = clausebook::serve::cache::SiteCache::default();
     let mut step = |name: &str, root: &Path| {
         let cached =
-            clausebook::site::Site::load_with(root, load_options(false), &mut cache).unwrap();
+            clausebook::resolve::Site::load_with(root, load_options(false), &mut cache).unwrap();
         let fresh = load_site(root, false);
         assert_eq!(site_summary(&cached), site_summary(&fresh), "{name}");
     };

@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use clausebook::resolve::Site;
 use clausebook::search::{ParseMode, SearchIndex, SearchRequest};
-use clausebook::site::Site;
 
 /// The example site's sources (built once for this test binary).
 fn example() -> &'static Path {

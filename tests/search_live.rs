@@ -9,7 +9,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use clausebook::search::{INDEX_DIR, LiveSearch, STATIC_INDEX, SearchIndex, SearchRequest};
+use clausebook::search::{INDEX_DIR, STATIC_INDEX, SearchIndex, SearchRequest};
+use clausebook::serve::search::LiveSearch;
 use common::*;
 
 /// A site copied into a temporary folder and built into `<tmp>/out`.

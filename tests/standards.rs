@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use clausebook::standards::{Catalog, Relation, Standards};
+use clausebook::load::standards::{Catalog, Relation, Standards};
 use common::{reference_pairs, reference_rows};
 
 const PAIRS_TSV: &str = "tr90006-iso9001-2008_iso20000-1-2011.pairs.tsv";

@@ -127,8 +127,8 @@ const SNIPPET_CHARS: usize = 180;
 
 /// The fields of the schema.
 #[derive(Clone, Copy)]
-pub(super) struct Fields {
-    pub(super) id: Field,
+pub(crate) struct Fields {
+    pub(crate) id: Field,
     idparts: Field,
     title: Field,
     titlestart: Field,
@@ -203,7 +203,7 @@ pub fn doc_weight(kind: &str, status: &str) -> u64 {
     }
 }
 
-pub(super) fn schema() -> Schema {
+pub(crate) fn schema() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("id", keyword_options(true));
     b.add_text_field("idparts", short_text_options(WORDS, false));
@@ -225,7 +225,7 @@ pub(super) fn schema() -> Schema {
 }
 
 impl Fields {
-    pub(super) fn of(schema: &Schema) -> Result<Fields, SearchError> {
+    pub(crate) fn of(schema: &Schema) -> Result<Fields, SearchError> {
         let f = |name: &str| {
             schema.get_field(name).map_err(|_| {
                 SearchError::Index(format!(
@@ -350,7 +350,7 @@ mod cached_stem {
 }
 
 /// `en_stem` with cached stems, for building the index.
-pub(super) fn register_indexing_tokenizers(index: &Index) {
+pub(crate) fn register_indexing_tokenizers(index: &Index) {
     use tantivy::tokenizer::SimpleTokenizer;
     index.tokenizers().register(
         "en_stem",
@@ -362,7 +362,7 @@ pub(super) fn register_indexing_tokenizers(index: &Index) {
     );
 }
 
-pub(super) fn register_tokenizers(index: &Index) {
+pub(crate) fn register_tokenizers(index: &Index) {
     index.tokenizers().register(
         KEYWORD,
         TextAnalyzer::builder(RawTokenizer::default())
@@ -377,7 +377,7 @@ fn tantivy_err(e: impl fmt::Display) -> String {
 }
 
 /// The tantivy document of an entry.
-pub(super) fn document(f: &Fields, e: &Entry<'_>) -> TantivyDocument {
+pub(crate) fn document(f: &Fields, e: &Entry<'_>) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.id, e.id);
     d.add_text(f.idparts, e.id);
@@ -567,9 +567,9 @@ impl SearchIndex {
     }
 
     /// A reader of the last commit of `index`, an index opened for writing
-    /// (by [`super::live::LiveSearch`]): it gets the tokenizers of
+    /// (by [`crate::serve::search::LiveSearch`]): it gets the tokenizers of
     /// [`SearchIndex::open`], not the writer's.
-    pub(super) fn from_index(index: &Index, dir: &Path) -> Result<SearchIndex, SearchError> {
+    pub(crate) fn from_index(index: &Index, dir: &Path) -> Result<SearchIndex, SearchError> {
         let mut index = index.clone();
         index.set_tokenizers(tantivy::tokenizer::TokenizerManager::default());
         SearchIndex::with_reader(index, dir)
@@ -1006,13 +1006,15 @@ pub fn mark_html(text: &str, marks: &[Range<usize>]) -> String {
         if r.start < pos || r.end > text.len() {
             continue;
         }
-        out.push_str(&crate::markdown::escape_attr(&text[pos..r.start]));
+        out.push_str(&crate::resolve::markdown::escape_attr(&text[pos..r.start]));
         out.push_str("<mark>");
-        out.push_str(&crate::markdown::escape_attr(&text[r.start..r.end]));
+        out.push_str(&crate::resolve::markdown::escape_attr(
+            &text[r.start..r.end],
+        ));
         out.push_str("</mark>");
         pos = r.end;
     }
-    out.push_str(&crate::markdown::escape_attr(&text[pos..]));
+    out.push_str(&crate::resolve::markdown::escape_attr(&text[pos..]));
     out
 }
 

@@ -11,19 +11,16 @@
 //!
 //! Both are built from the same [`Entry`] per document.
 
-pub mod command;
 pub mod engine;
-pub mod live;
 pub mod static_index;
 pub mod text;
 
-use crate::diag::Diagnostic;
-use crate::markdown::TocEntry;
+use crate::base::diag::Diagnostic;
 use crate::render::OutputFile;
-use crate::site::Site;
+use crate::resolve::Site;
+use crate::resolve::markdown::TocEntry;
 
 pub use engine::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
-pub use live::LiveSearch;
 
 /// Folder of the tantivy index, relative to the output folder.
 pub const INDEX_DIR: &str = "search/tantivy";

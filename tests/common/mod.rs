@@ -38,9 +38,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use clausebook::build::{BuildError, BuildOptions, BuildReport};
-use clausebook::diag::Diagnostic;
-use clausebook::site::{LoadOptions, Site};
+use clausebook::base::diag::Diagnostic;
+use clausebook::publish::{BuildError, BuildOptions, BuildReport};
+use clausebook::resolve::{LoadOptions, Site};
 
 // ------------------------------------------------------------ the date
 
@@ -427,7 +427,7 @@ pub fn build_lib(root: &Path, out: &Path, drafts: bool) -> Result<BuildReport, S
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match clausebook::build::build(root, &opts) {
+    match clausebook::publish::build(root, &opts) {
         Ok(r) => Ok(r),
         Err(BuildError::Config(ds)) => Err(format!("configuration error:\n{}", render(ds))),
         Err(BuildError::Content(ds)) => Err(format!("content errors:\n{}", render(ds.0))),

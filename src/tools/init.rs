@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
 
 const SAMPLE_POLICY: &str = r#"+++
 id = "SMS-POL-001"
@@ -108,7 +108,7 @@ tags: [change, form]
 
 /// Create a new site in `dir`.
 pub fn init(dir: &Path, title: Option<&str>, organization: Option<&str>) -> Result<(), Diagnostic> {
-    let config = dir.join(crate::config::CONFIG_FILE);
+    let config = dir.join(crate::load::config::CONFIG_FILE);
     if config.exists() {
         return Err(Diagnostic::error(
             config,

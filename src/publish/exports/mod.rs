@@ -12,12 +12,12 @@
 
 use serde::Serialize;
 
-use crate::content::{Level, Status};
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
+use crate::load::content::{Level, Status};
+use crate::load::standards::{Catalog, Mapping};
 use crate::render::OutputFile;
-use crate::site::Site;
-use crate::standards::{Catalog, Mapping};
-use crate::trace::{Address, State};
+use crate::resolve::Site;
+use crate::resolve::trace::{Address, State};
 
 mod register;
 mod xlsx;
@@ -100,7 +100,7 @@ pub struct MappingRef {
 pub struct CoverageExport {
     pub schema: &'static str,
     pub standard: StandardRef,
-    pub stats: crate::trace::Stats,
+    pub stats: crate::resolve::trace::Stats,
     pub clauses: Vec<CoverageRow>,
 }
 
@@ -181,7 +181,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
         })
         .collect();
     let direction = |base: &Catalog, other: &Catalog| -> Vec<DirectionRow> {
-        crate::trace::matrix_rows(m, base)
+        crate::resolve::trace::matrix_rows(m, base)
             .into_iter()
             .map(|row| DirectionRow {
                 clause: clause_entry(site, base, row.clause),

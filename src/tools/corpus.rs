@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::standards::Standards;
+use crate::load::standards::Standards;
 
 /// A small deterministic generator (xorshift64*), so that corpora are
 /// reproducible without a dependency.

@@ -46,10 +46,10 @@ use tantivy::indexer::LogMergePolicy;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexWriter, Term};
 
-use super::engine::{self, Fields};
-use super::static_index::StaticIndex;
-use super::{Entry, INDEX_DIR, STATIC_INDEX, SearchIndex};
-use crate::site::Site;
+use crate::resolve::Site;
+use crate::search::engine::{self, Fields};
+use crate::search::static_index::StaticIndex;
+use crate::search::{Entry, INDEX_DIR, STATIC_INDEX, SearchIndex};
 
 /// Memory of the tantivy writer (its minimum: a few documents at a time).
 const WRITER_MEMORY: usize = 15_000_000;
@@ -130,7 +130,7 @@ impl LiveSearch {
         writer.set_merge_policy(Box::new(policy));
 
         let mut static_index = StaticIndex::default();
-        static_index.refresh(site, &super::entries(site));
+        static_index.refresh(site, &crate::search::entries(site));
         Ok(LiveSearch {
             output: output.to_path_buf(),
             dir,
@@ -185,9 +185,9 @@ impl LiveSearch {
             let id = doc.meta.id.as_str();
             ids.push(id);
             if changed_set.contains(id) {
-                fresh.push(super::entry(site, i));
+                fresh.push(crate::search::entry(site, i));
             } else if !self.static_index.contains(id) {
-                fresh.push(super::entry(site, i));
+                fresh.push(crate::search::entry(site, i));
                 unseen.push(id);
             }
         }
@@ -291,7 +291,7 @@ fn update_tantivy<'a>(
                 continue;
             }
             if let Some(i) = site.doc_index(id) {
-                let e = super::entry(site, i);
+                let e = crate::search::entry(site, i);
                 writer
                     .add_document(engine::document(&f, &e))
                     .map_err(|e| e.to_string())?;
@@ -313,10 +313,10 @@ fn id_term(keyword: &mut TextAnalyzer, id: &str) -> Option<String> {
     stream.advance().then(|| stream.token().text.clone())
 }
 
-/// Write `bytes` over the file at `path` (see [`crate::build::overwrite`]:
+/// Write `bytes` over the file at `path` (see [`crate::publish::overwrite`]:
 /// the caller keeps readers out while it writes).
 fn write_over(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    crate::build::overwrite(path, bytes)
+    crate::publish::overwrite(path, bytes)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

@@ -19,10 +19,10 @@ use rust_xlsxwriter::{
 
 use super::register::{self, COLUMNS, Value};
 use super::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
-use crate::content::Level;
-use crate::site::Site;
-use crate::standards::Catalog;
-use crate::trace::State;
+use crate::load::content::Level;
+use crate::load::standards::Catalog;
+use crate::resolve::Site;
+use crate::resolve::trace::State;
 
 /// Excel's limits.
 const MAX_TEXT: usize = 32_767;
@@ -213,7 +213,7 @@ fn page_link(url: &str) -> String {
 }
 
 fn clause_url(site: &Site, cat: &Catalog, clause: &str) -> String {
-    crate::site::dir_url(
+    crate::resolve::dir_url(
         &format!("standards/{}/{clause}", cat.slug()),
         site.config.clean_links,
     )

@@ -8,10 +8,12 @@
 //! (the default) the top-level blocks that hold raw HTML — from the block
 //! where it starts to the block where its elements are closed again, so a
 //! `<details>` wrapping Markdown stays one piece — go through
-//! [`crate::sanitize::clean`] after rendering; everything else is written as
+//! [`crate::resolve::markdown::sanitize::clean`] after rendering; everything else is written as
 //! pulldown-cmark renders it, and a document without raw HTML never meets
 //! the sanitizer. Under `sanitize` and `escape`, links and images whose URL
 //! would run script are rendered as plain text.
+
+pub mod sanitize;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::cell::RefCell;
@@ -20,10 +22,9 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::config::RawHtml;
-use crate::content::{Document, Span};
-use crate::diag::Diagnostic;
-use crate::sanitize;
+use crate::base::diag::Diagnostic;
+use crate::load::config::RawHtml;
+use crate::load::content::{Document, Span};
 
 /// A heading being collected: level, explicit id, classes, inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
@@ -374,7 +375,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
         out.html = render_sanitized(events, &regions, body.len() * 3 / 2);
     }
     out.toc = nest_toc(flat_toc);
-    out.fp = crate::incremental::fingerprint(&(&out.html, &out.toc));
+    out.fp = crate::serve::cache::fingerprint(&(&out.html, &out.toc));
     out
 }
 

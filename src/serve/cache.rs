@@ -37,11 +37,11 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use crate::content::{self, Document};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Edge, LinkIndex, LinkMaps, Rendered};
-use crate::site::ResolvedRef;
-use crate::trace::Trace;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::load::content::{self, Document};
+use crate::resolve::ResolvedRef;
+use crate::resolve::markdown::{self, Edge, LinkIndex, LinkMaps, Rendered};
+use crate::resolve::trace::Trace;
 
 /// A hasher for in-memory fingerprints (fast, not for security; fixed seed
 /// so that fingerprints compare within and across loads).
@@ -147,7 +147,7 @@ pub(crate) type CachedRelated = (Vec<usize>, Vec<Diagnostic>);
 pub struct SiteCache {
     epoch: Option<u64>,
     /// The catalogs of this epoch, and their findings.
-    pub(crate) standards: Option<(Arc<crate::standards::Standards>, Vec<Diagnostic>)>,
+    pub(crate) standards: Option<(Arc<crate::load::standards::Standards>, Vec<Diagnostic>)>,
     /// Every content file, in path order (the order of discovery).
     files: BTreeMap<PathBuf, CachedFile>,
     /// Files to read again whatever their stamp says.
@@ -465,7 +465,11 @@ fn read_file(root: &Path, file: &Path) -> CachedFile {
 /// The fingerprint of what every resolved reference and rendered body
 /// depends on besides the documents: the configuration file, the site's
 /// catalog files and the load options.
-pub(crate) fn epoch(root: &Path, config_source: &str, options: &crate::site::LoadOptions) -> u64 {
+pub(crate) fn epoch(
+    root: &Path,
+    config_source: &str,
+    options: &crate::resolve::LoadOptions,
+) -> u64 {
     let mut h = hasher();
     config_source.hash(&mut h);
     options.drafts.hash(&mut h);

@@ -18,7 +18,7 @@
 //! Everything else is worked out again, so the facts always equal those of
 //! a fresh render; the rebuild tests compare the outputs.
 //!
-//! [`Document::serial`]: crate::content::Document::serial
+//! [`Document::serial`]: crate::load::content::Document::serial
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -26,8 +26,8 @@ use std::sync::Arc;
 use foldhash::HashMap;
 use rayon::prelude::*;
 
-use crate::content::{Kind, Status};
-use crate::site::Site;
+use crate::load::content::{Kind, Status};
+use crate::resolve::Site;
 
 /// The facts of one document.
 #[derive(Clone, Copy)]
@@ -172,7 +172,7 @@ impl Facts {
     /// (related, backlinks) enter by their summary fingerprints.
     pub fn page_print(&self, site: &Site, i: usize) -> u64 {
         let f = &self.docs[i];
-        let mut h = crate::incremental::hasher();
+        let mut h = crate::serve::cache::hasher();
         (f.summary, f.body, f.own).hash(&mut h);
         for list in [&site.related[i], &site.backlinks[i]] {
             list.len().hash(&mut h);
@@ -188,7 +188,7 @@ impl Facts {
 pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
     format!(
         "documents/{}/index.html",
-        crate::site::doc_slug(&site.docs[i].meta.id)
+        crate::resolve::doc_slug(&site.docs[i].meta.id)
     )
 }
 
@@ -197,7 +197,7 @@ pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
 /// rebuilds every page.
 fn summary_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i].meta;
-    let mut h = crate::incremental::hasher();
+    let mut h = crate::serve::cache::hasher();
     (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
     (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
     (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
@@ -209,7 +209,7 @@ fn summary_print(site: &Site, i: usize) -> u64 {
 /// their standard is in scope) and the extra front-matter.
 fn own_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i];
-    let mut h = crate::incremental::hasher();
+    let mut h = crate::serve::cache::hasher();
     d.path.hash(&mut h);
     site.clauses[i].len().hash(&mut h);
     for r in site.clauses[i].iter() {

@@ -200,7 +200,7 @@ pub fn is_source_change(root: &Path, output: &Path, path: &Path) -> bool {
     }
     match first.as_ref() {
         "content" | "templates" | "theme" | "standards" => true,
-        f => f == crate::config::CONFIG_FILE,
+        f => f == crate::load::config::CONFIG_FILE,
     }
 }
 

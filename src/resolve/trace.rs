@@ -8,11 +8,11 @@ use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::content::{Document, Level, Status};
-use crate::diag::Diagnostics;
-use crate::site::ResolvedRef;
-use crate::standards::{Catalog, Mapping, Relation, Standards};
+use crate::base::diag::Diagnostics;
+use crate::load::config::Config;
+use crate::load::content::{Document, Level, Status};
+use crate::load::standards::{Catalog, Mapping, Relation, Standards};
+use crate::resolve::ResolvedRef;
 
 /// Coverage of one clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -2,19 +2,22 @@
 //! links and clause references resolved, bodies rendered to HTML. Everything
 //! the page templates, the checks and the exports read comes from here.
 
+pub mod markdown;
+pub mod trace;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Config, ConfigError, Unpublished};
-use crate::content::{self, Document, Level, Span, Status};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::incremental::{CachedRefs, CachedRelated, Layout, Matching, SiteCache};
-use crate::markdown::{Edge, LinkIndex, LinkMaps, Rendered};
-use crate::standards::{ClauseKey, ResolveOptions, Standards};
-use crate::trace::Trace;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::load::config::{Config, ConfigError, Unpublished};
+use crate::load::content::{self, Document, Level, Span, Status};
+use crate::load::standards::{ClauseKey, ResolveOptions, Standards};
+use crate::resolve::markdown::{Edge, LinkIndex, LinkMaps, Rendered};
+use crate::resolve::trace::Trace;
+use crate::serve::cache::{CachedRefs, CachedRelated, Layout, Matching, SiteCache};
 
 /// Options that change what a load includes.
 #[derive(Debug, Clone)]
@@ -112,7 +115,7 @@ impl Site {
         };
 
         let config = Config::load(root).map_err(SiteError::Config)?;
-        cache.start(crate::incremental::epoch(root, &config.source, &options));
+        cache.start(crate::serve::cache::epoch(root, &config.source, &options));
         let standards = match &cache.standards {
             Some((s, ds)) => {
                 diags.extend(ds.iter().cloned());
@@ -226,9 +229,9 @@ impl Site {
         &self,
     ) -> impl Iterator<
         Item = (
-            &crate::standards::Mapping,
-            &crate::standards::Catalog,
-            &crate::standards::Catalog,
+            &crate::load::standards::Mapping,
+            &crate::load::standards::Catalog,
+            &crate::load::standards::Catalog,
         ),
     > {
         self.trace.mappings.iter().filter_map(|id| {

@@ -3,13 +3,15 @@
 //! in only when everything succeeded, so a failed build leaves the previous
 //! site untouched.
 
+pub mod exports;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::incremental::SiteCache;
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::render::{self, OutputFile};
-use crate::site::{LoadOptions, Site, SiteError};
+use crate::resolve::{LoadOptions, Site, SiteError};
+use crate::serve::cache::SiteCache;
 
 mod outdir;
 pub use outdir::BuildLock;
@@ -140,7 +142,11 @@ pub fn build_with(
             },
             || {
                 rayon::join(
-                    || timed(&|| write_all(crate::export::exports(&site).map_err(|d| vec![d])?)),
+                    || {
+                        timed(&|| {
+                            write_all(crate::publish::exports::exports(&site).map_err(|d| vec![d])?)
+                        })
+                    },
                     || {
                         timed(&|| {
                             write_all(crate::search::output_files(&site).map_err(|d| vec![d])?)
@@ -210,14 +216,14 @@ pub fn build_with(
 }
 
 /// A configuration error as a diagnostic.
-pub fn config_diag(e: crate::config::ConfigError) -> Diagnostic {
+pub fn config_diag(e: crate::load::config::ConfigError) -> Diagnostic {
     match e {
-        crate::config::ConfigError::Missing(dir) => Diagnostic::error(
-            crate::config::CONFIG_FILE,
+        crate::load::config::ConfigError::Missing(dir) => Diagnostic::error(
+            crate::load::config::CONFIG_FILE,
             format!("no clausebook.toml in {}", dir.display()),
         )
         .with_help("run the command in a site folder, pass --root DIR, or create a site with `clausebook init DIR`"),
-        crate::config::ConfigError::Invalid(d) => *d,
+        crate::load::config::ConfigError::Invalid(d) => *d,
     }
 }
 
@@ -253,7 +259,7 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             .map(|t| t.display().to_string())
             .unwrap_or_else(|_| "an unreadable target".into());
         return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
+            crate::load::config::CONFIG_FILE,
             format!(
                 "the output folder {} is a symbolic link (to {target}); clausebook does not build through links",
                 output.display()
@@ -290,7 +296,7 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         || protected.iter().any(|p| out.starts_with(root_abs.join(p)));
     if clash {
         return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
+            crate::load::config::CONFIG_FILE,
             format!(
                 "refusing to write the site into {}: it holds the site's sources",
                 output.display()
@@ -306,7 +312,7 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             .unwrap_or(false);
         if !empty && !out.join(MARKER).exists() {
             return Err(Diagnostic::error(
-                crate::config::CONFIG_FILE,
+                crate::load::config::CONFIG_FILE,
                 format!(
                     "refusing to replace {}: it is not empty and was not written by clausebook",
                     output.display()
@@ -316,7 +322,7 @@ fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         }
     } else if out.exists() {
         return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
+            crate::load::config::CONFIG_FILE,
             format!("the output path {} is a file", output.display()),
         ));
     }
@@ -585,7 +591,7 @@ pub fn write_atomically(output: &Path, files: &[OutputFile]) -> Result<(), Diagn
 /// renaming it over the old one, which makes the file system free the old
 /// blocks and allocate new ones. A reader of the file can see a mix of old
 /// and new bytes while the write runs; `clausebook serve` keeps its own
-/// readers out with an [`OutputLock`](crate::rebuild::OutputLock).
+/// readers out with an [`OutputLock`](crate::serve::session::OutputLock).
 ///
 /// A file that is new, a symbolic link, or linked elsewhere too, is written
 /// to a temporary file of its folder and renamed over: the write never

@@ -6,6 +6,8 @@
 //! are reference-counted, so every page that lists a document shares it
 //! instead of cloning the page model.
 
+mod facts;
+
 use std::collections::BTreeMap;
 
 use foldhash::HashMap;
@@ -17,51 +19,69 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::content::{Kind, Level, Status};
-use crate::diag::{Diagnostic, display_path};
-use crate::facts::Facts;
-use crate::incremental::fingerprint;
-use crate::markdown::TocEntry;
-use crate::site::{Site, dir_url};
-use crate::standards::Catalog;
-use crate::trace::{State, matrix_rows};
+use crate::base::diag::{Diagnostic, display_path};
+use crate::load::content::{Kind, Level, Status};
+use crate::load::standards::Catalog;
+use crate::resolve::markdown::TocEntry;
+use crate::resolve::trace::{State, matrix_rows};
+use crate::resolve::{Site, dir_url};
+use crate::serve::cache::fingerprint;
+use facts::Facts;
 
 /// The built-in templates, embedded in the binary.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("doc_list.html", include_str!("../templates/doc_list.html")),
-    ("doc_refs.html", include_str!("../templates/doc_refs.html")),
-    ("index.html", include_str!("../templates/index.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    (
+        "doc_list.html",
+        include_str!("../../templates/doc_list.html"),
+    ),
+    (
+        "doc_refs.html",
+        include_str!("../../templates/doc_refs.html"),
+    ),
+    ("index.html", include_str!("../../templates/index.html")),
     (
         "register_row.html",
-        include_str!("../templates/register_row.html"),
+        include_str!("../../templates/register_row.html"),
     ),
-    ("document.html", include_str!("../templates/document.html")),
-    ("listing.html", include_str!("../templates/listing.html")),
-    ("terms.html", include_str!("../templates/terms.html")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("listing.html", include_str!("../../templates/listing.html")),
+    ("terms.html", include_str!("../../templates/terms.html")),
     (
         "standards.html",
-        include_str!("../templates/standards.html"),
+        include_str!("../../templates/standards.html"),
     ),
-    ("standard.html", include_str!("../templates/standard.html")),
-    ("clause.html", include_str!("../templates/clause.html")),
-    ("coverage.html", include_str!("../templates/coverage.html")),
-    ("matrices.html", include_str!("../templates/matrices.html")),
-    ("matrix.html", include_str!("../templates/matrix.html")),
-    ("grid.html", include_str!("../templates/grid.html")),
+    (
+        "standard.html",
+        include_str!("../../templates/standard.html"),
+    ),
+    ("clause.html", include_str!("../../templates/clause.html")),
+    (
+        "coverage.html",
+        include_str!("../../templates/coverage.html"),
+    ),
+    (
+        "matrices.html",
+        include_str!("../../templates/matrices.html"),
+    ),
+    ("matrix.html", include_str!("../../templates/matrix.html")),
+    ("grid.html", include_str!("../../templates/grid.html")),
     (
         "exclusions.html",
-        include_str!("../templates/exclusions.html"),
+        include_str!("../../templates/exclusions.html"),
     ),
-    ("404.html", include_str!("../templates/404.html")),
-    ("search.html", include_str!("../templates/search.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The built-in theme files, written under `theme/` in the output.
 pub const THEME: &[(&str, &str)] = &[
-    ("clausebook.css", include_str!("../theme/clausebook.css")),
-    ("clausebook.js", include_str!("../theme/clausebook.js")),
-    ("search.js", include_str!("../theme/search.js")),
+    ("clausebook.css", include_str!("../../theme/clausebook.css")),
+    ("clausebook.js", include_str!("../../theme/clausebook.js")),
+    ("search.js", include_str!("../../theme/search.js")),
 ];
 
 /// Load the built-in templates, then the site's `templates/*.html` over them.
@@ -89,7 +109,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut tera = Tera::new();
     tera.register_filter("slug", |s: &str, _: tera::Kwargs, _: &tera::State| {
-        crate::markdown::slugify(s)
+        crate::resolve::markdown::slugify(s)
     });
     // Check each template's syntax on its own first, to locate errors in
     // the right file, then add them together so inheritance resolves.
@@ -327,7 +347,7 @@ fn doc_summary(site: &Site, i: usize) -> DocSummary<'_> {
 }
 
 fn exclusion_rule_text(cat: &Catalog) -> String {
-    use crate::standards::ExclusionRule;
+    use crate::load::standards::ExclusionRule;
     let base = match &cat.exclusions {
         ExclusionRule::None => "No exclusion allowed".to_string(),
         ExclusionRule::Within(list) => {
@@ -600,7 +620,7 @@ pub fn render_pages(
         })
         .collect();
     let site_print = {
-        let mut h = crate::incremental::hasher();
+        let mut h = crate::serve::cache::hasher();
         globals_print.hash(&mut h);
         summary_prints.hash(&mut h);
         for c in &site.public_trace.coverage {
@@ -895,7 +915,7 @@ impl Fragments {
 }
 
 /// Template value of a clause's document list.
-fn refs_value(addresses: &[crate::trace::Address], summaries: &[Value]) -> Value {
+fn refs_value(addresses: &[crate::resolve::trace::Address], summaries: &[Value]) -> Value {
     Value::from(
         addresses
             .iter()
@@ -1175,7 +1195,7 @@ fn site_pages(
         }
 
         // The mappings in scope from this standard, with the other side.
-        let mappings: Vec<(&crate::standards::Mapping, &Catalog)> = site
+        let mappings: Vec<(&crate::load::standards::Mapping, &Catalog)> = site
             .standards
             .mappings_for(&cat.id)
             .filter(|m| site.public_trace.mappings.contains(&m.id))
@@ -1187,7 +1207,7 @@ fn site_pages(
             // What the page shows: the clause, its subclauses' states and
             // counts, and the related clauses' states and documents.
             let print = {
-                let mut h = crate::incremental::hasher();
+                let mut h = crate::serve::cache::hasher();
                 (cc.state, cc.requirement, &cc.derived, &cc.exclusion).hash(&mut h);
                 frags.print(&cat.id, &cl.number).hash(&mut h);
                 for v in clause_views
@@ -1291,7 +1311,7 @@ fn site_pages(
             // A row shows the states and documents of its clause and of the
             // related clauses.
             let print = {
-                let mut h = crate::incremental::hasher();
+                let mut h = crate::serve::cache::hasher();
                 for row in &rows {
                     (
                         state(&base.id, row.clause),
@@ -1598,7 +1618,7 @@ pub fn pair_anchor(left: &str, right: &str) -> String {
 
 /// File-name-safe form of a tag.
 pub fn tag_slug(t: &str) -> String {
-    let s = crate::markdown::slugify(t);
+    let s = crate::resolve::markdown::slugify(t);
     if s.is_empty() { "tag".into() } else { s }
 }
 

@@ -9,8 +9,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::content::Level;
-use crate::site::Site;
+use crate::load::content::Level;
+use crate::resolve::Site;
 
 /// A clause a document addresses.
 #[derive(Debug, Clone, Serialize)]

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
-use crate::config::Config;
+use crate::load::config::Config;
+use crate::search::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
 
 /// The arguments of `clausebook search`.
 #[derive(Debug, Clone)]
@@ -34,12 +34,12 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
     let config = match Config::load(&args.root) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{}\n", crate::build::config_diag(e).render(styles.stderr));
-            return crate::cli::EXIT_USAGE;
+            eprintln!("{}\n", crate::publish::config_diag(e).render(styles.stderr));
+            return crate::base::exit::EXIT_USAGE;
         }
     };
     let output = args.root.join(&config.output);
-    let index_dir = output.join(super::INDEX_DIR);
+    let index_dir = output.join(crate::search::INDEX_DIR);
     let index = match SearchIndex::open(&index_dir) {
         Ok(i) => i,
         Err(SearchError::Missing(_)) => {
@@ -58,7 +58,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
                     "run `clausebook build{root_arg}` first, then search again"
                 )),
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
         Err(e) => {
             report(
@@ -66,7 +66,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
                 &e.to_string(),
                 Some("rebuild the site with `clausebook build` to write a fresh index"),
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
     };
     if args.query.trim().is_empty() {
@@ -75,7 +75,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             "the query is empty",
             Some("give words to look for, e.g. `clausebook search \"emergency change\"`"),
         );
-        return crate::cli::EXIT_USAGE;
+        return crate::base::exit::EXIT_USAGE;
     }
     if is_stale(&args.root, &index_dir) {
         warn(
@@ -99,9 +99,9 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             report(
                 styles.stderr,
                 &format!("invalid query `{}`: {m}", args.query),
-                Some(super::engine::QUERY_HELP),
+                Some(crate::search::engine::QUERY_HELP),
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
         Err(e) => {
             report(
@@ -109,7 +109,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
                 &e.to_string(),
                 Some("rebuild the site with `clausebook build` to write a fresh index"),
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
     };
     let mut out = std::io::stdout().lock();
@@ -126,16 +126,16 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
         print_text(&mut out, &hits, &base, styles.stdout)
     };
     match written {
-        Ok(()) => crate::cli::EXIT_OK,
+        Ok(()) => crate::base::exit::EXIT_OK,
         // A closed pipe (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => crate::cli::EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => crate::base::exit::EXIT_OK,
         Err(e) => {
             report(
                 styles.stderr,
                 &format!("cannot write the results: {e}"),
                 None,
             );
-            crate::cli::EXIT_USAGE
+            crate::base::exit::EXIT_USAGE
         }
     }
 }
@@ -215,10 +215,12 @@ fn is_stale(root: &Path, index_dir: &Path) -> bool {
         return false;
     };
     let newer = |t: std::io::Result<SystemTime>| t.map(|t| t > built).unwrap_or(false);
-    if newer(std::fs::metadata(root.join(crate::config::CONFIG_FILE)).and_then(|m| m.modified())) {
+    if newer(
+        std::fs::metadata(root.join(crate::load::config::CONFIG_FILE)).and_then(|m| m.modified()),
+    ) {
         return true;
     }
-    walkdir::WalkDir::new(root.join(crate::content::CONTENT_DIR))
+    walkdir::WalkDir::new(root.join(crate::load::content::CONTENT_DIR))
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
 
 /// Name of the configuration file at the root of every site.
 pub const CONFIG_FILE: &str = "clausebook.toml";

@@ -43,6 +43,11 @@
 //! most [`MAX_CONNECTIONS`] connections are open at once (further ones
 //! wait to be accepted).
 
+pub mod cache;
+pub mod live;
+pub mod search;
+pub mod session;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -53,9 +58,9 @@ use http_body_util::Full;
 use hyper::Method;
 use hyper::body::Bytes;
 
-use crate::build::{BuildError, BuildOptions};
+use crate::publish::{BuildError, BuildOptions};
+use crate::resolve::LoadOptions;
 use crate::search::{ParseMode, SearchIndex, SearchRequest};
-use crate::site::LoadOptions;
 
 /// Default port of `clausebook serve`.
 pub const DEFAULT_PORT: u16 = 8000;
@@ -88,9 +93,9 @@ pub struct SiteState {
     not_found: Vec<u8>,
     /// Live reload: HTML pages get the reload script, and the reload
     /// endpoints answer.
-    live: Option<Arc<crate::live::Reload>>,
+    live: Option<Arc<crate::serve::live::Reload>>,
     /// Taken to read a file while a rebuild session may write over it.
-    lock: Option<crate::rebuild::OutputLock>,
+    lock: Option<crate::serve::session::OutputLock>,
 }
 
 impl SiteState {
@@ -120,7 +125,7 @@ impl SiteState {
     }
 
     /// Serve with live reload driven by `reload`.
-    pub fn with_live(mut self, reload: Arc<crate::live::Reload>) -> SiteState {
+    pub fn with_live(mut self, reload: Arc<crate::serve::live::Reload>) -> SiteState {
         self.live = Some(reload);
         self
     }
@@ -135,7 +140,7 @@ impl SiteState {
     }
 
     /// Read the files under `lock`, which a rebuild holds while it writes.
-    pub fn with_lock(mut self, lock: crate::rebuild::OutputLock) -> SiteState {
+    pub fn with_lock(mut self, lock: crate::serve::session::OutputLock) -> SiteState {
         self.lock = Some(lock);
         self
     }
@@ -255,13 +260,13 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         output: opts.output.clone(),
         allow_errors: false,
     };
-    let (session, report) = match crate::rebuild::Session::start(&opts.root, &build) {
+    let (session, report) = match crate::serve::session::Session::start(&opts.root, &build) {
         Ok(r) => r,
         Err(BuildError::Config(ds)) => {
             for d in &ds {
                 eprintln!("{}\n", d.render(color));
             }
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
         Err(BuildError::Content(ds)) => {
             for d in ds.iter() {
@@ -271,7 +276,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
                 "error: the site has {} error(s); fix them, or preview with `clausebook build --allow-errors`",
                 ds.error_count()
             );
-            return crate::cli::EXIT_CONTENT;
+            return crate::base::exit::EXIT_CONTENT;
         }
     };
     for d in report.diags.iter().filter(|d| d.is_error()) {
@@ -283,14 +288,14 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             report.diags.warning_count()
         );
     }
-    let reload = crate::live::Reload::new();
+    let reload = crate::serve::live::Reload::new();
     let output = session.output().to_path_buf();
     let state = match SiteState::load(&output) {
         Ok(s) if opts.watch => s.with_live(Arc::clone(&reload)).with_lock(session.lock()),
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot open {}: {e}", output.display());
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
     };
     let server = match Server::bind(opts.port, state) {
@@ -300,7 +305,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
                 "error: cannot listen on 127.0.0.1:{}: {e}\n   = help: choose another port with --port, or --port 0 for any free one",
                 opts.port
             );
-            return crate::cli::EXIT_USAGE;
+            return crate::base::exit::EXIT_USAGE;
         }
     };
     println!(
@@ -316,7 +321,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         let verbose = opts.verbose;
         std::thread::spawn(move || {
             let root = session.root().to_path_buf();
-            let result = crate::live::watch(&root, &output, |changed| {
+            let result = crate::serve::live::watch(&root, &output, |changed| {
                 rebuild(&mut session, &server, &reload, changed, color, verbose);
             });
             if let Err(e) = result {
@@ -329,18 +334,18 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
     }
     if let Err(e) = server.run() {
         eprintln!("error: cannot serve: {e}");
-        return crate::cli::EXIT_USAGE;
+        return crate::base::exit::EXIT_USAGE;
     }
-    crate::cli::EXIT_OK
+    crate::base::exit::EXIT_OK
 }
 
 /// Rebuild after a change: on success serve the new output and reload the
 /// open pages; on failure keep serving the last good site and show the
 /// errors in the terminal and over the pages.
 fn rebuild(
-    session: &mut crate::rebuild::Session,
+    session: &mut crate::serve::session::Session,
     server: &Server,
-    reload: &Arc<crate::live::Reload>,
+    reload: &Arc<crate::serve::live::Reload>,
     changed: &[PathBuf],
     color: bool,
     verbose: bool,
@@ -350,7 +355,7 @@ fn rebuild(
         .iter()
         .take(3)
         .map(|p| {
-            crate::diag::display_path(&canonical, p)
+            crate::base::diag::display_path(&canonical, p)
                 .display()
                 .to_string()
         })
@@ -415,7 +420,8 @@ fn rebuild(
                 reload.publish(Some(msg));
             }
         },
-        Err(BuildError::Config(ds)) | Err(BuildError::Content(crate::diag::Diagnostics(ds))) => {
+        Err(BuildError::Config(ds))
+        | Err(BuildError::Content(crate::base::diag::Diagnostics(ds))) => {
             let mut text = String::new();
             for d in ds.iter().filter(|d| d.is_error()) {
                 eprintln!("{}\n", d.render(color));
@@ -519,8 +525,8 @@ async fn handle(
 
 /// A reload poll: the status at once on a page's first poll or when a
 /// build happened since; else wait for the next build (or the timeout)
-/// among at most [`crate::live::MAX_PENDING_POLLS`].
-async fn poll(live: &crate::live::Reload, since: Option<u64>) -> Reply {
+/// among at most [`crate::serve::live::MAX_PENDING_POLLS`].
+async fn poll(live: &crate::serve::live::Reload, since: Option<u64>) -> Reply {
     let Some(since) = since else {
         return json_reply(200, &live.status());
     };
@@ -535,7 +541,10 @@ async fn poll(live: &crate::live::Reload, since: Option<u64>) -> Reply {
         )
         .with_header("Retry-After", "2");
     };
-    json_reply(200, &live.wait(since, crate::live::POLL_TIMEOUT).await)
+    json_reply(
+        200,
+        &live.wait(since, crate::serve::live::POLL_TIMEOUT).await,
+    )
 }
 
 /// Whether the server may answer `req`: `Err` with the refusal when its
@@ -564,7 +573,7 @@ fn admit<B>(req: &hyper::Request<B>, port: u16) -> Result<(), Reply> {
     }
     let path = req.uri().path();
     let guarded =
-        path == "/api" || path.starts_with("/api/") || path.starts_with(crate::live::PREFIX);
+        path == "/api" || path.starts_with("/api/") || path.starts_with(crate::serve::live::PREFIX);
     if guarded {
         let foreign_origin = header("origin").is_some_and(|o| !is_own_origin(&o, port));
         let foreign_site = header("sec-fetch-site")
@@ -600,7 +609,7 @@ fn is_own_origin(origin: &str, port: u16) -> bool {
 /// first poll of a page).
 fn reload_poll(url: &str) -> Option<Option<u64>> {
     let rest = url
-        .strip_prefix(crate::live::PREFIX)?
+        .strip_prefix(crate::serve::live::PREFIX)?
         .strip_prefix("reload")?;
     if rest.is_empty() {
         return Some(None);
@@ -630,11 +639,11 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
     if path == "/api/search" {
         return api_search(state, query);
     }
-    if state.live.is_some() && path == format!("{}live.js", crate::live::PREFIX) {
+    if state.live.is_some() && path == format!("{}live.js", crate::serve::live::PREFIX) {
         return reply(
             200,
             "text/javascript; charset=utf-8",
-            crate::live::CLIENT_JS.as_bytes().to_vec(),
+            crate::serve::live::CLIENT_JS.as_bytes().to_vec(),
         );
     }
     if path == "/api" || path.starts_with("/api/") {
@@ -652,7 +661,7 @@ pub fn respond(state: &SiteState, method: &Method, url: &str) -> Reply {
             Ok(bytes) => {
                 let ty = content_type(&p);
                 if state.live.is_some() && ty.starts_with("text/html") {
-                    reply(200, ty, crate::live::inject(&bytes))
+                    reply(200, ty, crate::serve::live::inject(&bytes))
                 } else {
                     reply(200, ty, bytes)
                 }
@@ -839,11 +848,11 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
                 Ok(n) if n >= 1 => limit = n.min(MAX_LIMIT),
                 _ => return bad("limit must be a whole number from 1 to 50"),
             },
-            "kind" if !v.is_empty() => match crate::content::Kind::parse(&v) {
+            "kind" if !v.is_empty() => match crate::load::content::Kind::parse(&v) {
                 Some(k) => req.kind = Some(k.as_str().to_string()),
                 None => return bad("unknown kind"),
             },
-            "status" if !v.is_empty() => match crate::content::Status::parse(&v) {
+            "status" if !v.is_empty() => match crate::load::content::Status::parse(&v) {
                 Some(s) => req.status = Some(s.as_str().to_string()),
                 None => return bad("unknown status"),
             },

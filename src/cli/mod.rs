@@ -6,16 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{BuildError, BuildOptions};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::site::LoadOptions;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::publish::{BuildError, BuildOptions};
+use crate::resolve::LoadOptions;
 
-/// Exit code: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: the content has errors (the output was not replaced).
-pub const EXIT_CONTENT: i32 = 1;
-/// Exit code: wrong usage or configuration.
-pub const EXIT_USAGE: i32 = 2;
+pub mod search;
+
+use crate::base::exit::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -133,13 +130,13 @@ clausebook search supplier --clause iso20000-1:2011/7 --json"
         #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
         root: PathBuf,
         /// Only documents of this kind
-        #[arg(long, short = 'k', value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::content::Kind::ALL.map(|k| k.as_str())))]
+        #[arg(long, short = 'k', value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::load::content::Kind::ALL.map(|k| k.as_str())))]
         kind: Option<String>,
         /// Only documents addressing this clause or one below it (`8.1` or `iso20000-1:2011/8.1`)
         #[arg(long, short = 'c', value_name = "CLAUSE")]
         clause: Option<String>,
         /// Only documents with this status
-        #[arg(long, short = 's', value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(crate::content::Status::ALL.map(|s| s.as_str())))]
+        #[arg(long, short = 's', value_name = "STATUS", value_parser = clap::builder::PossibleValuesParser::new(crate::load::content::Status::ALL.map(|s| s.as_str())))]
         status: Option<String>,
         /// Show at most N results
         #[arg(long, short = 'n', value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10000))]
@@ -267,7 +264,7 @@ pub fn run(cli: Cli) -> i32 {
                 output,
                 allow_errors,
             };
-            match crate::build::build(&root, &opts) {
+            match crate::publish::build(&root, &opts) {
                 Ok(report) => {
                     print_build_diags(&report.diags, color);
                     if verbose {
@@ -325,13 +322,13 @@ pub fn run(cli: Cli) -> i32 {
                 drafts: false,
                 today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
             };
-            let site = match crate::site::Site::load(&root, load) {
+            let site = match crate::resolve::Site::load(&root, load) {
                 Ok(s) => s,
-                Err(crate::site::SiteError::Config(e)) => {
-                    print_diags(&Diagnostics(vec![crate::build::config_diag(e)]), color);
+                Err(crate::resolve::SiteError::Config(e)) => {
+                    print_diags(&Diagnostics(vec![crate::publish::config_diag(e)]), color);
                     return EXIT_USAGE;
                 }
-                Err(crate::site::SiteError::Scope(ds)) => {
+                Err(crate::resolve::SiteError::Scope(ds)) => {
                     print_diags(&Diagnostics(ds), color);
                     return EXIT_USAGE;
                 }
@@ -362,8 +359,8 @@ pub fn run(cli: Cli) -> i32 {
             status,
             limit,
             json,
-        } => crate::search::command::command(
-            &crate::search::command::SearchArgs {
+        } => crate::cli::search::command(
+            &crate::cli::search::SearchArgs {
                 root,
                 query,
                 kind,
@@ -372,7 +369,7 @@ pub fn run(cli: Cli) -> i32 {
                 limit: limit as usize,
                 json,
             },
-            crate::search::command::Styles {
+            crate::cli::search::Styles {
                 stdout: match cli.color {
                     Color::Always => true,
                     Color::Never => false,
@@ -401,21 +398,23 @@ pub fn run(cli: Cli) -> i32 {
             },
             color,
         ),
-        Command::GenCorpus { docs, out, seed } => match crate::corpus::generate(docs, &out, seed) {
-            Ok(()) => {
-                println!("Wrote {docs} documents into {}", out.display());
-                EXIT_OK
+        Command::GenCorpus { docs, out, seed } => {
+            match crate::tools::corpus::generate(docs, &out, seed) {
+                Ok(()) => {
+                    println!("Wrote {docs} documents into {}", out.display());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the corpus into {}: {e}", out.display());
+                    EXIT_USAGE
+                }
             }
-            Err(e) => {
-                eprintln!("error: cannot write the corpus into {}: {e}", out.display());
-                EXIT_USAGE
-            }
-        },
+        }
         Command::Init {
             dir,
             title,
             organization,
-        } => match crate::init::init(&dir, title.as_deref(), organization.as_deref()) {
+        } => match crate::tools::init::init(&dir, title.as_deref(), organization.as_deref()) {
             Ok(()) => {
                 println!(
                     "Created a new site in {0}. Build it with: clausebook build --root {0}",
@@ -439,7 +438,7 @@ fn print_build_diags(diags: &Diagnostics, color: bool) {
     for d in rest {
         eprintln!("{}\n", d.render(color));
     }
-    let mut by_level: std::collections::BTreeMap<(crate::diag::Level, String), usize> =
+    let mut by_level: std::collections::BTreeMap<(crate::base::diag::Level, String), usize> =
         Default::default();
     for d in coverage {
         let subject = d.subject.as_deref().unwrap_or_default();
@@ -452,7 +451,7 @@ fn print_build_diags(diags: &Diagnostics, color: bool) {
     for ((level, standard), n) in by_level {
         let mut d = Diagnostic::file(
             level,
-            crate::config::CONFIG_FILE,
+            crate::load::config::CONFIG_FILE,
             format!(
                 "{n} requirement clause{} of {standard} {} no approved document",
                 if n == 1 { "" } else { "s" },

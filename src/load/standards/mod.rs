@@ -22,29 +22,29 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Level, display_path};
+use crate::base::diag::{Diagnostic, Level, display_path};
 
 /// The embedded catalogs and mappings: (file name, contents).
 const BUILTIN: &[(&str, &str)] = &[
     (
         "iso20000-1-2011.toml",
-        include_str!("../standards/iso20000-1-2011.toml"),
+        include_str!("../../../standards/iso20000-1-2011.toml"),
     ),
     (
         "iso20000-1-2018.toml",
-        include_str!("../standards/iso20000-1-2018.toml"),
+        include_str!("../../../standards/iso20000-1-2018.toml"),
     ),
     (
         "iso9001-2008.toml",
-        include_str!("../standards/iso9001-2008.toml"),
+        include_str!("../../../standards/iso9001-2008.toml"),
     ),
     (
         "iso9001-2015.toml",
-        include_str!("../standards/iso9001-2015.toml"),
+        include_str!("../../../standards/iso9001-2015.toml"),
     ),
     (
         "tr90006-iso9001-2008--iso20000-1-2011.toml",
-        include_str!("../standards/tr90006-iso9001-2008--iso20000-1-2011.toml"),
+        include_str!("../../../standards/tr90006-iso9001-2008--iso20000-1-2011.toml"),
     ),
 ];
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::base::diag::{Diagnostic, Diagnostics, LineIndex};
 
 /// Folder of a site that holds the documents.
 pub const CONTENT_DIR: &str = "content";
@@ -272,7 +272,7 @@ pub fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
         );
     }
     let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let shown = |p: &Path| crate::diag::display_path(root, p);
+    let shown = |p: &Path| crate::base::diag::display_path(root, p);
     let mut out = Discovered::default();
     let mut outside = Vec::new();
     let walk = walkdir::WalkDir::new(&dir)
@@ -382,7 +382,7 @@ pub fn load(root: &Path) -> (Vec<Document>, Diagnostics) {
 /// Read and parse one document file of the site at `root` (`file` is the
 /// path as [`discover`] returns it).
 pub fn read_document(root: &Path, file: &Path) -> (Option<Document>, Vec<Diagnostic>) {
-    let rel = crate::diag::display_path(root, file);
+    let rel = crate::base::diag::display_path(root, file);
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {

@@ -36,12 +36,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, BuildError, BuildOptions, Built};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::incremental::SiteCache;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::publish::{self as build, BuildError, BuildOptions, Built};
 use crate::render::{self, OutputFile, PagePrints};
-use crate::search::{LiveSearch, SearchIndex};
-use crate::site::{Site, SiteError};
+use crate::resolve::{Site, SiteError};
+use crate::search::SearchIndex;
+use crate::serve::cache::SiteCache;
+use crate::serve::search::LiveSearch;
 
 /// The state kept between rebuilds.
 pub struct Session {
@@ -176,7 +177,7 @@ impl Session {
                 }
             })
             .collect();
-        let content = self.root.join(crate::content::CONTENT_DIR);
+        let content = self.root.join(crate::load::content::CONTENT_DIR);
         if changed.iter().all(|p| p.starts_with(&content)) && self.search.is_some() {
             self.cache.changed(changed);
             self.incremental()
@@ -337,7 +338,7 @@ impl Session {
             drop(old_prints);
             let t = Instant::now();
             let written = if exports_due {
-                let files = crate::export::exports(&site)?;
+                let files = crate::publish::exports::exports(&site)?;
                 let _writing = lock.write().unwrap_or_else(|e| e.into_inner());
                 write_files(&output, &files)?
             } else {

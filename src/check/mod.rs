@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::config::{Config, RuleLevel};
-use crate::content::{Document, Kind, Status};
-use crate::diag::{Diagnostic, Diagnostics, Level};
-use crate::site::Site;
-use crate::trace::State;
+use crate::base::diag::{Diagnostic, Diagnostics, Level};
+use crate::load::config::{Config, RuleLevel};
+use crate::load::content::{Document, Kind, Status};
+use crate::resolve::Site;
+use crate::resolve::trace::State;
 
 /// A check rule.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -180,7 +180,7 @@ pub struct CoverageResult {
     pub standard: String,
     pub name: String,
     #[serde(flatten)]
-    pub stats: crate::trace::Stats,
+    pub stats: crate::resolve::trace::Stats,
     pub clauses: Vec<ClauseResult>,
 }
 
@@ -319,12 +319,12 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
             None => diags.push(
                 site.config
                     .error_at(key, format!("unknown check rule `{key}`"))
-                    .with_help(crate::content::suggest_from(key, &ids))
+                    .with_help(crate::load::content::suggest_from(key, &ids))
                     .with_rule("config"),
             ),
         }
     }
-    let known: Vec<&str> = crate::content::KNOWN_KEYS.to_vec();
+    let known: Vec<&str> = crate::load::content::KNOWN_KEYS.to_vec();
     for (kind, fields) in &site.config.check.required_fields {
         if kind != "default" && Kind::parse(kind).is_none() {
             let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
@@ -334,7 +334,7 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
                         kind,
                         format!("unknown kind `{kind}` in [check.required_fields]"),
                     )
-                    .with_help(crate::content::suggest_from(kind, &kinds))
+                    .with_help(crate::load::content::suggest_from(kind, &kinds))
                     .with_rule("config"),
             );
         }
@@ -346,7 +346,7 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
                             &format!("\"{f}\""),
                             format!("unknown front-matter field `{f}` in [check.required_fields]"),
                         )
-                        .with_help(crate::content::suggest_from(f, &known))
+                        .with_help(crate::load::content::suggest_from(f, &known))
                         .with_rule("config"),
                 );
             }
@@ -404,7 +404,9 @@ fn coverage_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                                 ),
                             )
                         }
-                        None => Diagnostic::warning(crate::config::CONFIG_FILE, label.clone()),
+                        None => {
+                            Diagnostic::warning(crate::load::config::CONFIG_FILE, label.clone())
+                        }
                     };
                     diags.push(
                         d.with_help("add a document that addresses the whole clause (level full), or extend this one")
@@ -440,7 +442,7 @@ fn coverage_findings(site: &Site, diags: &mut Vec<Diagnostic>) {
                             cov.standard,
                             c.number,
                             match cat.exclusions {
-                                crate::standards::ExclusionRule::None => String::new(),
+                                crate::load::standards::ExclusionRule::None => String::new(),
                                 _ => ", or exclude the clause with a justification where the standard allows".into(),
                             }
                         )
@@ -627,7 +629,7 @@ impl<'a> DocumentRules<'a> {
     }
 }
 
-fn has_field(m: &crate::content::Meta, f: &str) -> bool {
+fn has_field(m: &crate::load::content::Meta, f: &str) -> bool {
     match f {
         "id" | "title" | "kind" | "status" => true,
         "owner" => m.owner.is_some(),
