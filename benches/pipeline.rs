@@ -31,12 +31,13 @@ fn stages(c: &mut Criterion) {
     let root = dir.path().join("site");
     clausebook::tools::corpus::generate(docs, &root, 1).expect("corpus");
     let site = Site::load(&root, options()).expect("site loads");
-    let tera = clausebook::render::load_templates(&root).expect("templates");
+    let tera = clausebook::load::templates::load_templates(&root).expect("templates");
 
     let mut g = c.benchmark_group(format!("{docs} documents"));
     g.sample_size(10).measurement_time(Duration::from_secs(8));
+    let files = clausebook::load::source::FileSystem::new(&root);
     g.bench_function("load", |b| {
-        b.iter(|| black_box(clausebook::load::content::load(&root)))
+        b.iter(|| black_box(clausebook::load::content::load(&files)))
     });
     g.bench_function("site", |b| {
         b.iter(|| black_box(Site::load(&root, options()).ok()))

@@ -795,7 +795,7 @@ fn extra_values_reach_templates_and_extra_theme_files_are_copied() {
             "theme/{file}"
         );
     }
-    for (name, _) in clausebook::render::THEME {
+    for (name, _) in clausebook::load::templates::THEME {
         assert!(out.join("theme").join(name).is_file(), "theme/{name}");
     }
     assert_links_resolve(&tree(&out), false);

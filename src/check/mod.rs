@@ -239,10 +239,10 @@ pub fn findings(site: &Site) -> Diagnostics {
 /// `build` can succeed.
 pub fn run(site: &Site) -> Report {
     let mut findings = findings(site);
-    if let Err(ds) = crate::render::load_templates(&site.root) {
+    if let Err(ds) = crate::load::templates::load_templates(&site.root) {
         findings.extend(ds);
     }
-    let (_, unreadable) = crate::render::site_files(&site.root, "theme");
+    let (_, unreadable) = crate::load::source::site_files(&site.root, "theme");
     findings.extend(unreadable);
     findings.sort();
     let coverage = site
@@ -319,7 +319,7 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
             None => diags.push(
                 site.config
                     .error_at(key, format!("unknown check rule `{key}`"))
-                    .with_help(crate::load::content::suggest_from(key, &ids))
+                    .with_help(crate::base::text::suggest_from(key, &ids))
                     .with_rule("config"),
             ),
         }
@@ -334,7 +334,7 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
                         kind,
                         format!("unknown kind `{kind}` in [check.required_fields]"),
                     )
-                    .with_help(crate::load::content::suggest_from(kind, &kinds))
+                    .with_help(crate::base::text::suggest_from(kind, &kinds))
                     .with_rule("config"),
             );
         }
@@ -346,7 +346,7 @@ fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
                             &format!("\"{f}\""),
                             format!("unknown front-matter field `{f}` in [check.required_fields]"),
                         )
-                        .with_help(crate::load::content::suggest_from(f, &known))
+                        .with_help(crate::base::text::suggest_from(f, &known))
                         .with_rule("config"),
                 );
             }

@@ -325,7 +325,7 @@ pub fn run(cli: Cli) -> i32 {
             let site = match crate::resolve::Site::load(&root, load) {
                 Ok(s) => s,
                 Err(crate::resolve::SiteError::Config(e)) => {
-                    print_diags(&Diagnostics(vec![crate::publish::config_diag(e)]), color);
+                    print_diags(&Diagnostics(vec![e.into_diagnostic()]), color);
                     return EXIT_USAGE;
                 }
                 Err(crate::resolve::SiteError::Scope(ds)) => {

@@ -34,7 +34,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
     let config = match Config::load(&args.root) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{}\n", crate::publish::config_diag(e).render(styles.stderr));
+            eprintln!("{}\n", e.into_diagnostic().render(styles.stderr));
             return crate::base::exit::EXIT_USAGE;
         }
     };
@@ -220,7 +220,7 @@ fn is_stale(root: &Path, index_dir: &Path) -> bool {
     ) {
         return true;
     }
-    walkdir::WalkDir::new(root.join(crate::load::content::CONTENT_DIR))
+    walkdir::WalkDir::new(root.join(crate::load::source::CONTENT_DIR))
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())

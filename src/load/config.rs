@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::base::diag::Diagnostic;
+use crate::load::source::{FileSystem, Source};
 
 /// Name of the configuration file at the root of every site.
 pub const CONFIG_FILE: &str = "clausebook.toml";
@@ -194,11 +195,31 @@ pub enum ConfigError {
     Invalid(Box<Diagnostic>),
 }
 
+impl ConfigError {
+    /// The error as a diagnostic, saying what to do.
+    pub fn into_diagnostic(self) -> Diagnostic {
+        match self {
+            ConfigError::Missing(dir) => Diagnostic::error(
+                CONFIG_FILE,
+                format!("no clausebook.toml in {}", dir.display()),
+            )
+            .with_help("run the command in a site folder, pass --root DIR, or create a site with `clausebook init DIR`"),
+            ConfigError::Invalid(d) => *d,
+        }
+    }
+}
+
 impl Config {
     /// Read and validate `root/clausebook.toml`.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        Config::load_from(&FileSystem::new(root))
+    }
+
+    /// Read and validate the `clausebook.toml` of `source`.
+    pub fn load_from(source: &dyn Source) -> Result<Config, ConfigError> {
+        let root = source.root();
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match source.read_text(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ConfigError::Missing(root.to_path_buf()));

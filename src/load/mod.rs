@@ -1,6 +1,9 @@
 //! Loading a site: its configuration, its documents and the standards'
-//! catalogs and mappings.
+//! catalogs and mappings, read through a source of files; and the templates
+//! and theme the pages will be made with.
 
 pub mod config;
 pub mod content;
+pub mod source;
 pub mod standards;
+pub mod templates;

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::render::{self, OutputFile};
+use crate::base::output::OutputFile;
+use crate::render;
 use crate::resolve::{LoadOptions, Site, SiteError};
 use crate::serve::cache::SiteCache;
 
@@ -73,7 +74,7 @@ pub fn build_with(
     let start = Instant::now();
     let site = match Site::load_with(root, opts.load.clone(), cache) {
         Ok(s) => s,
-        Err(SiteError::Config(e)) => return Err(BuildError::Config(vec![config_diag(e)])),
+        Err(SiteError::Config(e)) => return Err(BuildError::Config(vec![e.into_diagnostic()])),
         Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
     };
     let output = match &opts.output {
@@ -96,7 +97,7 @@ pub fn build_with(
     }
 
     let t = Instant::now();
-    let tera = match render::load_templates(root) {
+    let tera = match crate::load::templates::load_templates(root) {
         Ok(t) => t,
         Err(ds) => {
             diags.extend(ds);
@@ -215,26 +216,14 @@ pub fn build_with(
     })
 }
 
-/// A configuration error as a diagnostic.
-pub fn config_diag(e: crate::load::config::ConfigError) -> Diagnostic {
-    match e {
-        crate::load::config::ConfigError::Missing(dir) => Diagnostic::error(
-            crate::load::config::CONFIG_FILE,
-            format!("no clausebook.toml in {}", dir.display()),
-        )
-        .with_help("run the command in a site folder, pass --root DIR, or create a site with `clausebook init DIR`"),
-        crate::load::config::ConfigError::Invalid(d) => *d,
-    }
-}
-
 /// The built-in theme files, each replaced by the site's `theme/` file of
 /// the same name; other files of the site's `theme/` are copied as well.
 fn theme_files(root: &Path, diags: &mut Diagnostics) -> Vec<OutputFile> {
-    let mut files: std::collections::BTreeMap<String, Vec<u8>> = render::THEME
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = crate::load::templates::THEME
         .iter()
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
         .collect();
-    let (site_theme, errors) = render::site_files(root, "theme");
+    let (site_theme, errors) = crate::load::source::site_files(root, "theme");
     diags.extend(errors);
     for f in site_theme {
         files.insert(f.rel, f.bytes);

@@ -172,7 +172,7 @@ impl Facts {
     /// (related, backlinks) enter by their summary fingerprints.
     pub fn page_print(&self, site: &Site, i: usize) -> u64 {
         let f = &self.docs[i];
-        let mut h = crate::serve::cache::hasher();
+        let mut h = crate::base::fingerprint::hasher();
         (f.summary, f.body, f.own).hash(&mut h);
         for list in [&site.related[i], &site.backlinks[i]] {
             list.len().hash(&mut h);
@@ -197,7 +197,7 @@ pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
 /// rebuilds every page.
 fn summary_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i].meta;
-    let mut h = crate::serve::cache::hasher();
+    let mut h = crate::base::fingerprint::hasher();
     (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
     (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
     (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
@@ -209,7 +209,7 @@ fn summary_print(site: &Site, i: usize) -> u64 {
 /// their standard is in scope) and the extra front-matter.
 fn own_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i];
-    let mut h = crate::serve::cache::hasher();
+    let mut h = crate::base::fingerprint::hasher();
     d.path.hash(&mut h);
     site.clauses[i].len().hash(&mut h);
     for r in site.clauses[i].iter() {

@@ -12,207 +12,21 @@ use std::collections::BTreeMap;
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::base::diag::{Diagnostic, display_path};
+use crate::base::diag::Diagnostic;
+use crate::base::fingerprint::fingerprint;
+use crate::base::output::OutputFile;
 use crate::load::content::{Kind, Level, Status};
 use crate::load::standards::Catalog;
 use crate::resolve::markdown::TocEntry;
 use crate::resolve::trace::{State, matrix_rows};
 use crate::resolve::{Site, dir_url};
-use crate::serve::cache::fingerprint;
 use facts::Facts;
-
-/// The built-in templates, embedded in the binary.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    (
-        "doc_list.html",
-        include_str!("../../templates/doc_list.html"),
-    ),
-    (
-        "doc_refs.html",
-        include_str!("../../templates/doc_refs.html"),
-    ),
-    ("index.html", include_str!("../../templates/index.html")),
-    (
-        "register_row.html",
-        include_str!("../../templates/register_row.html"),
-    ),
-    (
-        "document.html",
-        include_str!("../../templates/document.html"),
-    ),
-    ("listing.html", include_str!("../../templates/listing.html")),
-    ("terms.html", include_str!("../../templates/terms.html")),
-    (
-        "standards.html",
-        include_str!("../../templates/standards.html"),
-    ),
-    (
-        "standard.html",
-        include_str!("../../templates/standard.html"),
-    ),
-    ("clause.html", include_str!("../../templates/clause.html")),
-    (
-        "coverage.html",
-        include_str!("../../templates/coverage.html"),
-    ),
-    (
-        "matrices.html",
-        include_str!("../../templates/matrices.html"),
-    ),
-    ("matrix.html", include_str!("../../templates/matrix.html")),
-    ("grid.html", include_str!("../../templates/grid.html")),
-    (
-        "exclusions.html",
-        include_str!("../../templates/exclusions.html"),
-    ),
-    ("404.html", include_str!("../../templates/404.html")),
-    ("search.html", include_str!("../../templates/search.html")),
-];
-
-/// The built-in theme files, written under `theme/` in the output.
-pub const THEME: &[(&str, &str)] = &[
-    ("clausebook.css", include_str!("../../theme/clausebook.css")),
-    ("clausebook.js", include_str!("../../theme/clausebook.js")),
-    ("search.js", include_str!("../../theme/search.js")),
-];
-
-/// Load the built-in templates, then the site's `templates/*.html` over them.
-pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
-    let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
-        .iter()
-        .map(|(n, s)| {
-            (
-                n.to_string(),
-                (format!("(built-in) templates/{n}"), s.to_string()),
-            )
-        })
-        .collect();
-    let (files, mut diags) = site_files(root, "templates");
-    for f in files {
-        let shown = display_path(root, &f.path).display().to_string();
-        match String::from_utf8(f.bytes) {
-            Ok(text) => {
-                sources.insert(f.rel, (shown, text));
-            }
-            Err(_) => diags.push(
-                Diagnostic::error(shown, "a template must be UTF-8 text").with_rule("template"),
-            ),
-        }
-    }
-    let mut tera = Tera::new();
-    tera.register_filter("slug", |s: &str, _: tera::Kwargs, _: &tera::State| {
-        crate::resolve::markdown::slugify(s)
-    });
-    // Check each template's syntax on its own first, to locate errors in
-    // the right file, then add them together so inheritance resolves.
-    for (name, (shown, text)) in &sources {
-        let mut single = Tera::new();
-        if let Err(e) = single.add_raw_template(name, text)
-            && let tera::ErrorKind::SyntaxError(_) = e.kind()
-        {
-            diags.push(template_error(shown, text, &e));
-        }
-    }
-    if diags.is_empty()
-        && let Err(e) = tera.add_raw_templates(
-            sources
-                .iter()
-                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
-        )
-    {
-        let (shown, text) = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => sources
-                .get(r.filename())
-                .map(|(s, t)| (s.as_str(), t.as_str()))
-                .unwrap_or(("templates", "")),
-            _ => ("templates", ""),
-        };
-        diags.push(template_error(shown, text, &e));
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(tera)
-}
-
-/// A file of a site's override folder.
-pub struct SiteFile {
-    /// Path inside the folder, `/`-separated.
-    pub rel: String,
-    pub path: std::path::PathBuf,
-    pub bytes: Vec<u8>,
-}
-
-/// Every file below `root/<folder>` (a site's `templates/` or `theme/`,
-/// which override the built-in files by name), sorted, as
-/// (`/`-separated path inside the folder, full path, bytes).
-pub fn site_files(root: &Path, folder: &str) -> (Vec<SiteFile>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    let dir = root.join(folder);
-    if !dir.is_dir() {
-        return (files, diags);
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error(folder, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push(SiteFile {
-                rel,
-                path: entry.path().to_path_buf(),
-                bytes,
-            }),
-            Err(e) => diags.push(Diagnostic::error(
-                display_path(root, entry.path()),
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-    (files, diags)
-}
-
-/// Turn a Tera error into a located diagnostic where Tera gives a span.
-fn template_error(shown: &str, text: &str, e: &tera::Error) -> Diagnostic {
-    match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let span = r.span();
-            Diagnostic::error(shown, format!("template error: {}", r.message()))
-                .at_line_col(text, span.start_line, span.start_col + 1, span.range.len())
-                .with_help("see the Tera 2 template syntax; the built-in templates are in templates/ of the Clausebook source")
-                .with_rule("template")
-        }
-        other => Diagnostic::error(shown, format!("template error: {other}")).with_rule("template"),
-    }
-}
-
-/// One output file.
-pub struct OutputFile {
-    /// Path relative to the output folder, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// A page to render: its output path, template and page-specific context.
 struct PageJob {
@@ -620,7 +434,7 @@ pub fn render_pages(
         })
         .collect();
     let site_print = {
-        let mut h = crate::serve::cache::hasher();
+        let mut h = crate::base::fingerprint::hasher();
         globals_print.hash(&mut h);
         summary_prints.hash(&mut h);
         for c in &site.public_trace.coverage {
@@ -1207,7 +1021,7 @@ fn site_pages(
             // What the page shows: the clause, its subclauses' states and
             // counts, and the related clauses' states and documents.
             let print = {
-                let mut h = crate::serve::cache::hasher();
+                let mut h = crate::base::fingerprint::hasher();
                 (cc.state, cc.requirement, &cc.derived, &cc.exclusion).hash(&mut h);
                 frags.print(&cat.id, &cl.number).hash(&mut h);
                 for v in clause_views
@@ -1311,7 +1125,7 @@ fn site_pages(
             // A row shows the states and documents of its clause and of the
             // related clauses.
             let print = {
-                let mut h = crate::serve::cache::hasher();
+                let mut h = crate::base::fingerprint::hasher();
                 for row in &rows {
                     (
                         state(&base.id, row.clause),
@@ -1618,7 +1432,7 @@ pub fn pair_anchor(left: &str, right: &str) -> String {
 
 /// File-name-safe form of a tag.
 pub fn tag_slug(t: &str) -> String {
-    let s = crate::resolve::markdown::slugify(t);
+    let s = crate::base::text::slugify(t);
     if s.is_empty() { "tag".into() } else { s }
 }
 

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::load::config::{Config, ConfigError, Unpublished};
-use crate::load::content::{self, Document, Level, Span, Status};
+use crate::load::content::{Document, Level, Span, Status};
 use crate::load::standards::{ClauseKey, ResolveOptions, Standards};
 use crate::resolve::markdown::{Edge, LinkIndex, LinkMaps, Rendered};
 use crate::resolve::trace::Trace;
@@ -709,7 +709,7 @@ fn check_scope(config: &Config, standards: &Standards, diags: &mut Diagnostics) 
         } else {
             config.error_at_item(key, id, msg)
         };
-        d.with_help(content::suggest_from(id, &known))
+        d.with_help(crate::base::text::suggest_from(id, &known))
             .with_rule("config")
     };
     for id in &config.standards {

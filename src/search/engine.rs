@@ -45,7 +45,7 @@ use tantivy::{
 
 use super::Entry;
 use super::text::shorten;
-use crate::render::OutputFile;
+use crate::base::output::OutputFile;
 
 /// Tokenizer of whole-value fields (ids, clause numbers): the value as one
 /// lowercase token.

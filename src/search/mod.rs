@@ -16,7 +16,7 @@ pub mod static_index;
 pub mod text;
 
 use crate::base::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::base::output::OutputFile;
 use crate::resolve::Site;
 use crate::resolve::markdown::TocEntry;
 

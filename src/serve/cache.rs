@@ -30,7 +30,7 @@
 use std::collections::BTreeMap;
 
 use foldhash::{HashSet, HashSetExt};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -39,22 +39,10 @@ use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::load::content::{self, Document};
+use crate::load::source::{FileSystem, Source, is_document_name};
 use crate::resolve::ResolvedRef;
 use crate::resolve::markdown::{self, Edge, LinkIndex, LinkMaps, Rendered};
 use crate::resolve::trace::Trace;
-
-/// A hasher for in-memory fingerprints (fast, not for security; fixed seed
-/// so that fingerprints compare within and across loads).
-pub fn hasher() -> impl Hasher {
-    foldhash::fast::FixedState::with_seed(0x636c_6175_7365).build_hasher()
-}
-
-/// The fingerprint of a value.
-pub fn fingerprint<T: Hash + ?Sized>(v: &T) -> u64 {
-    let mut h = hasher();
-    v.hash(&mut h);
-    h.finish()
-}
 
 /// A content file as last read.
 struct CachedFile {
@@ -226,14 +214,15 @@ impl SiteCache {
         diags: &mut Diagnostics,
     ) -> Vec<Arc<Document>> {
         let dirty = std::mem::take(&mut self.dirty);
+        let source = FileSystem::new(root);
         if std::mem::take(&mut self.complete) {
             // The watcher said what changed: read those files only.
             let fresh: Vec<(PathBuf, Option<CachedFile>)> = dirty
                 .into_par_iter()
                 .map(|file| {
                     let is_doc = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
-                        && content::is_document_name(&file);
-                    let c = is_doc.then(|| read_file(root, &file));
+                        && is_document_name(&file);
+                    let c = is_doc.then(|| read_file(&source, &file));
                     (file, c)
                 })
                 .collect();
@@ -244,7 +233,7 @@ impl SiteCache {
                 };
             }
         } else {
-            let files = match content::discover(root) {
+            let files = match source.documents() {
                 Ok(found) => {
                     self.walk = found.diags;
                     self.followed_links = found.followed_links;
@@ -274,7 +263,7 @@ impl SiteCache {
                         };
                         return (file, again);
                     }
-                    let c = read_file(root, &file);
+                    let c = read_file(&source, &file);
                     (file, c)
                 })
                 .collect();
@@ -452,9 +441,9 @@ fn stamp(file: &Path) -> Option<(SystemTime, u64)> {
 
 /// Read and parse one content file. The stamp is taken before reading: a
 /// write racing the read changes it, and the next load reads again.
-fn read_file(root: &Path, file: &Path) -> CachedFile {
+fn read_file(source: &FileSystem, file: &Path) -> CachedFile {
     let stamp = stamp(file);
-    let (doc, diags) = content::read_document(root, file);
+    let (doc, diags) = content::read_document(source, file);
     CachedFile {
         stamp,
         doc: doc.map(Arc::new),
@@ -470,7 +459,7 @@ pub(crate) fn epoch(
     config_source: &str,
     options: &crate::resolve::LoadOptions,
 ) -> u64 {
-    let mut h = hasher();
+    let mut h = crate::base::fingerprint::hasher();
     config_source.hash(&mut h);
     options.drafts.hash(&mut h);
     options.today.to_string().hash(&mut h);

@@ -37,8 +37,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::output::OutputFile;
 use crate::publish::{self as build, BuildError, BuildOptions, Built};
-use crate::render::{self, OutputFile, PagePrints};
+use crate::render::{self, PagePrints};
 use crate::resolve::{Site, SiteError};
 use crate::search::SearchIndex;
 use crate::serve::cache::SiteCache;
@@ -177,7 +178,7 @@ impl Session {
                 }
             })
             .collect();
-        let content = self.root.join(crate::load::content::CONTENT_DIR);
+        let content = self.root.join(crate::load::source::CONTENT_DIR);
         if changed.iter().all(|p| p.starts_with(&content)) && self.search.is_some() {
             self.cache.changed(changed);
             self.incremental()
@@ -225,7 +226,7 @@ impl Session {
         let site = match Site::load_with(&self.root, self.opts.load.clone(), &mut self.cache) {
             Ok(s) => s,
             Err(SiteError::Config(e)) => {
-                return Err(BuildError::Config(vec![build::config_diag(e)]));
+                return Err(BuildError::Config(vec![e.into_diagnostic()]));
             }
             Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
         };

@@ -13,9 +13,9 @@
 use serde::Serialize;
 
 use crate::base::diag::Diagnostic;
+use crate::base::output::OutputFile;
 use crate::load::content::{Level, Status};
 use crate::load::standards::{Catalog, Mapping};
-use crate::render::OutputFile;
 use crate::resolve::Site;
 use crate::resolve::trace::{Address, State};
 

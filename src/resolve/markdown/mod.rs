@@ -176,21 +176,6 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// The heading id derived from its text: lowercase, letters and digits kept,
-/// spaces and hyphens become `-`, everything else dropped, runs of `-`
-/// collapsed and trimmed.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
 /// Render document `index` of `links`. `root` is the relative path from the
 /// document's page to the site root (e.g. `../../`).
 pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
@@ -259,7 +244,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
                     continue;
                 }
                 let base_id = explicit.unwrap_or_else(|| {
-                    let s = slugify(&text);
+                    let s = crate::base::text::slugify(&text);
                     if s.is_empty() {
                         "section".to_string()
                     } else {
@@ -375,7 +360,7 @@ pub fn render(index: usize, links: &LinkIndex<'_>, root: &str) -> Rendered {
         out.html = render_sanitized(events, &regions, body.len() * 3 / 2);
     }
     out.toc = nest_toc(flat_toc);
-    out.fp = crate::serve::cache::fingerprint(&(&out.html, &out.toc));
+    out.fp = crate::base::fingerprint::fingerprint(&(&out.html, &out.toc));
     out
 }
 
@@ -847,17 +832,6 @@ pub fn escape_attr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        // Heading ids are the heading text in lower case, letters and digits kept, words joined by `-`.
-        assert_eq!(slugify("5. Emergency changes"), "5-emergency-changes");
-        assert_eq!(
-            slugify("Roles & responsibilities"),
-            "roles-responsibilities"
-        );
-        assert_eq!(slugify("  Über -- Größe "), "über-größe");
-    }
 
     #[test]
     fn relative_paths() {

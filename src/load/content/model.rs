@@ -1,0 +1,241 @@
+//! The document model: a document's file, metadata and body, and the
+//! values its front-matter fields take.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::base::diag::{Diagnostic, LineIndex};
+
+/// What sort of controlled document this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Policy,
+    Plan,
+    Process,
+    Procedure,
+    WorkInstruction,
+    Form,
+    Register,
+    Record,
+    Agreement,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Policy,
+        Kind::Plan,
+        Kind::Process,
+        Kind::Procedure,
+        Kind::WorkInstruction,
+        Kind::Form,
+        Kind::Register,
+        Kind::Record,
+        Kind::Agreement,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Plan => "plan",
+            Kind::Process => "process",
+            Kind::Procedure => "procedure",
+            Kind::WorkInstruction => "work-instruction",
+            Kind::Form => "form",
+            Kind::Register => "register",
+            Kind::Record => "record",
+            Kind::Agreement => "agreement",
+            Kind::Other => "other",
+        }
+    }
+
+    /// Plural label for listing pages.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Policy => "Policies",
+            Kind::Plan => "Plans",
+            Kind::Process => "Processes",
+            Kind::Procedure => "Procedures",
+            Kind::WorkInstruction => "Work instructions",
+            Kind::Form => "Forms",
+            Kind::Register => "Registers",
+            Kind::Record => "Records",
+            Kind::Agreement => "Agreements",
+            Kind::Other => "Other documents",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        let norm = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        Kind::ALL.into_iter().find(|k| k.as_str() == norm)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a document stands in its approval life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Approved,
+    Retired,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Review,
+        Status::Approved,
+        Status::Retired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+            Status::Retired => "retired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        let norm = s.trim().to_ascii_lowercase();
+        Status::ALL.into_iter().find(|k| k.as_str() == norm)
+    }
+
+    /// Draft and review documents are published only with `--drafts`.
+    pub fn is_unreleased(self) -> bool {
+        matches!(self, Status::Draft | Status::Review)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much of a clause a document addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Full,
+    Partial,
+}
+
+/// A byte range in a document's source file, kept to locate later findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A clause reference as written in the front-matter, before resolution.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseRefSpec {
+    pub text: String,
+    pub level: Level,
+    pub section: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A document id as written in `related`, with its location.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdRef {
+    pub id: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The metadata of one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub owner: Option<String>,
+    pub approver: Option<String>,
+    pub version: Option<String>,
+    pub status: Status,
+    pub effective: Option<jiff::civil::Date>,
+    pub review_by: Option<jiff::civil::Date>,
+    pub clauses: Vec<ClauseRefSpec>,
+    pub related: Vec<IdRef>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    /// Unknown front-matter keys, available to templates as `extra`.
+    pub extra: BTreeMap<String, Json>,
+}
+
+/// One source document: its file, its parsed metadata and its body.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to the site root, as shown in messages
+    /// (`content/procedures/change.md`).
+    pub path: PathBuf,
+    /// Path relative to `content/`, with `/` separators, used to resolve
+    /// relative links between Markdown files.
+    pub content_path: String,
+    /// The whole file.
+    pub source: Arc<str>,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+    pub meta: Meta,
+    /// Where the `id` value stands, for duplicate-id messages.
+    pub id_span: Span,
+    /// Where the value of each known front-matter key present stands.
+    pub spans: BTreeMap<&'static str, Span>,
+    /// Unique to this parse of the file within the process (a clone keeps
+    /// it): two documents with the same serial hold the same parse, so
+    /// what was worked out from one holds for the other.
+    pub serial: u64,
+    /// The line index of `source`, made at the first finding located in it
+    /// (most documents have none).
+    pub(super) lines: OnceLock<LineIndex>,
+}
+
+/// The serial of the next document parsed.
+pub(super) static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    /// A diagnostic located at `span` of this document.
+    pub fn error_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.locate(Diagnostic::error(&self.path, message), span)
+    }
+
+    pub fn warning_at(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.locate(Diagnostic::warning(&self.path, message), span)
+    }
+
+    /// Locate `d` at `span`, through the line index: thousands of findings
+    /// in one file (or on one line of it) cost time in proportion to their
+    /// number.
+    pub fn locate(&self, d: Diagnostic, span: Span) -> Diagnostic {
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.source));
+        d.at_index(index, &self.source, span.offset, span.len)
+    }
+
+    /// Where a front-matter key's value stands (the id when absent).
+    pub fn span_of(&self, key: &str) -> Span {
+        self.spans.get(key).copied().unwrap_or(self.id_span)
+    }
+}

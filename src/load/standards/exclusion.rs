@@ -1,0 +1,147 @@
+//! What a catalog lets a site exclude: its exclusion rule, read from the
+//! catalog's `[exclusions]` table, and whether the rule allows excluding a
+//! clause.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::file::{FileCtx, did_you_mean};
+use super::model::{Catalog, ExclusionRule};
+
+impl ExclusionRule {
+    /// Whether `clause` of `catalog` may be excluded (or determined as not
+    /// applicable). `Err` explains the rule. Justifications are the caller's
+    /// business.
+    pub fn allows(&self, catalog: &Catalog, clause: &str) -> Result<(), String> {
+        let display = catalog.display_name();
+        if catalog.clause(clause).is_none() {
+            return Err(format!("{display} has no clause {clause}"));
+        }
+        match self {
+            ExclusionRule::None => Err(format!("{display} allows no exclusion")),
+            ExclusionRule::Within(roots) => {
+                if roots.iter().any(|r| catalog.is_within(clause, r)) {
+                    Ok(())
+                } else {
+                    let which = if roots.len() == 1 {
+                        format!("clause {}", roots[0])
+                    } else {
+                        format!("clauses {}", join_and(roots))
+                    };
+                    Err(format!(
+                        "{display} allows exclusions only of requirements within {which}"
+                    ))
+                }
+            }
+            ExclusionRule::NotApplicable => {
+                if catalog.is_normative(clause) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "clause {clause} of {display} states no requirements, so it cannot be \
+                         determined as not applicable"
+                    ))
+                }
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ExclusionRule::None => "none",
+            ExclusionRule::Within(_) => "within",
+            ExclusionRule::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExclusions {
+    rule: Option<Spanned<String>>,
+    within: Option<Spanned<Vec<Spanned<String>>>>,
+    note: Option<String>,
+}
+
+/// Read a catalog's `[exclusions]` table into `catalog`.
+pub(super) fn read_exclusions(
+    ex: &Spanned<RawExclusions>,
+    catalog: &mut Catalog,
+    cx: &mut FileCtx,
+) {
+    let header = ex.span();
+    let ex = ex.as_ref();
+    catalog.exclusion_note = ex.note.clone().filter(|s| !s.trim().is_empty());
+    let within: Vec<String> = match &ex.within {
+        Some(list) => {
+            let mut out = Vec::new();
+            for w in list.as_ref() {
+                let v = w.as_ref().trim();
+                if catalog.clause(v).is_none() {
+                    let help = did_you_mean(catalog.closest_clause(v));
+                    cx.error(
+                        w.span(),
+                        format!("clause `{v}` in `within` is not in the catalog"),
+                        help,
+                    );
+                } else {
+                    out.push(v.to_string());
+                }
+            }
+            out
+        }
+        None => Vec::new(),
+    };
+    match &ex.rule {
+        None => cx.error(
+            header,
+            "`[exclusions]` has no `rule`",
+            Some("use `rule = \"none\"`, `\"within\"` or `\"not-applicable\"`".into()),
+        ),
+        Some(rule) => match rule.as_ref().trim().to_ascii_lowercase().as_str() {
+            "none" => catalog.exclusions = ExclusionRule::None,
+            "not-applicable" => catalog.exclusions = ExclusionRule::NotApplicable,
+            "within" => {
+                if ex.within.is_none() {
+                    cx.error(
+                        rule.span(),
+                        "rule `within` needs a `within` list of clauses",
+                        Some("add e.g. `within = [\"7\"]`".into()),
+                    );
+                }
+                catalog.exclusions = ExclusionRule::Within(within);
+            }
+            other => {
+                let suggestion = ["none", "within", "not-applicable"]
+                    .into_iter()
+                    .min_by_key(|r| strsim::levenshtein(r, other))
+                    .filter(|r| strsim::levenshtein(r, other) <= 3);
+                cx.error(
+                    rule.span(),
+                    format!("unknown exclusion rule `{other}`"),
+                    Some(match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "use `none`, `within` or `not-applicable`".into(),
+                    }),
+                );
+            }
+        },
+    }
+    if let Some(list) = &ex.within
+        && !matches!(catalog.exclusions, ExclusionRule::Within(_))
+    {
+        cx.warning(
+            list.span(),
+            "`within` is ignored unless `rule = \"within\"`",
+            None,
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! The site's look: the Tera templates (built in, each overridable by a
+//! file of the same name in the site's `templates/`) and the theme files
+//! (`theme/`), read and checked before anything is rendered.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::base::diag::{Diagnostic, display_path};
+use crate::load::source::site_files;
+
+/// The built-in templates, embedded in the binary.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    (
+        "doc_list.html",
+        include_str!("../../templates/doc_list.html"),
+    ),
+    (
+        "doc_refs.html",
+        include_str!("../../templates/doc_refs.html"),
+    ),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "register_row.html",
+        include_str!("../../templates/register_row.html"),
+    ),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    ("listing.html", include_str!("../../templates/listing.html")),
+    ("terms.html", include_str!("../../templates/terms.html")),
+    (
+        "standards.html",
+        include_str!("../../templates/standards.html"),
+    ),
+    (
+        "standard.html",
+        include_str!("../../templates/standard.html"),
+    ),
+    ("clause.html", include_str!("../../templates/clause.html")),
+    (
+        "coverage.html",
+        include_str!("../../templates/coverage.html"),
+    ),
+    (
+        "matrices.html",
+        include_str!("../../templates/matrices.html"),
+    ),
+    ("matrix.html", include_str!("../../templates/matrix.html")),
+    ("grid.html", include_str!("../../templates/grid.html")),
+    (
+        "exclusions.html",
+        include_str!("../../templates/exclusions.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+];
+
+/// The built-in theme files, written under `theme/` in the output.
+pub const THEME: &[(&str, &str)] = &[
+    ("clausebook.css", include_str!("../../theme/clausebook.css")),
+    ("clausebook.js", include_str!("../../theme/clausebook.js")),
+    ("search.js", include_str!("../../theme/search.js")),
+];
+
+/// Load the built-in templates, then the site's `templates/*.html` over them.
+pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                (format!("(built-in) templates/{n}"), s.to_string()),
+            )
+        })
+        .collect();
+    let (files, mut diags) = site_files(root, "templates");
+    for f in files {
+        let shown = display_path(root, &f.path).display().to_string();
+        match String::from_utf8(f.bytes) {
+            Ok(text) => {
+                sources.insert(f.rel, (shown, text));
+            }
+            Err(_) => diags.push(
+                Diagnostic::error(shown, "a template must be UTF-8 text").with_rule("template"),
+            ),
+        }
+    }
+    let mut tera = Tera::new();
+    tera.register_filter("slug", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        crate::base::text::slugify(s)
+    });
+    // Check each template's syntax on its own first, to locate errors in
+    // the right file, then add them together so inheritance resolves.
+    for (name, (shown, text)) in &sources {
+        let mut single = Tera::new();
+        if let Err(e) = single.add_raw_template(name, text)
+            && let tera::ErrorKind::SyntaxError(_) = e.kind()
+        {
+            diags.push(template_error(shown, text, &e));
+        }
+    }
+    if diags.is_empty()
+        && let Err(e) = tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        )
+    {
+        let (shown, text) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => sources
+                .get(r.filename())
+                .map(|(s, t)| (s.as_str(), t.as_str()))
+                .unwrap_or(("templates", "")),
+            _ => ("templates", ""),
+        };
+        diags.push(template_error(shown, text, &e));
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(tera)
+}
+
+/// Turn a Tera error into a located diagnostic where Tera gives a span.
+fn template_error(shown: &str, text: &str, e: &tera::Error) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            Diagnostic::error(shown, format!("template error: {}", r.message()))
+                .at_line_col(text, span.start_line, span.start_col + 1, span.range.len())
+                .with_help("see the Tera 2 template syntax; the built-in templates are in templates/ of the Clausebook source")
+                .with_rule("template")
+        }
+        other => Diagnostic::error(shown, format!("template error: {other}")).with_rule("template"),
+    }
+}
