@@ -289,7 +289,7 @@ fn a_second_build_of_the_same_output_is_refused_while_one_runs() {
     let site = fixture("links");
     build_cli(&site, &out, &[]).assert_code(0);
     let published = tree(&out);
-    let lock = clausebook::publish::lock_output(&out)
+    let lock = clausebook::publish::output::lock_output(&out)
         .unwrap_or_else(|d| panic!("cannot lock: {}", d.render(false)));
     assert!(tmp.path().join(".public.lock").is_file());
     let run = build_cli(&site, &out, &[]);

@@ -250,20 +250,24 @@ fn a_body_edit_reuses_every_other_document() {
     fx.assert_equals_full_build("one-word edit");
 }
 
-/// What a load worked out, for comparing a cached load with a fresh one.
-fn site_summary(s: &clausebook::resolve::Site) -> String {
+/// What a load worked out and the findings of every rule on it, for
+/// comparing a cached load with a fresh one.
+fn site_summary(
+    s: &clausebook::resolve::Site,
+    findings: &clausebook::base::diag::Diagnostics,
+) -> String {
     let docs: Vec<(&str, &str)> = s
         .docs
         .iter()
         .map(|d| (d.meta.id.as_str(), d.meta.title.as_str()))
         .collect();
-    let clauses: Vec<&Vec<clausebook::resolve::ResolvedRef>> =
+    let clauses: Vec<&Vec<clausebook::resolve::clauses::ResolvedRef>> =
         s.clauses.iter().map(|c| c.as_ref()).collect();
     let html: Vec<&str> = s.rendered.iter().map(|r| r.html.as_str()).collect();
     format!(
         "docs {docs:?}\nurls {:?}\npublished {:?}\nclauses {clauses:?}\nrelated {:?}\n\
          edges {:?}\nbacklinks {:?}\ncoverage {:?}\nscope {:?}\ndiags {:?}\n\
-         document findings {:?}\nfindings {:?}\nhtml {html:?}",
+         findings {:?}\nhtml {html:?}",
         s.urls,
         s.published,
         s.related,
@@ -272,8 +276,7 @@ fn site_summary(s: &clausebook::resolve::Site) -> String {
         s.trace.coverage,
         s.trace.scope,
         s.diags,
-        s.document_findings,
-        clausebook::check::findings(s),
+        findings,
     )
 }
 
@@ -284,10 +287,13 @@ fn a_cached_load_equals_a_fresh_load_with_the_same_diagnostics() {
     let root = copy_site(&repo_root(), tmp.path());
     let mut cache = clausebook::serve::cache::SiteCache::default();
     let mut step = |name: &str, root: &Path| {
-        let cached =
-            clausebook::resolve::Site::load_with(root, load_options(false), &mut cache).unwrap();
+        let cached = cache.load(root, load_options(false)).unwrap();
         let fresh = load_site(root, false);
-        assert_eq!(site_summary(&cached), site_summary(&fresh), "{name}");
+        assert_eq!(
+            site_summary(&cached, &cache.findings(&cached)),
+            site_summary(&fresh, &clausebook::check::findings(&fresh)),
+            "{name}"
+        );
     };
     step("first load", &root);
     let edit = |rel: &str, f: &dyn Fn(String) -> String| edit(&root.join(rel), f);

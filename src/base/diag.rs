@@ -18,7 +18,7 @@ pub enum Level {
 /// One problem, located in a source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable id of the check rule that produced it (see `check::RULES`).
+    /// Stable id of the check rule that produced it (see `check::rules::RULES`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
     pub level: Level,

@@ -6,3 +6,4 @@ pub mod exit;
 pub mod fingerprint;
 pub mod output;
 pub mod text;
+pub mod timing;

@@ -93,8 +93,8 @@ requirement clause and per finding, for GitLab, Jenkins and GitHub test reports)
         #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
         root: PathBuf,
         /// Output format
-        #[arg(long, short = 'f', value_enum, default_value_t = crate::check::Format::Human)]
-        format: crate::check::Format,
+        #[arg(long, short = 'f', value_enum, default_value_t = crate::check::report::Format::Human)]
+        format: crate::check::report::Format,
         /// Treat warnings as errors (exit code and report)
         #[arg(long)]
         deny_warnings: bool,
@@ -335,12 +335,20 @@ pub fn run(cli: Cli) -> i32 {
             };
             let report = crate::check::run(&site);
             let text = match format {
-                crate::check::Format::Human => crate::check::human(&report, deny_warnings, color),
-                crate::check::Format::Json => crate::check::json(&report, deny_warnings),
-                crate::check::Format::Junit => crate::check::junit(&report, deny_warnings),
-                crate::check::Format::Github => crate::check::github(&report, deny_warnings),
+                crate::check::report::Format::Human => {
+                    crate::check::report::human(&report, deny_warnings, color)
+                }
+                crate::check::report::Format::Json => {
+                    crate::check::report::json(&report, deny_warnings)
+                }
+                crate::check::report::Format::Junit => {
+                    crate::check::report::junit(&report, deny_warnings)
+                }
+                crate::check::report::Format::Github => {
+                    crate::check::report::github(&report, deny_warnings)
+                }
             };
-            if format == crate::check::Format::Human {
+            if format == crate::check::report::Format::Human {
                 eprint!("{text}");
             } else {
                 print!("{text}");

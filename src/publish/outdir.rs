@@ -12,6 +12,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::base::diag::Diagnostic;
+
 /// Held from the start of a build's writing to the end of its swap:
 /// `.<output>.lock` beside the output, locked with `flock`, removed (while
 /// still held) when the build ends. Two builds of the same output cannot
@@ -318,6 +320,12 @@ pub fn exchange(from: &Path, to: &Path) -> io::Result<bool> {
 #[cfg(not(target_os = "linux"))]
 pub fn exchange(_from: &Path, _to: &Path) -> io::Result<bool> {
     Ok(false)
+}
+
+/// A failed file operation on the output, as a diagnostic.
+pub fn io_err(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(p.to_path_buf(), format!("cannot {what}: {e}"))
+        .with_help("check that the output folder's parent exists and is writable")
 }
 
 #[cfg(test)]

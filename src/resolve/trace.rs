@@ -2,17 +2,17 @@
 //! every clause of each standard in scope, and the matrix between two
 //! standards read from a mapping.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
-use crate::base::diag::Diagnostics;
-use crate::load::config::Config;
+use crate::load::config::{Config, Unpublished};
 use crate::load::content::{Document, Level, Status};
 use crate::load::standards::{Catalog, Mapping, Relation, Standards};
-use crate::resolve::ResolvedRef;
+use crate::resolve::clauses::ResolvedRef;
 
 /// Coverage of one clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -258,47 +258,6 @@ impl Trace {
         }
     }
 
-    /// Warn about the excluded clauses of each standard in scope that an
-    /// approved document addresses.
-    pub fn exclusion_findings(
-        &self,
-        config: &Config,
-        standards: &Standards,
-        docs: &[std::sync::Arc<Document>],
-        clauses: &[std::sync::Arc<Vec<ResolvedRef>>],
-        diags: &mut Diagnostics,
-    ) {
-        for id in &self.scope {
-            let (Some(cat), Some(list)) = (standards.catalog(id), config.exclusions.get(id)) else {
-                continue;
-            };
-            let excluded: BTreeSet<&str> = list.iter().map(|e| e.clause.as_str()).collect();
-            for clause in excluded {
-                let Some(a) = self
-                    .direct(id, clause)
-                    .iter()
-                    .find(|a| docs[a.doc].meta.status == Status::Approved)
-                else {
-                    continue;
-                };
-                let d = &docs[a.doc];
-                let span = clauses[a.doc]
-                    .iter()
-                    .find(|r| r.key.standard == *id && r.key.clause == *clause)
-                    .map(|r| r.span)
-                    .unwrap_or(d.id_span);
-                diags.push(
-                    d.warning_at(
-                        span,
-                        format!("{} {clause} is excluded in clausebook.toml but this approved document addresses it", cat.display_name()),
-                    )
-                    .with_help("remove the exclusion or the reference")
-                    .with_rule("exclusion"),
-                );
-            }
-        }
-    }
-
     pub fn standard(&self, id: &str) -> Option<&StandardCoverage> {
         self.coverage.iter().find(|c| c.standard == id)
     }
@@ -421,4 +380,28 @@ pub fn matrix_rows<'a>(mapping: &'a Mapping, base: &'a Catalog) -> Vec<MatrixRow
                 .collect(),
         })
         .collect()
+}
+
+/// The coverage the pages show (see [`Site::public_trace`]): the check's,
+/// unless `unpublished = "omit"` and an unpublished document addresses a
+/// clause.
+pub fn public_trace(
+    config: &Config,
+    standards: &Standards,
+    docs: &[Arc<Document>],
+    clauses: &[Arc<Vec<ResolvedRef>>],
+    published: &[bool],
+    trace: &Arc<Trace>,
+) -> Arc<Trace> {
+    let hidden = |i: usize| !published[i] && !clauses[i].is_empty();
+    if config.unpublished != Unpublished::Omit || !(0..docs.len()).any(hidden) {
+        return Arc::clone(trace);
+    }
+    let none = Arc::new(Vec::new());
+    let shown: Vec<Arc<Vec<ResolvedRef>>> = clauses
+        .iter()
+        .zip(published)
+        .map(|(c, &p)| if p { Arc::clone(c) } else { Arc::clone(&none) })
+        .collect();
+    Arc::new(Trace::compute(config, standards, docs, &shown))
 }

@@ -562,7 +562,7 @@ impl StaticIndex {
         } else {
             shorten(e.summary, DESCRIPTION_CHARS)
         };
-        let derived = url_pattern.replace('%', &crate::resolve::doc_slug(e.id));
+        let derived = url_pattern.replace('%', &crate::resolve::layout::doc_slug(e.id));
         let url = if derived == e.url { "" } else { e.url };
         let mut head = String::new();
         for s in [e.id, e.title, url] {
@@ -708,7 +708,7 @@ fn doc_json(part: &DocPart, numbering: &Numbering) -> String {
 
 /// The page URL of documents, `%` standing for the slug of the id.
 fn url_pattern(site: &Site) -> String {
-    crate::resolve::dir_url("documents/%", site.config.clean_links)
+    crate::resolve::layout::dir_url("documents/%", site.config.clean_links)
 }
 
 /// A hash of everything a document's part is made of.

@@ -21,11 +21,16 @@
 //! - the coverage: the same layout, and every changed document with the
 //!   same status and the same clauses.
 //!
+//! - a document's findings of the document-control rules: the very same
+//!   parsed document and the same epoch (which holds the date).
+//!
 //! Per-document results are kept in the order of the previous load's
-//! documents and found again by id ([`Matching`]). Whatever is not cached
-//! (edges, backlinks, checks) is recomputed at every load from the cached
-//! parts, so a cached load gives the same site as a fresh one; the rebuild
-//! tests compare the two outputs.
+//! documents and found again by id ([`Matching`]). [`SiteCache::load`] runs
+//! the steps of the plain load ([`Site::load_from`]) one by one, taking
+//! over what still holds and working out the rest with the same functions;
+//! whatever is not cached (edges, backlinks, checks) is recomputed at every
+//! load from the cached parts, so a cached load gives the same site as a
+//! fresh one; the rebuild tests compare the two outputs.
 
 use std::collections::BTreeMap;
 
@@ -38,11 +43,19 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::fingerprint::hasher;
+use crate::base::timing::Laps;
+use crate::check::documents::DocumentRules;
+use crate::load::config::Config;
 use crate::load::content::{self, Document};
 use crate::load::source::{FileSystem, Source, is_document_name};
-use crate::resolve::ResolvedRef;
-use crate::resolve::markdown::{self, Edge, LinkIndex, LinkMaps, Rendered};
+use crate::load::standards::Standards;
+use crate::resolve::clauses::{self, ResolvedRef};
+use crate::resolve::layout::Layout;
+use crate::resolve::links::{self, Edge, LinkIndex};
+use crate::resolve::markdown::{self, Rendered};
 use crate::resolve::trace::Trace;
+use crate::resolve::{LoadOptions, Parts, Site, SiteError, scope};
 
 /// A content file as last read.
 struct CachedFile {
@@ -52,43 +65,8 @@ struct CachedFile {
     diags: Vec<Diagnostic>,
 }
 
-/// What the previous load worked out from the documents' ids, paths and
-/// statuses only: the order of the site's documents, their page URLs,
-/// publication and link tables. A load whose documents all keep their id,
-/// path and publication takes it as it is.
-pub(crate) struct Layout {
-    /// The documents loaded, in path order.
-    pub files: Vec<Arc<Document>>,
-    /// Index in `files` of each document of the site, sorted by id.
-    pub order: Vec<usize>,
-    /// Shared with the sites of this layout: the same allocation means the
-    /// same layout.
-    pub urls: Arc<[String]>,
-    pub published: Vec<bool>,
-    pub maps: Arc<LinkMaps>,
-    /// Whether working it out found nothing to report (duplicate ids,
-    /// shared pages): findings are located in the documents, so a layout
-    /// with findings is worked out again.
-    pub clean: bool,
-}
-
-impl Layout {
-    /// Whether `loaded` (in path order) has the layout of this one.
-    pub fn fits(&self, loaded: &[Arc<Document>]) -> bool {
-        self.clean
-            && self.files.len() == loaded.len()
-            && self.files.iter().zip(loaded).all(|(old, new)| {
-                Arc::ptr_eq(old, new)
-                    || (old.path == new.path
-                        && old.meta.id == new.meta.id
-                        && old.content_path == new.content_path
-                        && old.meta.status.is_unreleased() == new.meta.status.is_unreleased())
-            })
-    }
-}
-
 /// How the documents of a load match those of the previous load.
-pub(crate) struct Matching {
+struct Matching {
     /// Position in the previous load of each document's id.
     pub prev: Vec<Option<usize>>,
     /// Whether the layout is the previous one: then `prev[i] == Some(i)`.
@@ -125,17 +103,17 @@ struct CachedRender {
 }
 
 /// Resolved clause references of one document and their findings.
-pub(crate) type CachedRefs = (Arc<Vec<ResolvedRef>>, Vec<Diagnostic>);
+type CachedRefs = (Arc<Vec<ResolvedRef>>, Vec<Diagnostic>);
 
 /// Resolved `related` ids of one document and their findings.
-pub(crate) type CachedRelated = (Vec<usize>, Vec<Diagnostic>);
+type CachedRelated = (Vec<usize>, Vec<Diagnostic>);
 
 /// The reusable results of the previous load of a site.
 #[derive(Default)]
 pub struct SiteCache {
     epoch: Option<u64>,
     /// The catalogs of this epoch, and their findings.
-    pub(crate) standards: Option<(Arc<crate::load::standards::Standards>, Vec<Diagnostic>)>,
+    standards: Option<(Arc<Standards>, Vec<Diagnostic>)>,
     /// Every content file, in path order (the order of discovery).
     files: BTreeMap<PathBuf, CachedFile>,
     /// Files to read again whatever their stamp says.
@@ -150,22 +128,197 @@ pub struct SiteCache {
     /// link's target is not seen as a change to the document, so every
     /// load walks the folder again and compares stamps.
     followed_links: bool,
-    pub(crate) layout: Option<Layout>,
+    layout: Option<Layout>,
     /// The documents of the previous load, sorted by id; the per-document
     /// results below are in the same order.
     docs: Vec<Arc<Document>>,
-    pub(crate) resolved: Vec<CachedRefs>,
-    pub(crate) related: Vec<CachedRelated>,
+    resolved: Vec<CachedRefs>,
+    related: Vec<CachedRelated>,
     rendered: Vec<CachedRender>,
     /// Findings of the document-control rules of each document.
-    pub(crate) control: Vec<Vec<Diagnostic>>,
+    control: Vec<Vec<Diagnostic>>,
     /// The coverage of the previous load.
-    pub(crate) trace: Option<Arc<Trace>>,
+    trace: Option<Arc<Trace>>,
     /// Documents whose body was rendered afresh by the last load.
     pub fresh_renders: Vec<String>,
 }
 
 impl SiteCache {
+    /// Load the site at `root` as [`Site::load`] does, reusing what the
+    /// previous load through this cache worked out and still holds.
+    pub fn load(&mut self, root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
+        let mut laps = Laps::start();
+        let mut diags = Diagnostics::default();
+        let source = FileSystem::new(root);
+
+        let config = Config::load_from(&source).map_err(SiteError::Config)?;
+        self.start(epoch(root, &config.source, &options));
+        let standards = self.standards(&source, &mut diags);
+        scope::check(&config, &standards, &mut diags).map_err(SiteError::Scope)?;
+        laps.lap("config");
+
+        let loaded = self.load_files(&source, &mut diags);
+        // The previous layout is kept for the comparisons of `render` when
+        // this load works out a new one.
+        let (layout, old) = match self.layout.take() {
+            Some(mut l) if fits(&l, &loaded) => {
+                l.files = loaded;
+                (l, None)
+            }
+            old => (
+                Layout::new(loaded, config.clean_links, options.drafts, &mut diags),
+                old,
+            ),
+        };
+        let same_layout = old.is_none() && !self.docs.is_empty();
+        let docs = layout.docs();
+        let m = self.matching(&docs, same_layout);
+        laps.lap("load");
+
+        let links = layout.links(&docs, config.markdown.raw_html);
+        let related = self.related(&docs, &links, &m, &mut diags);
+        let resolved = self.clauses(&docs, &config, &standards, &m, &mut diags);
+        let clauses: Vec<Arc<Vec<ResolvedRef>>> =
+            resolved.iter().map(|(r, _)| Arc::clone(r)).collect();
+        laps.lap("resolve");
+
+        let (rendered, edges) = self.render(&docs, &m, old.as_ref(), &links);
+        laps.lap("markdown");
+
+        let trace = match &self.trace {
+            Some(t) if self.same_coverage(&docs, &resolved, &m) => Arc::clone(t),
+            _ => Arc::new(Trace::compute(&config, &standards, &docs, &clauses)),
+        };
+        let control = self.control(&docs, &config, &options, &m);
+        let parts = Parts {
+            root: root.to_path_buf(),
+            config,
+            standards,
+            options,
+            docs,
+            urls: Arc::clone(&layout.urls),
+            published: layout.published.clone(),
+            clauses,
+            related: related.iter().map(|(r, _)| r.clone()).collect(),
+            rendered,
+            edges,
+            trace: Arc::clone(&trace),
+            diags,
+        };
+        self.finish(&parts.docs, layout, resolved, related, control, trace);
+        Ok(Site::assemble(parts, laps))
+    }
+
+    /// The findings of every rule for `site`, the last site this cache
+    /// loaded: [`crate::check::findings`] with the document-control
+    /// findings the load kept.
+    pub fn findings(&self, site: &Site) -> Diagnostics {
+        crate::check::findings_with(site, &self.control)
+    }
+
+    /// The catalogs of this epoch, loaded when the epoch began; their
+    /// findings go to `diags`.
+    fn standards(&mut self, source: &FileSystem, diags: &mut Diagnostics) -> Arc<Standards> {
+        let (s, ds) = self.standards.get_or_insert_with(|| {
+            let (s, ds) = scope::load_standards(source);
+            (Arc::new(s), ds)
+        });
+        diags.extend(ds.iter().cloned());
+        Arc::clone(s)
+    }
+
+    /// The documents each document lists as `related` (same layout and same
+    /// document: as in the previous load), with their findings.
+    fn related(
+        &mut self,
+        docs: &[Arc<Document>],
+        links: &LinkIndex<'_>,
+        m: &Matching,
+        diags: &mut Diagnostics,
+    ) -> Vec<CachedRelated> {
+        let mut previous = std::mem::take(&mut self.related);
+        let out: Vec<CachedRelated> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                if m.same_layout
+                    && let Some(j) = m.reused(self, i, d)
+                {
+                    return std::mem::take(&mut previous[j]);
+                }
+                links::related_of(d, links)
+            })
+            .collect();
+        for (_, ds) in &out {
+            diags.extend(ds.iter().cloned());
+        }
+        out
+    }
+
+    /// The clause references of each document (the very same document: as
+    /// in the previous load), with their findings.
+    fn clauses(
+        &self,
+        docs: &[Arc<Document>],
+        config: &Config,
+        standards: &Standards,
+        m: &Matching,
+        diags: &mut Diagnostics,
+    ) -> Vec<CachedRefs> {
+        let out: Vec<CachedRefs> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| match m.reuse(self, &self.resolved, i, d) {
+                Some((refs, ds)) => (Arc::clone(refs), ds.clone()),
+                None => clauses::refs_of(d, config, standards),
+            })
+            .collect();
+        for (_, ds) in &out {
+            diags.extend(ds.iter().cloned());
+        }
+        out
+    }
+
+    /// The findings of the document-control rules for each document (the
+    /// very same document: as in the previous load).
+    fn control(
+        &mut self,
+        docs: &[Arc<Document>],
+        config: &Config,
+        options: &LoadOptions,
+        m: &Matching,
+    ) -> Vec<Vec<Diagnostic>> {
+        let rules = DocumentRules::new(config, options.today);
+        let mut previous = std::mem::take(&mut self.control);
+        docs.iter()
+            .enumerate()
+            .map(|(i, d)| match m.reused(self, i, d) {
+                Some(j) => std::mem::take(&mut previous[j]),
+                None => rules.check(d),
+            })
+            .collect()
+    }
+
+    /// Whether the coverage of the previous load holds for these documents:
+    /// the same layout, and every changed document has the same status and
+    /// addresses the same clauses (where in its file does not matter).
+    fn same_coverage(&self, docs: &[Arc<Document>], resolved: &[CachedRefs], m: &Matching) -> bool {
+        m.same_layout
+            && self.resolved.len() == docs.len()
+            && docs
+                .iter()
+                .zip(&self.docs)
+                .zip(resolved.iter().zip(&self.resolved))
+                .all(|((d, p), ((refs, _), (old, _)))| {
+                    Arc::ptr_eq(d, p)
+                        || (d.meta.status == p.meta.status
+                            && refs.len() == old.len()
+                            && refs.iter().zip(old.iter()).all(|(a, b)| {
+                                a.key == b.key && a.level == b.level && a.section == b.section
+                            }))
+                })
+    }
+
     /// Read these files again at the next load, whatever their stamps say
     /// (a file rewritten within the file system's clock resolution keeps
     /// its modification time).
@@ -192,7 +345,7 @@ impl SiteCache {
     /// Begin a load whose configuration, catalogs and options have the
     /// fingerprint `epoch`: results that depend on them are dropped when
     /// it changed.
-    pub(crate) fn start(&mut self, epoch: u64) {
+    fn start(&mut self, epoch: u64) {
         if self.epoch != Some(epoch) {
             self.standards = None;
             self.layout = None;
@@ -208,13 +361,8 @@ impl SiteCache {
 
     /// Every document of the site, in path order, read again only when
     /// changed; their findings go to `diags`.
-    pub(crate) fn load_files(
-        &mut self,
-        root: &Path,
-        diags: &mut Diagnostics,
-    ) -> Vec<Arc<Document>> {
+    fn load_files(&mut self, source: &FileSystem, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
         let dirty = std::mem::take(&mut self.dirty);
-        let source = FileSystem::new(root);
         if std::mem::take(&mut self.complete) {
             // The watcher said what changed: read those files only.
             let fresh: Vec<(PathBuf, Option<CachedFile>)> = dirty
@@ -222,7 +370,7 @@ impl SiteCache {
                 .map(|file| {
                     let is_doc = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
                         && is_document_name(&file);
-                    let c = is_doc.then(|| read_file(&source, &file));
+                    let c = is_doc.then(|| read_file(source, &file));
                     (file, c)
                 })
                 .collect();
@@ -263,7 +411,7 @@ impl SiteCache {
                         };
                         return (file, again);
                     }
-                    let c = read_file(&source, &file);
+                    let c = read_file(source, &file);
                     (file, c)
                 })
                 .collect();
@@ -280,7 +428,7 @@ impl SiteCache {
 
     /// Match the documents of this load (sorted, unique ids) with those of
     /// the previous one, by id.
-    pub(crate) fn matching(&self, docs: &[Arc<Document>], same_layout: bool) -> Matching {
+    fn matching(&self, docs: &[Arc<Document>], same_layout: bool) -> Matching {
         if same_layout && self.docs.len() == docs.len() {
             let prev = (0..docs.len()).map(Some).collect();
             return Matching { prev, same_layout };
@@ -304,7 +452,7 @@ impl SiteCache {
     /// The rendered bodies of `docs` (sorted, unique ids) and the edges
     /// between them, rendering again only what changed. `old` is the
     /// layout of the previous load.
-    pub(crate) fn render(
+    fn render(
         &mut self,
         docs: &[Arc<Document>],
         m: &Matching,
@@ -408,14 +556,9 @@ impl SiteCache {
         (rendered, edges)
     }
 
-    /// The documents of the previous load, sorted by id.
-    pub(crate) fn previous(&self) -> &[Arc<Document>] {
-        &self.docs
-    }
-
     /// Keep the documents of this load and what was worked out from them
     /// (in their order) for the next one.
-    pub(crate) fn finish(
+    fn finish(
         &mut self,
         docs: &[Arc<Document>],
         layout: Layout,
@@ -431,6 +574,20 @@ impl SiteCache {
         self.related = related;
         self.trace = Some(trace);
     }
+}
+
+/// Whether `loaded` (in path order) has the layout `layout` worked out:
+/// the same documents by id, path and publication, and nothing reported.
+fn fits(layout: &Layout, loaded: &[Arc<Document>]) -> bool {
+    layout.clean
+        && layout.files.len() == loaded.len()
+        && layout.files.iter().zip(loaded).all(|(old, new)| {
+            Arc::ptr_eq(old, new)
+                || (old.path == new.path
+                    && old.meta.id == new.meta.id
+                    && old.content_path == new.content_path
+                    && old.meta.status.is_unreleased() == new.meta.status.is_unreleased())
+        })
 }
 
 /// A file's modification time and length.
@@ -459,7 +616,7 @@ pub(crate) fn epoch(
     config_source: &str,
     options: &crate::resolve::LoadOptions,
 ) -> u64 {
-    let mut h = crate::base::fingerprint::hasher();
+    let mut h = hasher();
     config_source.hash(&mut h);
     options.drafts.hash(&mut h);
     options.today.to_string().hash(&mut h);

@@ -44,7 +44,9 @@
 //! wait to be accepted).
 
 pub mod cache;
+mod facts;
 pub mod live;
+pub mod pages;
 pub mod search;
 pub mod session;
 

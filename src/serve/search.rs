@@ -31,21 +31,14 @@
 //! moves to a new one).
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
-use tantivy::directory::{
-    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, TerminatingWrite,
-    WatchCallback, WatchHandle, WritePtr,
-};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexWriter, Term};
 
+use crate::publish::in_place::{UnsyncedDirectory, overwrite};
 use crate::resolve::Site;
 use crate::search::engine::{self, Fields};
 use crate::search::static_index::StaticIndex;
@@ -58,8 +51,6 @@ const WRITER_MEMORY: usize = 15_000_000;
 pub const MAX_DELETED: f32 = 0.02;
 /// The lock file of tantivy's writer, in the index folder.
 const WRITER_LOCK: &str = ".tantivy-writer.lock";
-/// tantivy's list of the files it wrote, in the index folder.
-const MANAGED_FILE: &str = ".managed.json";
 /// Segments below this many documents are merged together, eight at a time.
 const SMALL_SEGMENT: u32 = 100;
 
@@ -313,11 +304,10 @@ fn id_term(keyword: &mut TextAnalyzer, id: &str) -> Option<String> {
     stream.advance().then(|| stream.token().text.clone())
 }
 
-/// Write `bytes` over the file at `path` (see [`crate::publish::overwrite`]:
+/// Write `bytes` over the file at `path` (see [`overwrite`]:
 /// the caller keeps readers out while it writes).
 fn write_over(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    crate::publish::overwrite(path, bytes)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    overwrite(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What identifies the index folder as opened: on Unix, the device and
@@ -350,125 +340,6 @@ impl FolderId {
     }
 }
 
-/// tantivy's [`MmapDirectory`] without its `fsync`s, for the writer of
-/// [`LiveSearch`].
-///
-/// tantivy makes each new file durable, and records each one in
-/// `.managed.json` with a synced atomic write: a commit of one document
-/// syncs some twenty times, which took 30 to 200 ms of an update, most of
-/// it waiting for the disk. The output folder is not meant to survive a
-/// power cut (a full build writes it without syncing either, and serve
-/// builds afresh when it starts), so the writer writes and renames
-/// without waiting. Reading, deleting and locking are the
-/// `MmapDirectory`'s own.
-#[derive(Clone, Debug)]
-struct UnsyncedDirectory {
-    inner: MmapDirectory,
-    root: PathBuf,
-}
-
-impl UnsyncedDirectory {
-    fn open(dir: &Path) -> Result<UnsyncedDirectory, String> {
-        let inner = MmapDirectory::open(dir)
-            .map_err(|e| format!("cannot open the search index {}: {e}", dir.display()))?;
-        Ok(UnsyncedDirectory {
-            inner,
-            root: dir.to_path_buf(),
-        })
-    }
-}
-
-/// A file written without syncing it at the end.
-struct UnsyncedFile(std::fs::File);
-
-impl Write for UnsyncedFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-impl TerminatingWrite for UnsyncedFile {
-    fn terminate_ref(&mut self, _: AntiCallToken) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-impl Directory for UnsyncedDirectory {
-    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.inner.get_file_handle(path)
-    }
-
-    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.inner.delete(path)
-    }
-
-    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.inner.exists(path)
-    }
-
-    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(self.root.join(path))
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    OpenWriteError::FileAlreadyExists(path.to_path_buf())
-                } else {
-                    OpenWriteError::wrap_io_error(e, path.to_path_buf())
-                }
-            })?;
-        Ok(BufWriter::new(Box::new(UnsyncedFile(file))))
-    }
-
-    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        self.inner.atomic_read(path)
-    }
-
-    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let target = self.root.join(path);
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = self
-            .root
-            .join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        let result = std::fs::write(&tmp, data).and_then(|()| {
-            // tantivy rewrites its list of files, `.managed.json`, at each
-            // new file (some ten times a commit). Renaming over an existing
-            // file makes ext4 write the new one out at once, which took up
-            // to several milliseconds each time; removing the old one first
-            // avoids it. A reader opening the index in between finds no
-            // list, which tantivy reads as empty (readers do not use it).
-            // meta.json, which readers need, is always replaced in one step.
-            if path == Path::new(MANAGED_FILE) {
-                let _ = std::fs::remove_file(&target);
-            }
-            std::fs::rename(&tmp, &target)
-        });
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
-    }
-
-    fn sync_directory(&self) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        self.inner.acquire_lock(lock)
-    }
-
-    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.inner.watch(callback)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,26 +350,5 @@ mod tests {
         fn send<T: Send>() {}
         send::<LiveSearch>();
         send::<SearchIndex>();
-    }
-
-    #[test]
-    fn atomic_writes_replace_files_whole() {
-        // tantivy's meta.json is replaced by renaming, never written in place (its readers take no lock).
-        let dir = tempfile::tempdir().unwrap();
-        let d = UnsyncedDirectory::open(dir.path()).unwrap();
-        d.atomic_write(Path::new("meta.json"), b"{}").unwrap();
-        d.atomic_write(Path::new(MANAGED_FILE), b"[]").unwrap();
-        d.atomic_write(Path::new(MANAGED_FILE), b"[1]").unwrap();
-        assert_eq!(d.atomic_read(Path::new(MANAGED_FILE)).unwrap(), b"[1]");
-        let mut names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(
-            names,
-            [".managed.json", "meta.json"],
-            "no temporary file left"
-        );
     }
 }

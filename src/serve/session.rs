@@ -20,7 +20,7 @@
 //! - writes the files whose bytes changed and removes the pages of
 //!   documents that are gone, while the search indexes are updated for the
 //!   documents whose page changed. Files are written over in place (see
-//!   [`build::overwrite`]), under the session's [`OutputLock`], which a
+//!   `publish::in_place`), under the session's [`OutputLock`], which a
 //!   server takes to read them;
 //! - then, on another thread, writes the exports if they changed
 //!   ([`Session::settle`] waits for them).
@@ -36,13 +36,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tera::Tera;
+
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::base::output::OutputFile;
-use crate::publish::{self as build, BuildError, BuildOptions, Built};
-use crate::render::{self, PagePrints};
-use crate::resolve::{Site, SiteError};
+use crate::load::source::CONTENT_DIR;
+use crate::publish::in_place::{remove_in_place, write_files};
+use crate::publish::{self, BuildError, BuildOptions, Built, Pipeline};
+use crate::render::Sink;
+use crate::resolve::{LoadOptions, Site, SiteError};
 use crate::search::SearchIndex;
 use crate::serve::cache::SiteCache;
+use crate::serve::pages::{PagePrints, render_changed};
 use crate::serve::search::LiveSearch;
 
 /// The state kept between rebuilds.
@@ -107,14 +111,14 @@ impl Session {
     pub fn start(root: &Path, opts: &BuildOptions) -> Result<(Session, Rebuild), BuildError> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut cache = SiteCache::default();
-        let built = build::build_with(&root, opts, &mut cache)?;
+        let (built, prints) = full_build(&root, opts, &mut cache)?;
         let mut session = Session {
             output: built.report.output.clone(),
             root,
             opts: opts.clone(),
             cache,
             tera: tera::Tera::default(),
-            prints: PagePrints::default(),
+            prints,
             published: Arc::default(),
             layout: None,
             search: None,
@@ -122,7 +126,7 @@ impl Session {
             exports: None,
             lock: OutputLock::default(),
         };
-        let report = session.adopt(built);
+        let report = session.adopt(built, None);
         Ok((session, report))
     }
 
@@ -178,7 +182,7 @@ impl Session {
                 }
             })
             .collect();
-        let content = self.root.join(crate::load::source::CONTENT_DIR);
+        let content = self.root.join(CONTENT_DIR);
         if changed.iter().all(|p| p.starts_with(&content)) && self.search.is_some() {
             self.cache.changed(changed);
             self.incremental()
@@ -194,14 +198,17 @@ impl Session {
         // folder.
         self.search = None;
         self.index = None;
-        let built = build::build_with(&self.root, &self.opts, &mut self.cache)?;
-        Ok(self.adopt(built))
+        let (built, prints) = full_build(&self.root, &self.opts, &mut self.cache)?;
+        Ok(self.adopt(built, Some(prints)))
     }
 
-    /// Keep what a full build made.
-    fn adopt(&mut self, built: Built) -> Rebuild {
+    /// Keep what a full build made (and the prints of its render, when
+    /// they are not kept yet).
+    fn adopt(&mut self, built: Built, prints: Option<PagePrints>) -> Rebuild {
         self.tera = built.tera;
-        self.prints = built.prints;
+        if let Some(prints) = prints {
+            self.prints = prints;
+        }
         self.published = Arc::new(published_ids(&built.site));
         self.layout = Some(Arc::clone(&built.site.urls));
         // Without a writable index, the next change makes a full build.
@@ -223,13 +230,10 @@ impl Session {
     /// A rebuild after changes to documents only.
     fn incremental(&mut self) -> Result<Rebuild, BuildError> {
         let start = Instant::now();
-        let site = match Site::load_with(&self.root, self.opts.load.clone(), &mut self.cache) {
-            Ok(s) => s,
-            Err(SiteError::Config(e)) => {
-                return Err(BuildError::Config(vec![e.into_diagnostic()]));
-            }
-            Err(SiteError::Scope(ds)) => return Err(BuildError::Config(ds)),
-        };
+        let site = self
+            .cache
+            .load(&self.root, self.opts.load.clone())
+            .map_err(|e| BuildError::Config(e.into_diagnostics()))?;
         let mut phases = site.phases.clone();
         let mut lap = {
             let mut t = Instant::now();
@@ -238,21 +242,21 @@ impl Session {
                 t = Instant::now();
             }
         };
-        let mut diags = crate::check::findings(&site);
+        let mut diags = self.cache.findings(&site);
         lap("check", &mut phases);
         if diags.has_errors() && !self.opts.allow_errors {
             return Err(BuildError::Content(diags));
         }
 
         let files = Mutex::new(Vec::new());
-        let outcome = render::render_pages(
+        let outcome = render_changed(
             &site,
             &self.tera,
             &|f| {
                 files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
                 Ok(())
             },
-            Some(&self.prints),
+            &self.prints,
         )
         .map_err(|ds| {
             diags.extend(ds);
@@ -339,7 +343,7 @@ impl Session {
             drop(old_prints);
             let t = Instant::now();
             let written = if exports_due {
-                let files = crate::publish::exports::exports(&site)?;
+                let files = publish::exports::exports(&site)?;
                 let _writing = lock.write().unwrap_or_else(|e| e.into_inner());
                 write_files(&output, &files)?
             } else {
@@ -355,15 +359,6 @@ impl Session {
     }
 }
 
-/// Write files below `output` in place, side by side; how many changed.
-fn write_files(output: &Path, files: &[OutputFile]) -> Result<usize, Diagnostic> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|f| write_in_place(output, f).map(usize::from))
-        .try_reduce(|| 0, |a, b| Ok(a + b))
-}
-
 fn published_ids(site: &Site) -> HashSet<String> {
     site.docs
         .iter()
@@ -373,34 +368,45 @@ fn published_ids(site: &Site) -> HashSet<String> {
         .collect()
 }
 
-/// Write one file below `output` unless it already holds these bytes.
-/// Returns whether it wrote.
-fn write_in_place(output: &Path, f: &OutputFile) -> Result<bool, Diagnostic> {
-    let path = output.join(&f.path);
-    if build::same_content(&path, &f.bytes) {
-        return Ok(false);
-    }
-    let dir = path.parent().unwrap_or(output);
-    // Never through a link found in the output (Clausebook makes none).
-    build::clear_path(output, &path).map_err(|e| build::io_err("write", &path, e))?;
-    std::fs::create_dir_all(dir).map_err(|e| build::io_err("create folder", dir, e))?;
-    build::overwrite(&path, &f.bytes).map_err(|e| build::io_err("write", &path, e))?;
-    Ok(true)
+/// A full build through `cache`, and the prints of its render.
+fn full_build(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &mut SiteCache,
+) -> Result<(Built, PagePrints), BuildError> {
+    let mut through = Through {
+        cache,
+        prints: Mutex::new(PagePrints::default()),
+    };
+    let built = publish::build_with(root, opts, &mut through)?;
+    let prints = through
+        .prints
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    Ok((built, prints))
 }
 
-/// Remove a page that is no longer produced, and the folders it leaves
-/// empty (up to the output folder).
-fn remove_in_place(output: &Path, rel: &str) {
-    let path = output.join(rel);
-    if build::clear_path(output, &path).is_err() {
-        return;
+/// The pipeline of a session's full builds: the load goes through the
+/// cache, and the render (of every page) keeps the prints of each page for
+/// the next rebuild.
+struct Through<'c> {
+    cache: &'c mut SiteCache,
+    prints: Mutex<PagePrints>,
+}
+
+impl Pipeline for Through<'_> {
+    fn load(&mut self, root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
+        self.cache.load(root, options)
     }
-    let _ = std::fs::remove_file(&path);
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == output || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
+
+    fn findings(&self, site: &Site) -> Diagnostics {
+        self.cache.findings(site)
+    }
+
+    fn render(&self, site: &Site, tera: &Tera, sink: Sink<'_>) -> Result<usize, Vec<Diagnostic>> {
+        let outcome = render_changed(site, tera, sink, &PagePrints::default())?;
+        let pages = outcome.pages;
+        *self.prints.lock().unwrap_or_else(|e| e.into_inner()) = outcome.prints;
+        Ok(pages)
     }
 }

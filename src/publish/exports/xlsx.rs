@@ -213,7 +213,7 @@ fn page_link(url: &str) -> String {
 }
 
 fn clause_url(site: &Site, cat: &Catalog, clause: &str) -> String {
-    crate::resolve::dir_url(
+    crate::resolve::layout::dir_url(
         &format!("standards/{}/{clause}", cat.slug()),
         site.config.clean_links,
     )

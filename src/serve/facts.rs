@@ -1,6 +1,7 @@
 //! What the pages read of each document, worked out once per render and
 //! kept for the next one: the fingerprints that decide which pages to
-//! render again, each document's page path, kind, status and tags.
+//! render again, and the table of each document's page path, kind, status
+//! and tags (`render::table`).
 //!
 //! A rebuild after a change to one document of 10,000 used to read every
 //! document's front-matter again for these, at each render: about 20 ms,
@@ -23,13 +24,13 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use foldhash::HashMap;
 use rayon::prelude::*;
 
-use crate::load::content::{Kind, Status};
+use crate::base::fingerprint::hasher;
+use crate::render::table::{DocTable, doc_page_path};
 use crate::resolve::Site;
 
-/// The facts of one document.
+/// The fingerprints of one document.
 #[derive(Clone, Copy)]
 pub(crate) struct Fact {
     serial: u64,
@@ -40,8 +41,6 @@ pub(crate) struct Fact {
     /// Fingerprint of what its own page reads of it besides the summary
     /// and the body: source path, clauses, extra front-matter.
     own: u64,
-    pub kind: Kind,
-    pub status: Status,
 }
 
 /// The facts of every document of a render.
@@ -51,15 +50,8 @@ pub(crate) struct Facts {
     today: Option<jiff::civil::Date>,
     globals: u64,
     pub docs: Vec<Fact>,
-    /// Output path of each document's page.
-    pub paths: Arc<[String]>,
-    /// Tags of document `i`: `tag_list[tag_start[i]..tag_start[i + 1]]`,
-    /// indexes into `tags`.
-    tag_start: Vec<u32>,
-    tag_list: Vec<u32>,
-    /// Every tag spelling seen in this session, in order of first sight.
-    tags: Vec<String>,
-    tag_index: HashMap<String, u32>,
+    /// What the listings read of each document.
+    pub table: DocTable,
 }
 
 impl Facts {
@@ -90,64 +82,22 @@ impl Facts {
                         own: own_print(site, i),
                         ..*p
                     },
-                    None => {
-                        let d = &site.docs[i];
-                        Fact {
-                            serial: d.serial,
-                            summary: summary_print(site, i),
-                            body,
-                            own: own_print(site, i),
-                            kind: d.meta.kind,
-                            status: d.meta.status,
-                        }
-                    }
+                    None => Fact {
+                        serial: site.docs[i].serial,
+                        summary: summary_print(site, i),
+                        body,
+                        own: own_print(site, i),
+                    },
                 }
             })
             .collect();
-        let paths = if same {
-            Arc::clone(&prev.paths)
-        } else {
-            (0..n)
-                .into_par_iter()
-                .map(|i| doc_page_path(site, i))
-                .collect::<Vec<_>>()
-                .into()
-        };
-        // Tags: copied for the documents kept, looked up for the others.
-        let mut tags = prev.tags.clone();
-        let mut tag_index = prev.tag_index.clone();
-        let mut tag_start = Vec::with_capacity(n + 1);
-        let mut tag_list = Vec::with_capacity(prev.tag_list.len());
-        tag_start.push(0);
-        for i in 0..n {
-            if kept(i).is_some() {
-                tag_list.extend_from_slice(prev.tags_of(i));
-            } else {
-                for t in &site.docs[i].meta.tags {
-                    let k = match tag_index.get(t.as_str()) {
-                        Some(&k) => k,
-                        None => {
-                            let k = tags.len() as u32;
-                            tags.push(t.clone());
-                            tag_index.insert(t.clone(), k);
-                            k
-                        }
-                    };
-                    tag_list.push(k);
-                }
-            }
-            tag_start.push(tag_list.len() as u32);
-        }
+        let table = table(site, same, &|i| kept(i).is_some(), &prev.table);
         Facts {
             urls: Some(Arc::clone(&site.urls)),
             today: Some(site.options.today),
             globals,
             docs,
-            paths,
-            tag_start,
-            tag_list,
-            tags,
-            tag_index,
+            table,
         }
     }
 
@@ -156,23 +106,12 @@ impl Facts {
         self.docs.par_iter().map(|f| f.summary)
     }
 
-    /// The tags of document `i`, as indexes for [`Facts::tag`].
-    pub fn tags_of(&self, i: usize) -> &[u32] {
-        let (a, b) = (self.tag_start[i] as usize, self.tag_start[i + 1] as usize);
-        &self.tag_list[a..b]
-    }
-
-    /// The spelling of tag `k`.
-    pub fn tag(&self, k: u32) -> &str {
-        &self.tags[k as usize]
-    }
-
     /// Fingerprint of everything document page `i` is made from: what
-    /// [`doc_context`](crate::render) reads. The documents listed on it
-    /// (related, backlinks) enter by their summary fingerprints.
+    /// `render::document` reads. The documents listed on it (related,
+    /// backlinks) enter by their summary fingerprints.
     pub fn page_print(&self, site: &Site, i: usize) -> u64 {
         let f = &self.docs[i];
-        let mut h = crate::base::fingerprint::hasher();
+        let mut h = hasher();
         (f.summary, f.body, f.own).hash(&mut h);
         for list in [&site.related[i], &site.backlinks[i]] {
             list.len().hash(&mut h);
@@ -184,12 +123,47 @@ impl Facts {
     }
 }
 
-/// Output path of document `i`'s page.
-pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
-    format!(
-        "documents/{}/index.html",
-        crate::resolve::doc_slug(&site.docs[i].meta.id)
-    )
+/// The table of `site`'s documents: the documents `kept` taken over from `prev`
+/// (copied, or shared when the layout is the `same`), the rest read.
+fn table(site: &Site, same: bool, kept: &dyn Fn(usize) -> bool, prev: &DocTable) -> DocTable {
+    let n = site.docs.len();
+    let paths = if same {
+        Arc::clone(&prev.paths)
+    } else {
+        (0..n)
+            .into_par_iter()
+            .map(|i| doc_page_path(site, i))
+            .collect::<Vec<_>>()
+            .into()
+    };
+    let mut t = DocTable {
+        paths,
+        tags: prev.tags.clone(),
+        tag_index: prev.tag_index.clone(),
+        ..DocTable::default()
+    };
+    t.kinds.reserve(n);
+    t.statuses.reserve(n);
+    t.tag_start.reserve(n + 1);
+    t.tag_list.reserve(prev.tag_list.len());
+    t.tag_start.push(0);
+    // Tags: copied for the documents kept, looked up for the others.
+    for i in 0..n {
+        if kept(i) {
+            t.kinds.push(prev.kinds[i]);
+            t.statuses.push(prev.statuses[i]);
+            t.tag_list.extend_from_slice(prev.tags_of(i));
+        } else {
+            let d = &site.docs[i].meta;
+            t.kinds.push(d.kind);
+            t.statuses.push(d.status);
+            for tag in &d.tags {
+                t.add_tag(tag);
+            }
+        }
+        t.tag_start.push(t.tag_list.len() as u32);
+    }
+    t
 }
 
 /// Fingerprint of what a document's summary shows (see `render::doc_summary`).
@@ -197,7 +171,7 @@ pub(crate) fn doc_page_path(site: &Site, i: usize) -> String {
 /// rebuilds every page.
 fn summary_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i].meta;
-    let mut h = crate::base::fingerprint::hasher();
+    let mut h = hasher();
     (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
     (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
     (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
@@ -209,7 +183,7 @@ fn summary_print(site: &Site, i: usize) -> u64 {
 /// their standard is in scope) and the extra front-matter.
 fn own_print(site: &Site, i: usize) -> u64 {
     let d = &site.docs[i];
-    let mut h = crate::base::fingerprint::hasher();
+    let mut h = hasher();
     d.path.hash(&mut h);
     site.clauses[i].len().hash(&mut h);
     for r in site.clauses[i].iter() {

@@ -1,0 +1,156 @@
+//! Clause pages: for each clause of a standard in scope, its state, the
+//! documents addressing it, its subclauses, and the related clauses of
+//! the other standards with their documents.
+
+use std::hash::{Hash, Hasher};
+
+use tera::{Context, Value};
+
+use crate::base::fingerprint::hasher;
+use crate::load::standards::{Catalog, Clause, Mapping};
+use crate::render::context::Pages;
+use crate::render::jobs::{PageJob, push, root_for};
+use crate::render::plan::{Plan, Prints};
+use crate::render::standards::clause_views;
+use crate::render::views::{ClauseView, obj};
+use crate::resolve::trace::{ClauseCoverage, State};
+
+/// One standard's clauses as the pages show them.
+struct Standard<'a> {
+    /// Position in the scope (and in the globals' standards).
+    index: usize,
+    cat: &'a Catalog,
+    views: Vec<ClauseView>,
+    /// The mappings in scope from this standard, with the other side.
+    mappings: Vec<(&'a Mapping, &'a Catalog)>,
+}
+
+/// The clause pages of every standard in scope.
+pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
+    let site = p.site;
+    for (index, cat) in p.globals.scope_cats.iter().enumerate() {
+        let Some(cov) = site.public_trace.standard(&cat.id) else {
+            continue;
+        };
+        let std = Standard {
+            index,
+            cat,
+            views: clause_views(p, cat, cov),
+            mappings: site
+                .standards
+                .mappings_for(&cat.id)
+                .filter(|m| site.public_trace.mappings.contains(&m.id))
+                .filter_map(|m| Some((m, site.standards.catalog(m.other_side(&cat.id)?)?)))
+                .collect(),
+        };
+        for (ci, (cl, cc)) in cat.clauses.iter().zip(&cov.clauses).enumerate() {
+            let path = format!("standards/{}/{}/index.html", cat.slug(), cl.number);
+            if plan.due(&path, &|pr| clause_print(p, &std, cl, cc, pr)) {
+                let c = clause_context(p, &std, ci, cl, cc, &root_for(&path));
+                push(jobs, path, "clause.html", "standards", c);
+            }
+        }
+    }
+}
+
+/// What a clause page shows: the clause, its subclauses' states and counts,
+/// and the related clauses' states and documents.
+fn clause_print(
+    p: &Pages<'_>,
+    std: &Standard<'_>,
+    cl: &Clause,
+    cc: &ClauseCoverage,
+    pr: &dyn Prints,
+) -> u64 {
+    let cat = std.cat;
+    let mut h = hasher();
+    (cc.state, cc.requirement, &cc.derived, &cc.exclusion).hash(&mut h);
+    pr.clause_list(&cat.id, &cl.number).hash(&mut h);
+    for v in std.views.iter().filter(|v| cl.children.contains(&v.number)) {
+        (v.state, v.documents).hash(&mut h);
+    }
+    for (m, other) in &std.mappings {
+        for (oc, _) in m.related_to(&cat.id, &cl.number) {
+            (p.state(&other.id, oc), pr.clause_list(&other.id, oc)).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The context of the page of clause `ci` of a standard, at `root`.
+fn clause_context(
+    p: &Pages<'_>,
+    std: &Standard<'_>,
+    ci: usize,
+    cl: &Clause,
+    cc: &ClauseCoverage,
+    root: &str,
+) -> Context {
+    let (cat, urls, frags) = (std.cat, &p.globals.urls, p.frags);
+    let related: Vec<Value> = std
+        .mappings
+        .iter()
+        .map(|(m, other)| {
+            let rel: Vec<Value> = m
+                .related_to(&cat.id, &cl.number)
+                .into_iter()
+                .map(|(oc, pair)| {
+                    let state = p.state(&other.id, oc);
+                    obj([
+                        ("clause", oc.into()),
+                        ("title", other.display_title(oc).into()),
+                        ("url", urls.clause(other, oc).into()),
+                        ("relation", pair.relation.as_str().into()),
+                        ("note", pair.note.clone().into()),
+                        ("state", state.map(State::as_str).into()),
+                        ("state_label", state.map(State::label).into()),
+                        ("documents", frags.docs(&other.id, oc)),
+                        ("documents_html", frags.docs_html(&other.id, oc, root)),
+                    ])
+                })
+                .collect();
+            obj([
+                ("standard", other.display_name().into()),
+                ("mapping", m.name.clone().into()),
+                (
+                    "matrix_url",
+                    urls.dir(&format!("matrix/{}", m.slug())).into(),
+                ),
+                ("clauses", Value::from(rel)),
+            ])
+        })
+        .collect();
+    let parent = cl.parent.as_deref().and_then(|pn| {
+        cat.clause(pn).map(|pc| {
+            serde_json::json!({"number": pc.number, "title": cat.display_title(pn), "url": urls.clause(cat, pn)})
+        })
+    });
+    let children: Vec<&ClauseView> = std
+        .views
+        .iter()
+        .filter(|v| cl.children.contains(&v.number))
+        .collect();
+    let mut c = Context::new();
+    c.insert(
+        "title",
+        &format!(
+            "{} {} {}",
+            cat.display_name(),
+            cl.number,
+            cat.display_title(&cl.number)
+        ),
+    );
+    c.insert("standard", &p.globals.standards_view[std.index]);
+    c.insert("clause", &std.views[ci]);
+    c.insert("parent", &parent);
+    c.insert("children", &children);
+    c.insert_value("addressed_by", frags.docs(&cat.id, &cl.number));
+    c.insert_value(
+        "addressed_by_html",
+        frags.docs_html(&cat.id, &cl.number, root),
+    );
+    c.insert_value("related", Value::from(related));
+    c.insert("derived", &cc.derived);
+    c.insert("exclusion", &cc.exclusion);
+    c
+}

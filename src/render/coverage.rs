@@ -1,0 +1,81 @@
+//! Coverage: each standard's dashboard (its gaps and exports), and the
+//! applicability and exclusion register.
+
+use tera::Context;
+
+use crate::render::context::Pages;
+use crate::render::jobs::{PageJob, push};
+use crate::render::plan::{Plan, nothing};
+use crate::render::standards::{clause_views, mappings_of, outline_print};
+use crate::render::views::{ClauseView, coverage_export_links, exclusion_rule_text};
+use crate::resolve::trace::State;
+
+/// The coverage dashboards and the exclusion register.
+pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
+    for (si, cat) in p.globals.scope_cats.iter().enumerate() {
+        let Some(cov) = p.site.public_trace.standard(&cat.id) else {
+            continue;
+        };
+        let slug = cat.slug();
+        let path = format!("standards/{slug}/coverage/index.html");
+        if plan.due(&path, &|_| outline_print(cov)) {
+            let views = clause_views(p, cat, cov);
+            let gaps: Vec<&ClauseView> = views
+                .iter()
+                .filter(|v| v.requirement && v.state != State::Full && v.state != State::Excluded)
+                .collect();
+            let mut c = Context::new();
+            c.insert("title", &format!("Coverage of {}", cat.display_name()));
+            c.insert("standard", &p.globals.standards_view[si]);
+            c.insert("stats", &cov.stats);
+            c.insert("gaps", &gaps);
+            c.insert("exports", &coverage_export_links(&slug));
+            c.insert("mappings", &mappings_of(p, cat));
+            push(jobs, path, "coverage.html", "coverage", c);
+        }
+    }
+    exclusions(p, plan, jobs);
+}
+
+/// The applicability and exclusion register (from the configuration and
+/// the catalogs, which make a full build when they change).
+fn exclusions(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
+    if !plan.due("exclusions/index.html", &nothing) {
+        return;
+    }
+    let urls = &p.globals.urls;
+    let registers: Vec<serde_json::Value> = p
+        .globals
+        .scope_cats
+        .iter()
+        .map(|cat| {
+            let list: Vec<serde_json::Value> = p
+                .site
+                .config
+                .exclusions
+                .get(&cat.id)
+                .map(|l| {
+                    l.iter()
+                        .map(|e| serde_json::json!({
+                            "clause": e.clause,
+                            "title": cat.display_title(&e.clause),
+                            "url": urls.clause(cat, &e.clause),
+                            "justification": e.justification,
+                        }))
+                        .collect()
+                })
+                .unwrap_or_default();
+            serde_json::json!({"standard": cat.display_name(), "url": urls.standard(cat), "rule": exclusion_rule_text(cat), "exclusions": list})
+        })
+        .collect();
+    let mut c = Context::new();
+    c.insert("title", "Applicability and exclusions");
+    c.insert("registers", &registers);
+    push(
+        jobs,
+        "exclusions/index.html".into(),
+        "exclusions.html",
+        "exclusions",
+        c,
+    );
+}

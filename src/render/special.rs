@@ -1,0 +1,37 @@
+//! The pages that hold no content of their own: the full search results
+//! page (filled in by theme/search.js) and the 404 page.
+
+use tera::Context;
+
+use crate::render::context::Pages;
+use crate::render::jobs::{PageJob, push};
+use crate::render::plan::{Plan, nothing};
+
+/// The search page and the 404 page.
+pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
+    if plan.due("search/index.html", &nothing) {
+        let mut c = Context::new();
+        c.insert("title", "Search");
+        push(jobs, "search/index.html".into(), "search.html", "search", c);
+    }
+    // 404: served at any depth, so it links from the base URL when known.
+    if plan.due("404.html", &nothing) {
+        let mut c = Context::new();
+        c.insert("title", "Page not found");
+        let root = p
+            .site
+            .config
+            .base_url
+            .as_deref()
+            .map(|b| {
+                if b.ends_with('/') {
+                    b.to_string()
+                } else {
+                    format!("{b}/")
+                }
+            })
+            .unwrap_or_else(|| "/".to_string());
+        c.insert("root_override", &root);
+        push(jobs, "404.html".into(), "404.html", "", c);
+    }
+}
