@@ -1,7 +1,9 @@
 //! The layout of `src/` as ARCHITECTURE.md states it, checked over the
 //! sources: no import cycle between files, between the folders of a stage
 //! or between stages; no stage importing a later one; no file or function
-//! grown past the size the house allows.
+//! grown past the size the house allows; no stage but `publish` (and the
+//! `tools`) writing files. Known debts are listed in `KNOWN_EXCEPTIONS`,
+//! each with its reason, and fail the test once they are paid.
 //!
 //! An import is any path of the library's code that starts with `crate::`,
 //! `super::` or `self::`, or with the name of a child module the file
@@ -20,6 +22,27 @@ use common::*;
 /// `main.rs` (the binary) stand outside.
 const STAGES: &[&str] = &[
     "base", "load", "resolve", "check", "render", "search", "publish", "serve", "tools", "cli",
+];
+
+/// Known debts, each file with the reason it is tolerated for now. A
+/// problem (a cycle of files, a file or a function over the sizes) whose
+/// files are all listed here does not fail the checks; stage and folder
+/// cycles and backward imports are never tolerated. An entry that no
+/// longer covers any problem fails [`every_known_exception_is_still_needed`],
+/// so the list only shrinks: whoever pays a debt removes its entry.
+const KNOWN_EXCEPTIONS: &[(&str, &str)] = &[
+    (
+        "src/search/engine.rs",
+        "issue 17 phase 2 replaces this (1,063 lines, fn search 152; cycle with search/mod.rs)",
+    ),
+    (
+        "src/search/mod.rs",
+        "issue 17 phase 2 replaces this (its types are imported back by engine.rs and static_index.rs)",
+    ),
+    (
+        "src/search/static_index.rs",
+        "issue 17 phase 2 replaces this (852 lines, fn relayout 193; cycle with search/mod.rs)",
+    ),
 ];
 
 /// The largest source file, in lines.
@@ -69,22 +92,7 @@ fn files_of(sources: &[(String, String)]) -> Vec<File> {
 /// The library's sources, as (path below `src/`, text).
 fn library_sources() -> Vec<(String, String)> {
     let src = repo_root().join("src");
-    let mut out: Vec<(String, String)> = walkdir::WalkDir::new(&src)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read_to_string(e.path()).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+    rust_files(&src, &src)
 }
 
 /// `text` with comments, string and character literals blanked out (line
@@ -536,22 +544,67 @@ fn cycles(g: &Graph) -> Vec<(Vec<String>, String)> {
         .collect()
 }
 
+/// One problem of the layout: what it says, and the files it lies in (each
+/// file of a cycle of files, the file of a size problem; none for the
+/// problems no exception may cover).
+#[derive(Debug)]
+struct Problem {
+    files: Vec<String>,
+    text: String,
+}
+
+impl Problem {
+    fn new(text: String) -> Problem {
+        Problem {
+            files: Vec::new(),
+            text,
+        }
+    }
+}
+
+/// The problems' texts, one a line.
+fn texts(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a list of exceptions covers a problem: all its files are listed.
+fn excused(p: &Problem, exceptions: &[(&str, &str)]) -> bool {
+    !p.files.is_empty()
+        && p.files
+            .iter()
+            .all(|f| exceptions.iter().any(|(e, _)| e == f))
+}
+
+/// The problems `KNOWN_EXCEPTIONS` does not cover.
+fn outstanding(problems: Vec<Problem>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .filter(|p| !excused(p, KNOWN_EXCEPTIONS))
+        .collect()
+}
+
 /// Imports from a stage to a later one (or from `base` to anything).
-fn order_problems(files: &[File]) -> Vec<String> {
+fn order_problems(files: &[File]) -> Vec<Problem> {
     let g = graph(files, 1);
     let rank = |s: &str| STAGES.iter().position(|x| *x == s);
     let mut out = Vec::new();
     for (from, tos) in &g {
         let Some(rf) = rank(from) else {
-            out.push(format!(
+            out.push(Problem::new(format!(
                 "src/{from} is no stage of the layout: add it to STAGES and ARCHITECTURE.md"
-            ));
+            )));
             continue;
         };
         for (to, at) in tos {
             match rank(to) {
                 Some(rt) if rt <= rf => {}
-                _ => out.push(format!("{from} imports the later stage {to}: {at}")),
+                _ => out.push(Problem::new(format!(
+                    "{from} imports the later stage {to}: {at}"
+                ))),
             }
         }
     }
@@ -560,21 +613,24 @@ fn order_problems(files: &[File]) -> Vec<String> {
 
 /// Every problem of the layout: cycles of files, of folders (two levels)
 /// and of stages, and imports against the pipeline's order.
-fn layout_problems(sources: &[(String, String)]) -> Vec<String> {
+fn layout_problems(sources: &[(String, String)]) -> Vec<Problem> {
     let files = files_of(sources);
     let mut out = Vec::new();
     for (_, text) in cycles(&graph(&files, 1)) {
-        out.push(format!("stages: {text}"));
+        out.push(Problem::new(format!("stages: {text}")));
     }
     // Cycles between the folders of a stage (those between its files
     // alone are reported below).
     for (set, text) in cycles(&graph(&files, 2)) {
         if set.iter().any(|u| u.ends_with('/')) {
-            out.push(format!("folders: {text}"));
+            out.push(Problem::new(format!("folders: {text}")));
         }
     }
-    for (_, text) in cycles(&graph(&files, 0)) {
-        out.push(format!("files: {text}"));
+    for (set, text) in cycles(&graph(&files, 0)) {
+        out.push(Problem {
+            files: set.iter().map(|f| format!("src/{f}")).collect(),
+            text: format!("files: {text}"),
+        });
     }
     out.extend(order_problems(&files));
     out
@@ -649,18 +705,94 @@ fn granted_exceptions() -> BTreeSet<String> {
         .collect()
 }
 
-fn size_problems(sources: &[(String, String)], granted: &BTreeSet<String>) -> Vec<String> {
+fn size_problems(sources: &[(String, String)], granted: &BTreeSet<String>) -> Vec<Problem> {
     let mut out = Vec::new();
     for (path, text) in sources {
         let file = format!("src/{path}");
         let n = text.lines().count();
         if n > MAX_FILE_LINES && !granted.contains(&file) {
-            out.push(format!("{file} has {n} lines (at most {MAX_FILE_LINES})"));
+            out.push(Problem {
+                files: vec![file.clone()],
+                text: format!("{file} has {n} lines (at most {MAX_FILE_LINES})"),
+            });
         }
         for (name, line, len) in long_functions(text, MAX_FN_LINES) {
             if !granted.contains(&format!("{file}:{name}")) {
+                out.push(Problem {
+                    files: vec![file.clone()],
+                    text: format!(
+                        "{file}:{line}: fn {name} has {len} lines (at most {MAX_FN_LINES})"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------ writes
+
+/// The stages that may write files: `publish` (the output folder and its
+/// hidden siblings, for the build and for serve's rebuilds alike) and
+/// `tools` (`init` and `gen-corpus`, into the folder the user names).
+const WRITERS: &[&str] = &["publish", "tools"];
+
+/// The calls that write to the file system. A heuristic over the code (a
+/// `use std::fs::write;` then a bare `write(…)` escapes it); tests inside a
+/// file (after its `#[cfg(test)]`) are left out.
+const WRITES: &[&str] = &[
+    "fs::write",
+    "fs::create_dir",
+    "fs::remove_",
+    "fs::rename",
+    "fs::copy",
+    "fs::hard_link",
+    "File::create",
+    "OpenOptions",
+    "set_permissions",
+];
+
+/// Whether a file is a module of tests: declared `#[cfg(test)] mod x;`
+/// by its parent.
+fn test_only(sources: &[(String, String)], path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_end_matches(".rs").split('/').collect();
+    let (name, dir) = match parts.as_slice() {
+        [dir @ .., name, "mod"] => (*name, dir.join("/")),
+        [dir @ .., name] => (*name, dir.join("/")),
+        [] => return false,
+    };
+    let parents = if dir.is_empty() {
+        vec!["lib.rs".to_string()]
+    } else {
+        vec![format!("{dir}/mod.rs"), format!("{dir}.rs")]
+    };
+    sources
+        .iter()
+        .filter(|(p, _)| parents.contains(p))
+        .any(|(_, text)| {
+            let code = code_only(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            code.contains(&format!("#[cfg(test)] mod {name};"))
+        })
+}
+
+/// Each call that writes files from a stage other than the writers.
+fn write_problems(sources: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in sources {
+        let stage = path.split('/').next().unwrap_or_default();
+        if WRITERS.contains(&stage) || test_only(sources, path) {
+            continue;
+        }
+        let code = code_only(text);
+        let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            for w in WRITES.iter().filter(|w| line.contains(*w)) {
                 out.push(format!(
-                    "{file}:{line}: fn {name} has {len} lines (at most {MAX_FN_LINES})"
+                    "src/{path}:{}: `{w}` writes files; only publish (and tools) may",
+                    n + 1
                 ));
             }
         }
@@ -673,11 +805,11 @@ fn size_problems(sources: &[(String, String)], granted: &BTreeSet<String>) -> Ve
 #[test]
 fn no_import_cycle_and_no_stage_imports_a_later_one() {
     // Dependencies point one way down the pipeline (base, load, resolve, check, render, search, publish, serve, tools, cli), so each stage reads without the ones after it.
-    let problems = layout_problems(&library_sources());
+    let problems = outstanding(layout_problems(&library_sources()));
     assert!(
         problems.is_empty(),
         "the layout of src/ breaks ARCHITECTURE.md:\n{}",
-        problems.join("\n")
+        texts(&problems)
     );
 }
 
@@ -708,7 +840,7 @@ fn the_layout_check_finds_a_cycle_and_a_backward_import() {
         src("resolve/site.rs", "use super::Site;\npub fn f() {}\n"),
     ];
     let problems = layout_problems(&sources);
-    let text = problems.join("\n");
+    let text = texts(&problems);
     assert!(
         text.contains("files: cycle load/a.rs -> load/b.rs -> load/a.rs"),
         "{text}"
@@ -727,7 +859,7 @@ fn the_layout_check_finds_a_cycle_and_a_backward_import() {
 
     let mut backward = sources.clone();
     backward.push(src("base/exit.rs", "use crate::resolve::Site;\n"));
-    let text = layout_problems(&backward).join("\n");
+    let text = texts(&layout_problems(&backward));
     assert!(
         text.contains("base imports the later stage resolve: src/base/exit.rs:1"),
         "{text}"
@@ -737,8 +869,8 @@ fn the_layout_check_finds_a_cycle_and_a_backward_import() {
 #[test]
 fn no_file_or_function_is_larger_than_the_house_allows() {
     // Units stay small enough to read: files of at most 800 lines and functions of at most 150, unless ARCHITECTURE.md says why.
-    let problems = size_problems(&library_sources(), &granted_exceptions());
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let problems = outstanding(size_problems(&library_sources(), &granted_exceptions()));
+    assert!(problems.is_empty(), "{}", texts(&problems));
 }
 
 #[test]
@@ -755,4 +887,85 @@ fn the_size_check_measures_functions_from_fn_to_brace() {
     let sources = vec![("a.rs".to_string(), text)];
     let granted: BTreeSet<String> = ["src/a.rs:big".to_string()].into();
     assert!(size_problems(&sources, &granted).is_empty());
+}
+
+#[test]
+fn every_known_exception_is_still_needed() {
+    // The list of tolerated debts only shrinks: an entry of KNOWN_EXCEPTIONS that covers no problem any more must be removed, so the list never hides a new one.
+    let sources = library_sources();
+    let mut problems = layout_problems(&sources);
+    problems.extend(size_problems(&sources, &granted_exceptions()));
+    let stale: Vec<String> = KNOWN_EXCEPTIONS
+        .iter()
+        .filter(|(file, _)| {
+            !problems
+                .iter()
+                .any(|p| excused(p, KNOWN_EXCEPTIONS) && p.files.contains(&file.to_string()))
+        })
+        .map(|(file, why)| {
+            format!("{file} ({why}) is within the rules now: remove it from KNOWN_EXCEPTIONS")
+        })
+        .collect();
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
+}
+
+#[test]
+fn a_known_exception_covers_only_the_files_it_names() {
+    // A cycle through a listed file and an unlisted one still fails, so an exception cannot hide a new cycle into the rest of the code.
+    let list = [
+        ("src/search/engine.rs", "a debt"),
+        ("src/search/mod.rs", "a debt"),
+    ];
+    let problem = |files: &[&str]| Problem {
+        files: files.iter().map(|f| f.to_string()).collect(),
+        text: String::new(),
+    };
+    assert!(excused(
+        &problem(&["src/search/engine.rs", "src/search/mod.rs"]),
+        &list
+    ));
+    assert!(!excused(
+        &problem(&["src/search/engine.rs", "src/render/mod.rs"]),
+        &list
+    ));
+    assert!(!excused(&Problem::new("stages: cycle".to_string()), &list));
+}
+
+#[test]
+fn nothing_but_publish_writes_files() {
+    // The output is written by publish alone (serve's rebuilds write through it), so no other stage can write into a user's sources or outside the output.
+    let problems = write_problems(&library_sources());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_write_check_finds_a_write_outside_publish() {
+    // The check above can fail: a render file writing a file is reported with its line, a write in publish, in a file's tests or in a test module's file is not.
+    let src = |p: &str, t: &str| (p.to_string(), t.to_string());
+    let sources = vec![
+        src(
+            "render/page.rs",
+            "// fs::write in a comment\nfn f() {\n    std::fs::write(\"x\", b\"\");\n}\n",
+        ),
+        src(
+            "publish/output.rs",
+            "fn g() { std::fs::create_dir_all(\"o\").ok(); }\n",
+        ),
+        src(
+            "load/config.rs",
+            "fn h() {}\n#[cfg(test)]\nmod tests { fn t() { std::fs::write(\"t\", \"\").unwrap(); } }\n",
+        ),
+        src("load/standards/mod.rs", "#[cfg(test)]\nmod tests;\n"),
+        src(
+            "load/standards/tests.rs",
+            "fn t() { std::fs::write(\"t\", \"\").unwrap(); }\n",
+        ),
+    ];
+    assert_eq!(
+        write_problems(&sources),
+        vec![
+            "src/render/page.rs:3: `fs::write` writes files; only publish (and tools) may"
+                .to_string()
+        ]
+    );
 }

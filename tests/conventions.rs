@@ -2,29 +2,7 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-
-/// The `.rs` files below `dir`, as (path relative to the repository, text).
-fn rust_files(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(repo_root())
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read_to_string(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 /// Problems with the tests of one file: each `#[test]` function must open
 /// with exactly one `//` comment line, the promise it holds.
@@ -66,7 +44,7 @@ fn test_comment_problems(file: &str, text: &str) -> Vec<String> {
 #[test]
 fn every_test_opens_with_the_promise_it_holds() {
     // A reader of any test file learns in one line why each test exists (mdBook's habit), so that no test outlives its reason unseen.
-    let files = rust_files(&repo_root().join("tests"));
+    let files = rust_files(&repo_root().join("tests"), &repo_root());
     let tests: usize = files
         .iter()
         .map(|(_, t)| t.lines().filter(|l| l.trim() == "#[test]").count())
@@ -111,7 +89,7 @@ fn no_test_refers_to_context_outside_the_repository() {
         "the brief",
     ];
     let mut found = Vec::new();
-    for (file, text) in rust_files(&repo_root().join("tests")) {
+    for (file, text) in rust_files(&repo_root().join("tests"), &repo_root()) {
         if file == "tests/conventions.rs" {
             continue;
         }

@@ -2,7 +2,7 @@
 //! by the library modules; this file only wires them to the terminal.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -264,101 +264,14 @@ pub fn run(cli: Cli) -> i32 {
                 output,
                 allow_errors,
             };
-            match crate::publish::build(&root, &opts) {
-                Ok(report) => {
-                    print_build_diags(&report.diags, color);
-                    if verbose {
-                        for (name, d) in &report.phases {
-                            eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-                        }
-                    }
-                    if !quiet {
-                        let warn = match report.diags.warning_count() {
-                            0 => String::new(),
-                            1 => ", 1 warning".into(),
-                            n => format!(", {n} warnings"),
-                        };
-                        let errs = match report.diags.error_count() {
-                            0 => String::new(),
-                            n => format!(", {n} errors published anyway"),
-                        };
-                        println!(
-                            "Built {} documents into {} pages in {:.2} s{warn}{errs}: open {}",
-                            report.documents,
-                            report.pages,
-                            report.elapsed.as_secs_f64(),
-                            report.output.join("index.html").display()
-                        );
-                    }
-                    EXIT_OK
-                }
-                Err(BuildError::Config(ds)) => {
-                    print_diags(&Diagnostics(ds), color);
-                    EXIT_USAGE
-                }
-                Err(BuildError::Content(ds)) => {
-                    print_build_diags(&ds, color);
-                    eprintln!(
-                        "error: build failed with {} error{}{}; the previous output was left untouched",
-                        ds.error_count(),
-                        if ds.error_count() == 1 { "" } else { "s" },
-                        match ds.warning_count() {
-                            0 => String::new(),
-                            1 => " and 1 warning".into(),
-                            n => format!(" and {n} warnings"),
-                        }
-                    );
-                    EXIT_CONTENT
-                }
-            }
+            build(&root, &opts, verbose, quiet, color)
         }
         Command::Check {
             root,
             format,
             deny_warnings,
             today,
-        } => {
-            let load = LoadOptions {
-                drafts: false,
-                today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
-            };
-            let site = match crate::resolve::Site::load(&root, load) {
-                Ok(s) => s,
-                Err(crate::resolve::SiteError::Config(e)) => {
-                    print_diags(&Diagnostics(vec![e.into_diagnostic()]), color);
-                    return EXIT_USAGE;
-                }
-                Err(crate::resolve::SiteError::Scope(ds)) => {
-                    print_diags(&Diagnostics(ds), color);
-                    return EXIT_USAGE;
-                }
-            };
-            let report = crate::check::run(&site);
-            let text = match format {
-                crate::check::report::Format::Human => {
-                    crate::check::report::human(&report, deny_warnings, color)
-                }
-                crate::check::report::Format::Json => {
-                    crate::check::report::json(&report, deny_warnings)
-                }
-                crate::check::report::Format::Junit => {
-                    crate::check::report::junit(&report, deny_warnings)
-                }
-                crate::check::report::Format::Github => {
-                    crate::check::report::github(&report, deny_warnings)
-                }
-            };
-            if format == crate::check::report::Format::Human {
-                eprint!("{text}");
-            } else {
-                print!("{text}");
-            }
-            if report.errors(deny_warnings) > 0 {
-                EXIT_CONTENT
-            } else {
-                EXIT_OK
-            }
-        }
+        } => check(&root, format, deny_warnings, today, color),
         Command::Search {
             query,
             root,
@@ -435,6 +348,104 @@ pub fn run(cli: Cli) -> i32 {
                 EXIT_USAGE
             }
         },
+    }
+}
+
+/// `clausebook build`: build, print the findings and a summary.
+fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bool) -> i32 {
+    match crate::publish::build(root, opts) {
+        Ok(report) => {
+            print_build_diags(&report.diags, color);
+            if verbose {
+                for (name, d) in &report.phases {
+                    eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+                }
+            }
+            if !quiet {
+                let warn = match report.diags.warning_count() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                };
+                let errs = match report.diags.error_count() {
+                    0 => String::new(),
+                    n => format!(", {n} errors published anyway"),
+                };
+                println!(
+                    "Built {} documents into {} pages in {:.2} s{warn}{errs}: open {}",
+                    report.documents,
+                    report.pages,
+                    report.elapsed.as_secs_f64(),
+                    report.output.join("index.html").display()
+                );
+            }
+            EXIT_OK
+        }
+        Err(BuildError::Config(ds)) => {
+            print_diags(&Diagnostics(ds), color);
+            EXIT_USAGE
+        }
+        Err(BuildError::Content(ds)) => {
+            print_build_diags(&ds, color);
+            eprintln!(
+                "error: build failed with {} error{}{}; the previous output was left untouched",
+                ds.error_count(),
+                if ds.error_count() == 1 { "" } else { "s" },
+                match ds.warning_count() {
+                    0 => String::new(),
+                    1 => " and 1 warning".into(),
+                    n => format!(" and {n} warnings"),
+                }
+            );
+            EXIT_CONTENT
+        }
+    }
+}
+
+/// `clausebook check`: load the site, run every check and print the report
+/// in `format`.
+fn check(
+    root: &Path,
+    format: crate::check::report::Format,
+    deny_warnings: bool,
+    today: Option<jiff::civil::Date>,
+    color: bool,
+) -> i32 {
+    let load = LoadOptions {
+        drafts: false,
+        today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
+    };
+    let site = match crate::resolve::Site::load(root, load) {
+        Ok(s) => s,
+        Err(crate::resolve::SiteError::Config(e)) => {
+            print_diags(&Diagnostics(vec![e.into_diagnostic()]), color);
+            return EXIT_USAGE;
+        }
+        Err(crate::resolve::SiteError::Scope(ds)) => {
+            print_diags(&Diagnostics(ds), color);
+            return EXIT_USAGE;
+        }
+    };
+    let report = crate::check::run(&site);
+    let text = match format {
+        crate::check::report::Format::Human => {
+            crate::check::report::human(&report, deny_warnings, color)
+        }
+        crate::check::report::Format::Json => crate::check::report::json(&report, deny_warnings),
+        crate::check::report::Format::Junit => crate::check::report::junit(&report, deny_warnings),
+        crate::check::report::Format::Github => {
+            crate::check::report::github(&report, deny_warnings)
+        }
+    };
+    if format == crate::check::report::Format::Human {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    if report.errors(deny_warnings) > 0 {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
     }
 }
 

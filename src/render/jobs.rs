@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use tera::Context;
+use tera::{Context, Tera};
 
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
-use crate::render::Sink;
-use crate::render::context::Pages;
+
+/// Where rendered files go: written out as they come, so that the pages of
+/// a large site are never all in memory at once.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
 
 /// A page to render: its output path, template and page-specific context.
 pub struct PageJob {
@@ -92,9 +94,11 @@ fn group_errors(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
 }
 
 /// Render the pages `doc_jobs` (made as they are rendered: one a
-/// document) and `jobs` into `sink`.
+/// document) and `jobs` into `sink`, each with `globals`, the context
+/// every page shares.
 pub fn render(
-    p: &Pages<'_>,
+    tera: &Tera,
+    globals: &Context,
     doc_jobs: impl ParallelIterator<Item = PageJob>,
     jobs: Vec<PageJob>,
     sink: Sink<'_>,
@@ -108,10 +112,9 @@ pub fn render(
             };
             j.context.insert("root", &root);
             j.context.insert("section", j.section);
-            let mut ctx = p.globals.context.clone();
+            let mut ctx = globals.clone();
             ctx.extend(j.context);
-            let html = p
-                .tera
+            let html = tera
                 .render(j.template, &ctx)
                 .map_err(|e| (render_error(j.template, &e), j.path.clone()))?;
             sink(OutputFile {

@@ -37,11 +37,9 @@ use crate::render::fragments::{Fragments, Maker};
 use crate::render::jobs::PageJob;
 use crate::render::plan::{Every, Plan};
 use crate::render::table::DocTable;
-use crate::resolve::Site;
 
-/// Where rendered files go: written out as they come, so that the pages of
-/// a large site are never all in memory at once.
-pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+use crate::resolve::Site;
+pub use jobs::Sink;
 
 /// Every page of the site, sorted by path.
 pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
@@ -71,7 +69,8 @@ pub fn render_site_into(
     let docs = p.published.clone();
     let pages = jobs.len() + docs.len();
     jobs::render(
-        &p,
+        p.tera,
+        &p.globals.context,
         docs.into_par_iter().map(|i| document::job(&p, i)),
         jobs,
         sink,

@@ -205,7 +205,8 @@ pub fn render_changed(
     let rendered = site_jobs.len() + due.len();
     let rendered_docs = due.iter().map(|&i| site.docs[i].meta.id.clone()).collect();
     jobs::render(
-        &p,
+        p.tera,
+        &p.globals.context,
         due.into_par_iter().map(|i| document::job(&p, i)),
         site_jobs,
         sink,

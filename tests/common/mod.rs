@@ -68,6 +68,27 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `.rs` files below `dir`, as (path relative to `base`, with `/`,
+/// and text), in path order: the sources the checks of the code read.
+pub fn rust_files(dir: &Path, base: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// A fixture site of `tests/fixtures/sites/` (read only: copy it with
 /// [`copy_fixture`] to change it).
 pub fn fixture(name: &str) -> PathBuf {

@@ -353,7 +353,7 @@ fn key_spans(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::content::{Kind, Level, Status};
+    use crate::load::content::model::{Kind, Level, Status};
 
     fn parse(text: &str) -> (Option<Document>, Vec<Diagnostic>) {
         parse_document(

@@ -123,7 +123,7 @@ pub fn csv(site: &Site, bom: bool) -> Result<Vec<u8>, String> {
     let rows: Vec<Vec<String>> = documents(site)
         .map(|i| COLUMNS.iter().map(|c| (c.value)(site, i).text()).collect())
         .collect();
-    super::csv_bytes(&header, &rows, bom)
+    super::formats::csv_bytes(&header, &rows, bom)
 }
 
 /// One document as a JSON object, its keys in column order.
@@ -154,7 +154,7 @@ struct SiteRef<'a> {
 
 /// `exports/register.json`, schema `clausebook-register/1`.
 pub fn json(site: &Site) -> Vec<u8> {
-    super::json_bytes(&RegisterJson {
+    super::formats::json_bytes(&RegisterJson {
         schema: "clausebook-register/1",
         site: SiteRef {
             title: &site.config.title,

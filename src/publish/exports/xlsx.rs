@@ -17,8 +17,8 @@ use rust_xlsxwriter::{
     IgnoreError, Url, Workbook, XlsxError,
 };
 
+use super::model::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
 use super::register::{self, COLUMNS, Value};
-use super::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
 use crate::load::content::Level;
 use crate::load::standards::Catalog;
 use crate::resolve::Site;
@@ -451,7 +451,7 @@ fn evidence_row(cat: &Catalog, clause: &str, d: &DocEntry, site: &Site) -> Vec<C
     vec![
         text(cat.display_name()),
         code(clause, None),
-        text(super::clause_title(cat, clause)),
+        text(super::model::clause_title(cat, clause)),
         code(&d.id, doc_url(site, d.index)),
         text(&d.title),
         text(d.status.as_str()),

@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CowStr, LinkType};
 
-use super::Rendered;
+use super::rendered::Rendered;
 use crate::load::content::Span;
 use crate::resolve::links::{Edge, LinkIndex};
 

@@ -15,56 +15,26 @@
 
 mod link;
 mod raw_html;
+mod rendered;
 pub mod sanitize;
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
 
-use crate::base::diag::Diagnostic;
 use crate::base::fingerprint::fingerprint;
 use crate::load::config::RawHtml;
 use crate::load::content::Document;
 use crate::load::content::Span;
-use crate::resolve::links::{Edge, LinkIndex};
+use crate::resolve::links::LinkIndex;
 use link::{LinkOutcome, rewrite_link};
 use raw_html::{RawHtmlState, render_sanitized, unsafe_span, unsafe_target};
 
 pub use link::resolve_relative;
+pub use rendered::{Rendered, TocEntry};
 
 /// A heading being collected: level, explicit id, classes, inner events.
 type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
-
-/// A heading, for the table of contents.
-#[derive(Debug, Clone, Hash, Serialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
-/// The result of rendering one document body.
-#[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    /// Every id a link may target in this document (headings, footnotes).
-    pub anchors: HashSet<String>,
-    pub edges: Vec<Edge>,
-    pub diags: Vec<Diagnostic>,
-    /// The body as plain text (for search and summaries).
-    pub text: String,
-    /// What the links looked up in the site (`id:<lowercase id>`,
-    /// `path:<content path>`): the rendering stays valid while the
-    /// documents answering these keys do not change.
-    pub lookups: Vec<String>,
-    /// Whether a broken link's message suggested an id from the whole site.
-    pub suggests: bool,
-    /// Fingerprint of `html` and `toc` (what a page shows of the body).
-    pub fp: u64,
-}
 
 fn options() -> Options {
     Options::ENABLE_TABLES

@@ -1,0 +1,233 @@
+//! What the exports hold: the matrix of a mapping and the coverage of a
+//! standard, as data that the CSV, JSON and XLSX writers lay out.
+
+use serde::Serialize;
+
+use crate::load::content::{Level, Status};
+use crate::load::standards::{Catalog, Mapping};
+use crate::resolve::Site;
+use crate::resolve::trace::{Address, State};
+
+/// A document as listed in exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocEntry {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub level: Level,
+    pub section: Option<String>,
+    /// Position in `site.docs` (for links to its page).
+    #[serde(skip)]
+    pub index: usize,
+}
+
+/// A clause with its coverage and the documents addressing it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseEntry {
+    pub clause: String,
+    pub title: String,
+    pub coverage: Option<State>,
+    pub documents: Vec<DocEntry>,
+}
+
+/// A related pair, with both sides.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairEntry {
+    pub left: ClauseEntry,
+    pub right: ClauseEntry,
+    pub relation: String,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// One row of a direction: a clause and its related clauses.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectionRow {
+    #[serde(flatten)]
+    pub clause: ClauseEntry,
+    pub related: Vec<RelatedEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedEntry {
+    #[serde(flatten)]
+    pub clause: ClauseEntry,
+    pub relation: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// The JSON form of a matrix (`exports/matrix-<mapping>.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixExport {
+    pub schema: &'static str,
+    pub mapping: MappingRef,
+    pub left: StandardRef,
+    pub right: StandardRef,
+    pub pairs: Vec<PairEntry>,
+    pub left_to_right: Vec<DirectionRow>,
+    pub right_to_left: Vec<DirectionRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MappingRef {
+    pub id: String,
+    pub name: String,
+    pub source: String,
+}
+
+/// The JSON form of a standard's coverage (`exports/coverage-<std>.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageExport {
+    pub schema: &'static str,
+    pub standard: StandardRef,
+    pub stats: crate::resolve::trace::Stats,
+    pub clauses: Vec<CoverageRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    pub clause: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub requirement: bool,
+    pub coverage: State,
+    pub documents: Vec<DocEntry>,
+    /// Related clauses of mapped standards addressed by approved documents.
+    pub derived: Vec<String>,
+    pub exclusion: Option<String>,
+}
+
+fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
+    addrs
+        .iter()
+        .map(|a| {
+            let m = &site.docs[a.doc].meta;
+            DocEntry {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                status: m.status,
+                level: a.level,
+                section: a.section.clone(),
+                index: a.doc,
+            }
+        })
+        .collect()
+}
+
+/// A clause's title as exports print it. A subclause titled "General", or
+/// untitled, says nothing without its parent: it is qualified by it, as in
+/// `General (4.5.4 Internal audit)`.
+pub fn clause_title(cat: &Catalog, number: &str) -> String {
+    let Some(c) = cat.clause(number) else {
+        return String::new();
+    };
+    let generic = c.title.is_empty() || c.title.eq_ignore_ascii_case("general");
+    let parent = c
+        .parent
+        .as_deref()
+        .map(|p| (p, cat.display_title(p)))
+        .filter(|(_, t)| !t.is_empty());
+    match parent {
+        Some((p, t)) if generic && c.title.is_empty() => format!("Part of {p} {t}"),
+        Some((p, t)) if generic => format!("{} ({p} {t})", c.title),
+        _ => cat.display_title(number),
+    }
+}
+
+fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
+    ClauseEntry {
+        clause: clause.to_string(),
+        title: clause_title(cat, clause),
+        coverage: site
+            .public_trace
+            .standard(&cat.id)
+            .and_then(|s| s.clause(clause))
+            .map(|c| c.state),
+        documents: doc_entries(site, site.public_trace.direct(&cat.id, clause)),
+    }
+}
+
+/// The matrix of one mapping, both directions.
+pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> MatrixExport {
+    let pairs = m
+        .pairs
+        .iter()
+        .map(|p| PairEntry {
+            left: clause_entry(site, left, &p.left),
+            right: clause_entry(site, right, &p.right),
+            relation: p.relation.as_str().to_string(),
+            note: p.note.clone(),
+            source: p.source.clone(),
+        })
+        .collect();
+    let direction = |base: &Catalog, other: &Catalog| -> Vec<DirectionRow> {
+        crate::resolve::trace::matrix_rows(m, base)
+            .into_iter()
+            .map(|row| DirectionRow {
+                clause: clause_entry(site, base, row.clause),
+                related: row
+                    .related
+                    .iter()
+                    .map(|(oc, rel, note)| RelatedEntry {
+                        clause: clause_entry(site, other, oc),
+                        relation: rel.as_str().to_string(),
+                        note: note.map(str::to_string),
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    MatrixExport {
+        schema: "clausebook-matrix/1",
+        mapping: MappingRef {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            source: m.source.clone(),
+        },
+        left: StandardRef {
+            id: left.id.clone(),
+            name: left.display_name(),
+        },
+        right: StandardRef {
+            id: right.id.clone(),
+            name: right.display_name(),
+        },
+        pairs,
+        left_to_right: direction(left, right),
+        right_to_left: direction(right, left),
+    }
+}
+
+/// The coverage of one standard.
+pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
+    let cov = site.public_trace.standard(&cat.id)?;
+    Some(CoverageExport {
+        schema: "clausebook-coverage/1",
+        standard: StandardRef {
+            id: cat.id.clone(),
+            name: cat.display_name(),
+        },
+        stats: cov.stats.clone(),
+        clauses: cat
+            .clauses
+            .iter()
+            .zip(&cov.clauses)
+            .map(|(cl, cc)| CoverageRow {
+                clause: cl.number.clone(),
+                title: clause_title(cat, &cl.number),
+                parent: cl.parent.clone(),
+                requirement: cc.requirement,
+                coverage: cc.state,
+                documents: doc_entries(site, &cc.direct),
+                derived: cc.derived.iter().map(|(s, c)| format!("{s}/{c}")).collect(),
+                exclusion: cc.exclusion.clone(),
+            })
+            .collect(),
+    })
+}
