@@ -1,10 +1,15 @@
 //! Clausebook compiles a service management system's Markdown documents into
 //! a cross-linked, searchable, auditable static website.
 //!
-//! Data flows one way: [`config`] and [`content`] load the site, [`standards`]
-//! resolves clause references, [`site`] links and renders the documents,
-//! [`trace`] computes coverage and the matrix, [`render`] and [`export`] turn
-//! the model into files, and [`build`] writes them atomically.
+//! Data flows one way, stage by stage (ARCHITECTURE.md has the map):
+//! [`load`] reads the configuration, the standards and the documents;
+//! [`resolve`] makes the [`resolve::Site`] (order, links, clause references,
+//! bodies, coverage); [`check`] turns it into findings; [`render`] makes the
+//! pages from views of it; [`search`] indexes the published documents; and
+//! [`publish`] writes everything into a new output folder swapped in whole.
+//! [`serve`] rebuilds through the same stages after a change, [`cli`] wires
+//! the commands, [`tools`] makes new sites and benchmark corpora, and
+//! [`base`] (diagnostics, exit codes, fingerprints) lies below them all.
 
 // Diagnostics are returned by value on cold error paths; boxing them would
 // only add noise.
