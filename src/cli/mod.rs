@@ -190,7 +190,9 @@ in the terminal and over the page, and the last good site stays served."
 (clausebook.toml and content/): realistic SMS documents of 1-5 KB with headings, lists, tables, \
 links between documents and clause front-matter covering ISO/IEC 20000-1:2011 and ISO 9001:2008. \
 The front-matter is TOML with a title, so Hugo builds the same content. Output is deterministic \
-for a given N and seed."
+for a given N, profile and seed. Profile `even` spreads clause references evenly over eight \
+kinds; `records` makes most documents records (change records, incident reports, audit records, \
+review minutes) citing one to three of a few clauses, with a long tail of policies and procedures."
     )]
     GenCorpus {
         /// Number of documents
@@ -202,6 +204,9 @@ for a given N and seed."
         /// Seed of the generator
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Shape of the set: `even` or `records`
+        #[arg(long, default_value = "even", value_parser = ["even", "records"])]
+        profile: String,
     },
     /// Create a new site with a few sample documents
     #[command(
@@ -319,8 +324,14 @@ pub fn run(cli: Cli) -> i32 {
             },
             color,
         ),
-        Command::GenCorpus { docs, out, seed } => {
-            match crate::tools::corpus::generate(docs, &out, seed) {
+        Command::GenCorpus {
+            docs,
+            out,
+            seed,
+            profile,
+        } => {
+            let profile = crate::tools::corpus::Profile::parse(&profile).unwrap_or_default();
+            match crate::tools::corpus::generate_profile(docs, &out, seed, profile) {
                 Ok(()) => {
                     println!("Wrote {docs} documents into {}", out.display());
                     EXIT_OK

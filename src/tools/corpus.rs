@@ -3,7 +3,14 @@
 //! `title` and ignores the rest), 1–5 KB of Markdown with headings, lists,
 //! tables and links to other documents, and clause references spread over
 //! the requirement clauses of ISO/IEC 20000-1:2011 and ISO 9001:2008.
-//! The output is deterministic for a given size and seed.
+//! The output is deterministic for a given size, profile and seed.
+//!
+//! Two profiles ([`Profile`]): `even` spreads clause references evenly over
+//! the requirement clauses and the eight document kinds; `records` is the
+//! shape of a real set at that size: most documents are records (change
+//! records, incident reports, audit records, review minutes) citing one to
+//! three clauses of a small set each, so a few clauses carry thousands of
+//! documents, with a long tail of policies, procedures and the like.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -155,15 +162,128 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
     s
 }
 
-/// The id of document `i` of a corpus.
+/// The shape of a generated corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Clause references spread evenly, eight kinds in turn.
+    #[default]
+    Even,
+    /// Mostly records citing a few hot clauses, a long tail of policies
+    /// and procedures.
+    Records,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "even" => Some(Profile::Even),
+            "records" => Some(Profile::Records),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of record of the `records` profile: id prefix, title, tag,
+/// and the clauses such a record cites (one to three of them).
+const RECORDS: [(&str, &str, &str, &[&str]); 4] = [
+    (
+        "CHG",
+        "Change record",
+        "change",
+        &[
+            "iso20000-1:2011/9.2",
+            "iso20000-1:2011/9.3",
+            "iso20000-1:2011/9.1",
+        ],
+    ),
+    (
+        "INC",
+        "Incident report",
+        "incident",
+        &[
+            "iso20000-1:2011/8.1",
+            "iso20000-1:2011/8.2",
+            "iso9001:2008/8.5.2",
+        ],
+    ),
+    (
+        "AUD",
+        "Audit record",
+        "audit",
+        &[
+            "iso20000-1:2011/4.5.4.2",
+            "iso9001:2008/8.2.2",
+            "iso9001:2008/8.5.2",
+        ],
+    ),
+    (
+        "MRM",
+        "Review minutes",
+        "management-review",
+        &[
+            "iso20000-1:2011/4.5.4.3",
+            "iso9001:2008/5.6",
+            "iso9001:2008/4.2.4",
+        ],
+    ),
+];
+
+/// What a generated document is: one of the eight kinds of [`KINDS`], or
+/// a record of [`RECORDS`].
+#[derive(Clone, Copy)]
+enum Shape {
+    Kind(usize),
+    Record(usize),
+}
+
+/// The shape of each document of a corpus, decided before any is
+/// written (links need every id). In `records`, the first documents
+/// (one per requirement clause, so coverage is complete) and one in ten
+/// of the rest are of the eight kinds; the others are records, change
+/// records and incident reports the most frequent.
+fn shapes(docs: usize, profile: Profile, clauses: usize, seed: u64) -> Vec<Shape> {
+    let mut rng = Rng::new(seed ^ 0x5EED_5A9E);
+    (0..docs)
+        .map(|i| match profile {
+            Profile::Even => Shape::Kind(i % KINDS.len()),
+            Profile::Records if i < clauses || rng.below(10) == 0 => Shape::Kind(i % KINDS.len()),
+            Profile::Records => Shape::Record(match rng.below(20) {
+                0..=8 => 0,
+                9..=15 => 1,
+                16..=18 => 2,
+                _ => 3,
+            }),
+        })
+        .collect()
+}
+
+/// The id of document `i` of a corpus of shape `shape`.
+fn shape_id(i: usize, shape: Shape) -> String {
+    match shape {
+        Shape::Kind(k) => format!("GEN-{}-{:05}", KINDS[k].1, i),
+        Shape::Record(r) => format!("{}-{}-{:05}", RECORDS[r].0, 2024 + i % 3, i),
+    }
+}
+
+/// The id of document `i` of an `even` corpus.
 pub fn corpus_id(i: usize) -> String {
-    let (_, code) = KINDS[i % KINDS.len()];
-    format!("GEN-{code}-{:05}", i)
+    shape_id(i, Shape::Kind(i % KINDS.len()))
 }
 
 /// Write a site of `docs` documents into `out` (clausebook.toml and
-/// content/). `out` must not exist or be empty.
+/// content/) in the `even` profile. `out` must not exist or be empty.
 pub fn generate(docs: usize, out: &Path, seed: u64) -> std::io::Result<()> {
+    generate_profile(docs, out, seed, Profile::Even)
+}
+
+/// Write a site of `docs` documents of the given profile into `out`.
+/// `out` must not exist or be empty.
+pub fn generate_profile(
+    docs: usize,
+    out: &Path,
+    seed: u64,
+    profile: Profile,
+) -> std::io::Result<()> {
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
@@ -181,32 +301,41 @@ pub fn generate(docs: usize, out: &Path, seed: u64) -> std::io::Result<()> {
         })
         .collect();
     std::fs::create_dir_all(out.join("content"))?;
-    std::fs::write(out.join("clausebook.toml"), config(docs))?;
+    std::fs::write(out.join("clausebook.toml"), config(docs, profile))?;
+    let shapes = shapes(docs, profile, refs.len(), seed);
+    let ids: Vec<String> = shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| shape_id(i, *s))
+        .collect();
     let mut rng = Rng::new(seed);
     let per_dir = 500;
-    for i in 0..docs {
-        let mut body = front_matter(&mut rng, i, docs, &refs);
-        let sections = 2 + rng.below(5);
+    for (i, shape) in shapes.iter().enumerate() {
+        let (mut body, sections) = match *shape {
+            Shape::Kind(k) => (front_matter(&mut rng, i, k, &ids, &refs), 2 + rng.below(5)),
+            Shape::Record(r) => (record_front_matter(&mut rng, i, r, &ids), 1 + rng.below(2)),
+        };
         for s in 0..sections {
-            section(&mut rng, docs, s, &mut body);
+            section(&mut rng, &ids, s, &mut body);
         }
         let dir = out.join("content").join(format!("part-{:03}", i / per_dir));
         if i % per_dir == 0 {
             std::fs::create_dir_all(&dir)?;
         }
-        std::fs::write(
-            dir.join(format!("{}.md", corpus_id(i).to_lowercase())),
-            body,
-        )?;
+        std::fs::write(dir.join(format!("{}.md", ids[i].to_lowercase())), body)?;
     }
     Ok(())
 }
 
 /// The corpus's `clausebook.toml`.
-fn config(docs: usize) -> String {
+fn config(docs: usize, profile: Profile) -> String {
+    let name = match profile {
+        Profile::Even => "even",
+        Profile::Records => "records",
+    };
     format!(
-        "# Generated by `clausebook gen-corpus --docs {docs}`: a synthetic set for benchmarks.\n\
-title = \"Generated SMS ({docs} documents)\"\n\
+        "# Generated by `clausebook gen-corpus --docs {docs} --profile {name}`: a synthetic set for benchmarks.\n\
+title = \"Generated SMS ({docs} documents, {name})\"\n\
 organization = \"Benchmark Ltd\"\n\
 output = \"public\"\n\
 standards = [\"iso20000-1:2011\", \"iso9001:2008\"]\n\n\
@@ -220,9 +349,10 @@ required-document = \"warn\"\n"
 }
 
 /// The front-matter of document `i` (with the blank line after it).
-fn front_matter(rng: &mut Rng, i: usize, docs: usize, refs: &[String]) -> String {
-    let (kind, _) = KINDS[i % KINDS.len()];
-    let id = corpus_id(i);
+fn front_matter(rng: &mut Rng, i: usize, k: usize, ids: &[String], refs: &[String]) -> String {
+    let docs = ids.len();
+    let (kind, _) = KINDS[k];
+    let id = &ids[i];
     let subject = rng.pick(&SUBJECTS);
     let title = format!("{subject} {} {}", title_case(kind), i);
     let status = match rng.below(20) {
@@ -268,7 +398,7 @@ fn front_matter(rng: &mut Rng, i: usize, docs: usize, refs: &[String]) -> String
     let list: Vec<String> = clauses.iter().map(|c| format!("\"{c}\"")).collect();
     let _ = writeln!(fm, "clauses = [{}]", list.join(", "));
     let related: Vec<String> = (0..rng.below(3))
-        .map(|_| format!("\"{}\"", corpus_id(rng.below(docs))))
+        .map(|_| format!("\"{}\"", ids[rng.below(docs)]))
         .collect();
     let _ = writeln!(fm, "related = [{}]", related.join(", "));
     let _ = writeln!(
@@ -285,9 +415,65 @@ fn front_matter(rng: &mut Rng, i: usize, docs: usize, refs: &[String]) -> String
     fm
 }
 
+/// The front-matter of record `i`, of kind `RECORDS[r]` (with the blank
+/// line after it): cites the first clause of its kind and up to two more
+/// of the same small set.
+fn record_front_matter(rng: &mut Rng, i: usize, r: usize, ids: &[String]) -> String {
+    let (_, what, tag, pool) = RECORDS[r];
+    let id = &ids[i];
+    let subject = rng.pick(&SUBJECTS);
+    let title = format!(
+        "{what} {id}: {} {} {}",
+        subject,
+        rng.pick(&WORDS),
+        rng.pick(&WORDS)
+    );
+    let mut clauses = vec![pool[0]];
+    for _ in 0..rng.below(3) {
+        let c = *rng.pick(pool);
+        if !clauses.contains(&c) {
+            clauses.push(c);
+        }
+    }
+    let status = match rng.below(40) {
+        0 => "draft",
+        1 => "review",
+        _ => "approved",
+    };
+    let year = 2024 + i % 3;
+    let month = 1 + rng.below(12);
+    let day = 1 + rng.below(28);
+    let mut fm = String::new();
+    let _ = writeln!(fm, "+++");
+    let _ = writeln!(fm, "title = \"{title}\"");
+    let _ = writeln!(fm, "id = \"{id}\"");
+    let _ = writeln!(fm, "kind = \"record\"");
+    let _ = writeln!(fm, "owner = \"{}\"", rng.pick(&ROLES));
+    let _ = writeln!(fm, "approver = \"{}\"", rng.pick(&ROLES));
+    let _ = writeln!(fm, "version = \"1.{}\"", rng.below(3));
+    let _ = writeln!(fm, "status = \"{status}\"");
+    let _ = writeln!(fm, "effective = {year}-{month:02}-{day:02}");
+    let _ = writeln!(fm, "review_by = {}-{month:02}-{day:02}", year + 3);
+    let list: Vec<String> = clauses.iter().map(|c| format!("\"{c}\"")).collect();
+    let _ = writeln!(fm, "clauses = [{}]", list.join(", "));
+    let related: Vec<String> = (0..rng.below(2))
+        .map(|_| format!("\"{}\"", ids[rng.below(ids.len())]))
+        .collect();
+    let _ = writeln!(fm, "related = [{}]", related.join(", "));
+    let _ = writeln!(fm, "tags = [\"{tag}\", \"{year}\"]");
+    let _ = writeln!(
+        fm,
+        "summary = \"{}\"",
+        sentence(rng, 8).trim_end_matches('.')
+    );
+    let _ = writeln!(fm, "+++\n");
+    fm
+}
+
 /// Section `s` of a body: a heading, paragraphs (some with a link to
 /// another document), and sometimes a list, a table or numbered steps.
-fn section(rng: &mut Rng, docs: usize, s: usize, body: &mut String) {
+fn section(rng: &mut Rng, ids: &[String], s: usize, body: &mut String) {
+    let docs = ids.len();
     let _ = writeln!(
         body,
         "## {} {} {{#section-{s}}}\n",
@@ -303,7 +489,7 @@ fn section(rng: &mut Rng, docs: usize, s: usize, body: &mut String) {
         }
         if rng.below(3) == 0 && docs > 1 {
             let target = rng.below(docs);
-            let _ = write!(para, "See [{}]({}).", corpus_id(target), corpus_id(target));
+            let _ = write!(para, "See [{}]({}).", ids[target], ids[target]);
         }
         let _ = writeln!(body, "{}\n", para.trim_end());
     }
