@@ -37,6 +37,12 @@ pub struct Config {
     /// true for sites only ever served over HTTP to get `dir/` links.
     #[serde(default)]
     pub clean_links: bool,
+    /// How many documents a page lists before the list continues on a
+    /// next page (`page/2/`, …): the register, the kind and tag listings
+    /// and each clause page. Matrix cells show the first few and link to
+    /// the clause page. At least 1 (default 200).
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
     /// What a published site (built without `--drafts`) shows of the
     /// draft and review documents, which get no page.
     #[serde(default)]
@@ -101,6 +107,10 @@ impl Default for ExportsConfig {
     fn default() -> Self {
         ExportsConfig { csv_bom: true }
     }
+}
+
+fn default_page_size() -> usize {
+    200
 }
 
 fn default_true() -> bool {

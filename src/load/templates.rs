@@ -22,6 +22,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/doc_refs.html"),
     ),
     ("index.html", include_str!("../../templates/index.html")),
+    ("pager.html", include_str!("../../templates/pager.html")),
+    (
+        "clause_documents.html",
+        include_str!("../../templates/clause_documents.html"),
+    ),
     (
         "register_row.html",
         include_str!("../../templates/register_row.html"),

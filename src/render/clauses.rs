@@ -1,15 +1,17 @@
 //! Clause pages: for each clause of a standard in scope, its state, the
-//! documents addressing it, its subclauses, and the related clauses of
-//! the other standards with their documents.
+//! documents addressing it (`page_size` of them, the next ones on
+//! `page/2/`, …), its subclauses, and the related clauses of the other
+//! standards with their first documents.
 
 use std::hash::{Hash, Hasher};
 
 use tera::{Context, Value};
 
-use crate::base::fingerprint::hasher;
+use crate::base::fingerprint::{fingerprint, hasher};
 use crate::load::standards::{Catalog, Clause, Mapping};
 use crate::render::context::Pages;
 use crate::render::jobs::{PageJob, push, root_for};
+use crate::render::paging::{page_count, page_of, page_path, pager};
 use crate::render::plan::{Plan, Prints};
 use crate::render::standards::clause_views;
 use crate::render::views::{ClauseView, obj};
@@ -49,7 +51,58 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
                 let c = clause_context(p, &std, ci, cl, cc, &root_for(&path));
                 push(jobs, path, "clause.html", "standards", c);
             }
+            document_pages(p, &std, ci, cl, plan, jobs);
         }
+    }
+}
+
+/// The folder of a clause's page.
+fn clause_dir(cat: &Catalog, clause: &str) -> String {
+    format!("standards/{}/{clause}", cat.slug())
+}
+
+/// How many documents address a clause (directly).
+fn site_direct(p: &Pages<'_>, standard: &str, clause: &str) -> usize {
+    p.site.public_trace.direct(standard, clause).len()
+}
+
+/// The pages after the first of the documents addressing clause `ci`
+/// (`standards/<standard>/<clause>/page/<n>/`), when they are more than
+/// a page.
+fn document_pages(
+    p: &Pages<'_>,
+    std: &Standard<'_>,
+    ci: usize,
+    cl: &Clause,
+    plan: &mut dyn Plan,
+    jobs: &mut Vec<PageJob>,
+) {
+    let cat = std.cat;
+    let size = p.site.config.page_size;
+    let total = site_direct(p, &cat.id, &cl.number);
+    let base = clause_dir(cat, &cl.number);
+    let docs = p.frags.docs(&cat.id, &cl.number);
+    let Some(all) = docs.as_array() else {
+        return;
+    };
+    for n in 2..=page_count(total, size) {
+        let path = page_path(&base, n);
+        if !plan.due(&path, &|pr| {
+            fingerprint(&(n, pr.clause_list(&cat.id, &cl.number)))
+        }) {
+            continue;
+        }
+        let mut c = Context::new();
+        c.insert(
+            "title",
+            &format!("{} {}: documents, page {n}", cat.display_name(), cl.number),
+        );
+        c.insert("standard", &p.globals.standards_view[std.index]);
+        c.insert("clause", &std.views[ci]);
+        c.insert("total", &total);
+        c.insert("pager", &pager(&p.globals.urls, &base, n, total, size));
+        c.insert_value("refs", Value::from(page_of(all, n, size).to_vec()));
+        push(jobs, path, "clause_documents.html", "standards", c);
     }
 }
 
@@ -145,9 +198,18 @@ fn clause_context(
     c.insert("parent", &parent);
     c.insert("children", &children);
     c.insert_value("addressed_by", frags.docs(&cat.id, &cl.number));
-    c.insert_value(
-        "addressed_by_html",
-        frags.docs_html(&cat.id, &cl.number, root),
+    c.insert_value("addressed_by_html", frags.first_html(&cat.id, &cl.number));
+    let total = site_direct(p, &cat.id, &cl.number);
+    c.insert("total", &total);
+    c.insert(
+        "pager",
+        &pager(
+            &p.globals.urls,
+            &clause_dir(cat, &cl.number),
+            1,
+            total,
+            p.site.config.page_size,
+        ),
     );
     c.insert_value("related", Value::from(related));
     c.insert("derived", &cc.derived);

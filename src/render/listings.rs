@@ -1,5 +1,6 @@
-//! Listings: the documents of each kind and of each tag, and the indexes of
-//! kinds and tags.
+//! Listings: the documents of each kind and of each tag, `page_size` a
+//! page (`kinds/<kind>/`, then `kinds/<kind>/page/2/`, …), and the indexes
+//! of kinds and tags.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use crate::base::fingerprint::fingerprint;
 use crate::load::content::Kind;
 use crate::render::context::Pages;
 use crate::render::jobs::{PageJob, push};
+use crate::render::paging::{page_count, page_of, page_path, pager};
 use crate::render::plan::{Plan, listing_print};
 use crate::render::views::tag_slug;
 
@@ -23,26 +25,22 @@ struct Groups<'a> {
 pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     let Groups { kinds, tags } = groups(p);
     for (k, docs) in &kinds {
-        let path = format!("kinds/{}/index.html", k.as_str());
-        if plan.due(&path, &|pr| listing_print(pr, k, docs)) {
-            let mut c = Context::new();
-            c.insert("title", k.plural());
-            c.insert("heading", k.plural());
-            c.insert("term_kind", "kind");
-            c.insert_value("items", p.values(docs));
-            push(jobs, path, "listing.html", "kinds", c);
-        }
+        let listing = Listing {
+            base: format!("kinds/{}", k.as_str()),
+            title: k.plural().to_string(),
+            heading: k.plural().to_string(),
+            term_kind: "kind",
+        };
+        listing.pages(p, plan, jobs, docs);
     }
     for (slug, (t, docs)) in &tags {
-        let path = format!("tags/{slug}/index.html");
-        if plan.due(&path, &|pr| listing_print(pr, t, docs)) {
-            let mut c = Context::new();
-            c.insert("title", &format!("Tag: {t}"));
-            c.insert("heading", &format!("Tagged “{t}”"));
-            c.insert("term_kind", "tag");
-            c.insert_value("items", p.values(docs));
-            push(jobs, path, "listing.html", "tags", c);
-        }
+        let listing = Listing {
+            base: format!("tags/{slug}"),
+            title: format!("Tag: {t}"),
+            heading: format!("Tagged “{t}”"),
+            term_kind: "tag",
+        };
+        listing.pages(p, plan, jobs, docs);
     }
     let urls = &p.globals.urls;
     let kind_terms: Vec<serde_json::Value> = kinds
@@ -71,6 +69,46 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
         c.insert("title", "Tags");
         c.insert("terms", &tag_terms);
         push(jobs, "tags/index.html".into(), "terms.html", "tags", c);
+    }
+}
+
+/// A kind's or a tag's listing, `page_size` documents a page.
+struct Listing {
+    /// The folder of its first page.
+    base: String,
+    title: String,
+    heading: String,
+    term_kind: &'static str,
+}
+
+impl Listing {
+    fn pages(&self, p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>, docs: &[usize]) {
+        let size = p.site.config.page_size;
+        let section = if self.term_kind == "kind" {
+            "kinds"
+        } else {
+            "tags"
+        };
+        for n in 1..=page_count(docs.len(), size) {
+            let path = page_path(&self.base, n);
+            let items = page_of(docs, n, size);
+            if !plan.due(&path, &|pr| {
+                listing_print(pr, &(&self.heading, n, docs.len()), items)
+            }) {
+                continue;
+            }
+            let mut c = Context::new();
+            c.insert("title", &self.title);
+            c.insert("heading", &self.heading);
+            c.insert("term_kind", self.term_kind);
+            c.insert("total", &docs.len());
+            c.insert(
+                "pager",
+                &pager(&p.globals.urls, &self.base, n, docs.len(), size),
+            );
+            c.insert_value("items", p.values(items));
+            push(jobs, path, "listing.html", section, c);
+        }
     }
 }
 

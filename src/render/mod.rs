@@ -20,6 +20,7 @@ pub mod fragments;
 pub mod jobs;
 pub mod listings;
 pub mod matrices;
+pub mod paging;
 pub mod plan;
 pub mod register;
 pub mod special;

@@ -21,12 +21,15 @@ pub struct DocEntry {
     pub index: usize,
 }
 
-/// A clause with its coverage and the documents addressing it.
+/// A clause with its coverage and the documents addressing it. The JSON
+/// leaves the documents out: a clause's documents are written once, in
+/// [`MatrixExport::documents`], however many rows show the clause.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClauseEntry {
     pub clause: String,
     pub title: String,
     pub coverage: Option<State>,
+    #[serde(skip)]
     pub documents: Vec<DocEntry>,
 }
 
@@ -72,6 +75,44 @@ pub struct MatrixExport {
     pub pairs: Vec<PairEntry>,
     pub left_to_right: Vec<DirectionRow>,
     pub right_to_left: Vec<DirectionRow>,
+    /// By standard id, then clause: the documents
+    /// addressing each clause (every clause of both standards).
+    pub documents: Standards,
+}
+
+/// By standard id: the documents of each of its clauses, written as a
+/// JSON object in scope order.
+#[derive(Debug, Clone)]
+pub struct Standards(pub Vec<(String, ClauseDocs)>);
+
+/// The documents of each clause of a standard, written as a JSON object
+/// keyed by clause number, in catalog order.
+#[derive(Debug, Clone)]
+pub struct ClauseDocs(pub Vec<(String, Vec<DocEntry>)>);
+
+/// A list of (key, value) written as a JSON object, in its order.
+fn ordered_map<S: serde::Serializer, V: Serialize>(
+    s: S,
+    entries: &[(String, V)],
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(entries.len()))?;
+    for (k, v) in entries {
+        m.serialize_entry(k, v)?;
+    }
+    m.end()
+}
+
+impl Serialize for ClauseDocs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ordered_map(s, &self.0)
+    }
+}
+
+impl Serialize for Standards {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ordered_map(s, &self.0)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,8 +224,25 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             })
             .collect()
     };
+    let documents = [left, right]
+        .iter()
+        .map(|cat| {
+            // Both directions show every clause of both standards.
+            let clauses = cat
+                .clauses
+                .iter()
+                .map(|cl| {
+                    let docs = doc_entries(site, site.public_trace.direct(&cat.id, &cl.number));
+                    (cl.number.clone(), docs)
+                })
+                .collect();
+            (cat.id.clone(), ClauseDocs(clauses))
+        })
+        .collect();
+    let documents = Standards(documents);
     MatrixExport {
-        schema: "clausebook-matrix/1",
+        schema: "clausebook-matrix/2",
+        documents,
         mapping: MappingRef {
             id: m.id.clone(),
             name: m.name.clone(),
