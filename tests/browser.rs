@@ -1,6 +1,7 @@
 //! The browser's side of search and live reload: theme/search.js run by
 //! node against the Rust stemmer and the static index, and
-//! tests/browser/search.test.js driving headless Chromium.
+//! tests/browser/search.test.js driving headless Chromium; the matrix
+//! page's navigation through tests/browser/matrix.test.js.
 //!
 //! These tests need node, Chromium and `tests/browser/node_modules`; a
 //! missing tool fails them, naming what to install, unless
@@ -196,4 +197,30 @@ fn browser_search_box_works_on_every_host() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"));
     assert!(passed >= 30, "only {passed} browser checks ran:\n{stdout}");
+}
+
+#[test]
+fn browser_matrix_page_filters_folds_and_keeps_its_headers_in_view() {
+    // On a matrix page opened from file://, informative clauses are folded until asked for, the coverage and clause filters and the group fold buttons hide the right rows, and the header row and clause column stay in view while the table scrolls (tests/browser/matrix.test.js).
+    let Some(tools) =
+        browser_or_skip("browser_matrix_page_filters_folds_and_keeps_its_headers_in_view")
+    else {
+        return;
+    };
+    let out = Command::new(&tools.node)
+        .current_dir(&tools.dir)
+        .arg("matrix.test.js")
+        .arg("--out")
+        .arg(output())
+        .args(["--page", "matrix/iso9001-2008--iso20000-1-2011/index.html"])
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(" passed, 0 failed"),
+        "browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

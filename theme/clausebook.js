@@ -197,3 +197,75 @@
    The search module will be added here as another Clausebook.feature(...)
    block driving form.search / .search-input / .search-results.
    ========================================================================== */
+
+/* ==========================================================================
+   Feature: matrix navigation
+   On a matrix page (table.matrix-page): shows the filter bar (coverage
+   state of the clause read from, and top-level clause), and a button on
+   each top-level clause's row that folds its subclauses away. Rows carry
+   data-clause, data-group and data-state; the rows of one clause move
+   together. Informative clauses are folded by CSS until the
+   "show-informative" box is ticked, which works without this script.
+   ========================================================================== */
+(function () {
+  'use strict';
+
+  function setup(doc, table) {
+    var bar = doc.querySelector('.matrix-filter');
+    if (!bar) return;
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var state = bar.querySelector('[data-filter="state"]');
+    var group = bar.querySelector('[data-filter="group"]');
+    var count = bar.querySelector('.matrix-count');
+    var folded = {};
+
+    function apply() {
+      var shown = {};
+      var total = {};
+      rows.forEach(function (r) {
+        var c = r.getAttribute('data-clause');
+        var g = r.getAttribute('data-group');
+        var s = r.getAttribute('data-state');
+        var hide = (state.value && s !== state.value) ||
+          (group.value && g !== group.value) ||
+          (folded[g] && c !== g);
+        r.hidden = !!hide;
+        total[c] = true;
+        if (!hide) shown[c] = true;
+      });
+      count.textContent = Object.keys(shown).length + ' of ' + Object.keys(total).length + ' clauses';
+    }
+
+    rows.forEach(function (r) {
+      var c = r.getAttribute('data-clause');
+      var th = r.querySelector('th[scope="row"]');
+      if (!th || c !== r.getAttribute('data-group')) return;
+      var hasSub = rows.some(function (o) {
+        return o.getAttribute('data-group') === c && o.getAttribute('data-clause') !== c;
+      });
+      if (!hasSub) return;
+      var b = doc.createElement('button');
+      b.type = 'button';
+      b.className = 'group-toggle';
+      b.setAttribute('aria-expanded', 'true');
+      b.setAttribute('aria-label', 'Fold the subclauses of ' + c);
+      b.textContent = '▾';
+      b.addEventListener('click', function () {
+        folded[c] = !folded[c];
+        b.setAttribute('aria-expanded', folded[c] ? 'false' : 'true');
+        b.textContent = folded[c] ? '▸' : '▾';
+        apply();
+      });
+      th.insertBefore(b, th.firstChild);
+    });
+    state.addEventListener('change', apply);
+    group.addEventListener('change', apply);
+    bar.hidden = false;
+    apply();
+  }
+
+  Clausebook.feature('matrix-navigation', function (doc) {
+    var table = doc.querySelector('table.matrix-page');
+    if (table) setup(doc, table);
+  });
+})();

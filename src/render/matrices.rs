@@ -50,6 +50,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
                 c.insert("base", &base.display_name());
                 c.insert("other", &other.display_name());
                 c.insert("reverse", &reverse);
+                c.insert("groups", &groups(base));
                 c.insert_value("rows", Value::from(rows));
                 push(jobs, path, "matrix.html", "matrix", c);
             }
@@ -79,6 +80,22 @@ fn direction_print(
         }
     }
     h.finish()
+}
+
+/// The top-level clause a clause is part of (`4` for `4.5.4.2`): the
+/// group its row belongs to on a matrix page.
+fn top_clause(clause: &str) -> &str {
+    clause.split('.').next().unwrap_or(clause)
+}
+
+/// The top-level clauses of a standard, for the matrix page's filter by
+/// subtree.
+fn groups(base: &Catalog) -> Vec<serde_json::Value> {
+    base.clauses
+        .iter()
+        .filter(|c| c.parent.is_none())
+        .map(|c| serde_json::json!({"clause": c.number, "title": base.display_title(&c.number)}))
+        .collect()
 }
 
 /// The rows of one direction of a matrix, for a page at `root`.
@@ -120,6 +137,7 @@ fn direction_rows(
                 .collect();
             obj([
                 ("clause", row.clause.into()),
+                ("group", top_clause(row.clause).into()),
                 ("title", base.display_title(row.clause).into()),
                 ("url", urls.clause(base, row.clause).into()),
                 ("state", state_here.map(State::as_str).into()),
