@@ -12,8 +12,14 @@
 # warm-up pair, each run under /usr/bin/time), with the ratio taken pair
 # by pair.
 #
-#   benches/compare.sh              # 1000 10000 50000
+# Each size is run on both corpus profiles of `clausebook gen-corpus`
+# (PROFILES, default "even records": records is most documents citing a few
+# clauses, the shape of a real set); Hugo builds the same content with its
+# minimal layouts in benches/hugo/.
+#
+#   benches/compare.sh              # 1000 10000 50000, both profiles
 #   benches/compare.sh 10000        # one size
+#   PROFILES=records benches/compare.sh 10000   # one profile
 #   RUNS=3 PAIRS=0 benches/compare.sh 10000   # fewer runs, no alternation
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,9 +37,14 @@ sizes=("$@")
 
 summary=$work/summary.txt
 : > "$summary"
-for n in "${sizes[@]}"; do
+read -r -a profiles <<< "${PROFILES:-even records}"
+for profile in "${profiles[@]}"; do
+for size in "${sizes[@]}"; do
+  # One corpus and its outputs at a time (the disk is shared).
+  rm -rf "$work"/corpus-* "$work"/out-*
+  n="$size-$profile"
   site=$work/corpus-$n
-  [ -d "$site/content" ] || "$bin" gen-corpus --docs "$n" --out "$site" >/dev/null
+  "$bin" gen-corpus --docs "$size" --profile "$profile" --out "$site" >/dev/null
   cb="$bin build --root $site --output $work/out-clausebook-$n --quiet --today 2026-11-23"
   hg="hugo --source $root/benches/hugo --contentDir $site/content --destination $work/out-hugo-$n --quiet"
   hyperfine --warmup 1 --runs "$runs" --export-json "$work/full-$n.json" -n clausebook "$cb" -n hugo "$hg"
@@ -46,7 +57,7 @@ data = json.load(open(sys.argv[1]))
 t = {r["command"]: r for r in data["results"]}
 cb, hg = t["clausebook"], t["hugo"]
 n, rcb, rhg = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-print(f"{n:>6} docs: clausebook {cb['median']:.2f} s, hugo {hg['median']:.2f} s, "
+print(f"{n:>14} docs: clausebook {cb['median']:.2f} s, hugo {hg['median']:.2f} s, "
       f"ratio {hg['median']/cb['median']:.2f}x; peak RSS clausebook {rcb/1024:.0f} MiB, "
       f"hugo {rhg/1024:.0f} MiB ({rcb/rhg:.2f})")
 PY
@@ -69,7 +80,7 @@ cb, hg = runs["clausebook"], runs["hugo"]
 pairs = sorted(set(cb) & set(hg))
 ratio = [hg[i][0] / cb[i][0] for i in pairs]
 med = lambda tool, k: st.median(tool[i][k] for i in pairs)
-print(f"{sys.argv[2]:>6} docs, alternated ({len(pairs)} pairs): clausebook {med(cb, 0):.2f} s "
+print(f"{sys.argv[2]:>14} docs, alternated ({len(pairs)} pairs): clausebook {med(cb, 0):.2f} s "
       f"({min(cb[i][0] for i in pairs):.2f}-{max(cb[i][0] for i in pairs):.2f}), "
       f"hugo {med(hg, 0):.2f} s ({min(hg[i][0] for i in pairs):.2f}-{max(hg[i][0] for i in pairs):.2f}), "
       f"ratio {st.median(ratio):.2f}x (pairs {min(ratio):.2f}-{max(ratio):.2f}x); "
@@ -77,4 +88,6 @@ print(f"{sys.argv[2]:>6} docs, alternated ({len(pairs)} pairs): clausebook {med(
       f"peak RSS {med(cb, 2)/1024:.0f} MiB vs {med(hg, 2)/1024:.0f} MiB ({med(cb, 2)/med(hg, 2):.2f})")
 PY
 done
+done
+rm -rf "$work"/corpus-* "$work"/out-*
 cat "$summary"
