@@ -68,7 +68,51 @@ fn join_and(items: &[String]) -> String {
 pub(super) struct RawExclusions {
     rule: Option<Spanned<String>>,
     within: Option<Spanned<Vec<Spanned<String>>>>,
+    reasonable: Option<Spanned<Vec<Spanned<String>>>>,
     note: Option<String>,
+}
+
+impl ExclusionRule {
+    /// Under `not-applicable`, whether the catalog advises against claiming
+    /// `clause` not applicable: a clause with subclauses (the claim takes
+    /// them all), or one outside the catalog's `reasonable` clauses. The
+    /// advice, or `None`.
+    pub fn advice(&self, catalog: &Catalog, clause: &str) -> Option<String> {
+        if *self != ExclusionRule::NotApplicable {
+            return None;
+        }
+        let display = catalog.display_name();
+        let c = catalog.clause(clause)?;
+        if !c.children.is_empty() {
+            let below: Vec<&str> = catalog
+                .descendants(clause)
+                .iter()
+                .map(|d| d.number.as_str())
+                .collect();
+            return Some(format!(
+                "{display} {clause} has subclauses: claiming it not applicable takes {} with it",
+                join_and_str(&below)
+            ));
+        }
+        if !catalog.reasonable.is_empty()
+            && !catalog
+                .reasonable
+                .iter()
+                .any(|r| catalog.is_within(clause, r))
+        {
+            return Some(format!(
+                "{display} {clause} is outside the clauses where a requirement can usually be \
+                 determined as not applicable ({})",
+                join_and(&catalog.reasonable)
+            ));
+        }
+        None
+    }
+}
+
+fn join_and_str(items: &[&str]) -> String {
+    let owned: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    join_and(&owned)
 }
 
 /// Read a catalog's `[exclusions]` table into `catalog`.
@@ -100,6 +144,21 @@ pub(super) fn read_exclusions(
         }
         None => Vec::new(),
     };
+    if let Some(list) = &ex.reasonable {
+        for w in list.as_ref() {
+            let v = w.as_ref().trim();
+            if catalog.clause(v).is_none() {
+                let help = did_you_mean(catalog.closest_clause(v));
+                cx.error(
+                    w.span(),
+                    format!("clause `{v}` in `reasonable` is not in the catalog"),
+                    help,
+                );
+            } else {
+                catalog.reasonable.push(v.to_string());
+            }
+        }
+    }
     match &ex.rule {
         None => cx.error(
             header,
@@ -141,6 +200,15 @@ pub(super) fn read_exclusions(
         cx.warning(
             list.span(),
             "`within` is ignored unless `rule = \"within\"`",
+            None,
+        );
+    }
+    if let Some(list) = &ex.reasonable
+        && catalog.exclusions != ExclusionRule::NotApplicable
+    {
+        cx.warning(
+            list.span(),
+            "`reasonable` is ignored unless `rule = \"not-applicable\"`",
             None,
         );
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 use crate::load::content::{Level, Status};
-use crate::load::standards::{Catalog, Mapping};
+use crate::load::standards::{Catalog, Mapping, Strength, Unrelated};
 use crate::resolve::Site;
 use crate::resolve::trace::{Address, State};
 
@@ -50,6 +50,7 @@ pub struct PairEntry {
     pub left: ClauseEntry,
     pub right: ClauseEntry,
     pub relation: String,
+    pub strength: Option<Strength>,
     pub note: Option<String>,
     pub source: Option<String>,
 }
@@ -60,6 +61,10 @@ pub struct DirectionRow {
     #[serde(flatten)]
     pub clause: ClauseEntry,
     pub related: Vec<RelatedEntry>,
+    /// Why the clause has no related clause: `heading` (its subclauses
+    /// carry the relations), `no-counterpart` (the mapping says it has
+    /// none) or `not-covered` (the mapping says nothing of it).
+    pub unrelated: Option<Unrelated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +72,7 @@ pub struct RelatedEntry {
     #[serde(flatten)]
     pub clause: ClauseEntry,
     pub relation: String,
+    pub strength: Option<Strength>,
     pub note: Option<String>,
 }
 
@@ -93,6 +99,7 @@ pub struct MappingRef {
     pub id: String,
     pub name: String,
     pub source: String,
+    pub description: Option<String>,
 }
 
 /// The JSON form of a standard's coverage (`exports/coverage-<std>.json`).
@@ -115,6 +122,9 @@ pub struct CoverageRow {
     /// Related clauses of mapped standards addressed by approved documents.
     pub derived: Vec<String>,
     pub exclusion: Option<String>,
+    /// An exclusion names the clause, but approved documents address it:
+    /// not in effect (`coverage` comes from the documents).
+    pub exclusion_contested: bool,
 }
 
 fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
@@ -138,20 +148,7 @@ fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
 /// untitled, says nothing without its parent: it is qualified by it, as in
 /// `General (4.5.4 Internal audit)`.
 pub fn clause_title(cat: &Catalog, number: &str) -> String {
-    let Some(c) = cat.clause(number) else {
-        return String::new();
-    };
-    let generic = c.title.is_empty() || c.title.eq_ignore_ascii_case("general");
-    let parent = c
-        .parent
-        .as_deref()
-        .map(|p| (p, cat.display_title(p)))
-        .filter(|(_, t)| !t.is_empty());
-    match parent {
-        Some((p, t)) if generic && c.title.is_empty() => format!("Part of {p} {t}"),
-        Some((p, t)) if generic => format!("{} ({p} {t})", c.title),
-        _ => cat.display_title(number),
-    }
+    cat.qualified_title(number)
 }
 
 fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
@@ -176,6 +173,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             left: clause_entry(site, left, &p.left),
             right: clause_entry(site, right, &p.right),
             relation: p.relation.as_str().to_string(),
+            strength: p.strength,
             note: p.note.clone(),
             source: p.source.clone(),
         })
@@ -188,12 +186,14 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
                 related: row
                     .related
                     .iter()
-                    .map(|(oc, rel, note)| RelatedEntry {
+                    .map(|(oc, rel, note, strength)| RelatedEntry {
                         clause: clause_entry(site, other, oc),
                         relation: rel.as_str().to_string(),
+                        strength: *strength,
                         note: note.map(str::to_string),
                     })
                     .collect(),
+                unrelated: row.unrelated,
             })
             .collect()
     };
@@ -203,6 +203,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             id: m.id.clone(),
             name: m.name.clone(),
             source: m.source.clone(),
+            description: m.description.clone(),
         },
         left: StandardRef {
             id: left.id.clone(),
@@ -241,6 +242,7 @@ pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
                 documents: doc_entries(site, &cc.direct),
                 derived: cc.derived.iter().map(|(s, c)| format!("{s}/{c}")).collect(),
                 exclusion: cc.exclusion.clone(),
+                exclusion_contested: cc.exclusion_contested,
             })
             .collect(),
     })
@@ -276,7 +278,7 @@ fn state_cell(s: Option<State>) -> &'static str {
     s.map_or("", State::as_str)
 }
 
-const MATRIX_HEADER: [&str; 12] = [
+const MATRIX_HEADER: [&str; 14] = [
     "standard",
     "clause",
     "title",
@@ -286,30 +288,34 @@ const MATRIX_HEADER: [&str; 12] = [
     "related_clause",
     "related_title",
     "relation",
+    "strength",
     "related_coverage",
     "related_documents",
     "note",
+    "unrelated",
 ];
 
 /// The CSV rows of one direction: a row per related pair and a row per
 /// clause without a related clause.
-fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[String; 12]> {
+fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[String; 14]> {
     let mut out = Vec::new();
     for r in rows {
-        let side = |x: Option<&RelatedEntry>| -> [String; 12] {
+        let side = |x: Option<&RelatedEntry>| -> [String; 14] {
             let c = &r.clause;
-            let (rs, rc, rt, rel, rcov, rdocs, note) = match x {
+            let (rs, rc, rt, rel, strength, rcov, rdocs, note) = match x {
                 Some(x) => (
                     other.to_string(),
                     x.clause.clause.clone(),
                     x.clause.title.clone(),
                     x.relation.clone(),
+                    x.strength.map_or("", Strength::as_str).to_string(),
                     state_cell(x.clause.coverage).to_string(),
                     docs_cell(&x.clause.documents),
                     x.note.clone().unwrap_or_default(),
                 ),
                 None => Default::default(),
             };
+            let unrelated = r.unrelated.map_or("", Unrelated::as_str).to_string();
             [
                 base.to_string(),
                 c.clause.clone(),
@@ -320,9 +326,11 @@ fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[Strin
                 rc,
                 rt,
                 rel,
+                strength,
                 rcov,
                 rdocs,
                 note,
+                unrelated,
             ]
         };
         if r.related.is_empty() {
