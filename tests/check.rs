@@ -130,7 +130,7 @@ fn order_key(f: &Finding) -> (Vec<String>, u64, u64) {
 /// findings, and the findings sorted by file, line and column.
 #[track_caller]
 fn validate_json(run: &Run, v: &Value) {
-    assert_eq!(v["schema"], "clausebook-check/1", "{}", run.stdout);
+    assert_eq!(v["schema"], "clausebook-check/2", "{}", run.stdout);
     assert_eq!(v["today"], TODAY);
     let fs = findings(v);
     let errors = fs.iter().filter(|f| f.level == "error").count();

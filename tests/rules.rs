@@ -610,3 +610,85 @@ fn init_writes_samples_for_the_editions_asked_for() {
         bad.stderr
     );
 }
+
+// ------------------------------------------------------------ the README
+
+#[test]
+fn the_readme_rule_table_and_export_columns_match_the_code() {
+    // Every rule of the code is in the README's table with its default level, and nothing else is; the CSV columns the README lists are those written.
+    use clausebook::check::rules::RULES;
+    use clausebook::load::config::RuleLevel;
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let table = readme
+        .split("| rule | default | finds |")
+        .nth(1)
+        .expect("the rules table")
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let mut listed: Vec<(String, String)> = Vec::new();
+    for row in table.lines().skip(2) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let level = cells[1].trim().to_string();
+        for id in cells[0].split('`').skip(1).step_by(2) {
+            listed.push((id.to_string(), level.clone()));
+        }
+    }
+    let expected: Vec<(String, &str)> = RULES
+        .iter()
+        .map(|r| {
+            let level = match (r.configurable, r.default) {
+                (false, _) => "always",
+                (true, RuleLevel::Deny) => "deny",
+                (true, RuleLevel::Warn) => "warn",
+                (true, RuleLevel::Allow) => "allow",
+            };
+            (r.id.to_string(), level)
+        })
+        .collect();
+    assert_eq!(
+        listed.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        expected
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect::<Vec<_>>(),
+        "the README lists the rules of check::rules::RULES, in order"
+    );
+    for ((id, level), (_, want)) in listed.iter().zip(&expected) {
+        assert!(
+            level.starts_with(want),
+            "{id}: README says `{level}`, the code {want}"
+        );
+    }
+
+    let tmp = tempdir();
+    let out = build_site(&fixture("coverage"), tmp.path(), &[]);
+    for (file, marker) in [
+        (
+            "exports/matrix-acme-a-1--acme-b-1.csv",
+            "related clause. Columns: `",
+        ),
+        (
+            "exports/coverage-acme-a-1.csv",
+            "catalog order. CSV columns: `",
+        ),
+    ] {
+        let header = read(&out, file)
+            .lines()
+            .next()
+            .unwrap()
+            .trim_start_matches('\u{feff}')
+            .to_string();
+        let documented: String = readme
+            .split(marker)
+            .nth(1)
+            .unwrap_or_else(|| panic!("README: no `{marker}`"))
+            .split('`')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(documented.replace(", ", ","), header, "{file}");
+    }
+}

@@ -110,11 +110,11 @@ struct JsonFinding<'a> {
     subject: Option<&'a str>,
 }
 
-/// JSON output (schema `clausebook-check/1`, documented in README.md).
+/// JSON output (schema `clausebook-check/2`, documented in README.md).
 pub fn json(report: &Report, deny_warnings: bool) -> String {
     let errors = report.errors(deny_warnings);
     let r = JsonReport {
-        schema: "clausebook-check/1",
+        schema: "clausebook-check/2",
         today: report.today.to_string(),
         passed: errors == 0,
         summary: JsonSummary {

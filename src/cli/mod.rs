@@ -84,7 +84,7 @@ standard in scope, required documents, clause references, ids, front-matter fiel
 links, review dates, approvals and orphans. Each finding has a rule id; set a rule's level \
 in the [check] table of clausebook.toml (rule = \"allow\" | \"warn\" | \"deny\").\n\n\
 Exit codes: 0 no error, 1 findings at error level, 2 the site cannot be loaded.\n\n\
-Formats: human (default), json (schema clausebook-check/1), junit (a test case per \
+Formats: human (default), json (schema clausebook-check/2), junit (a test case per \
 requirement clause and per finding, for GitLab, Jenkins and GitHub test reports), github \
 (::error annotations for GitHub Actions)."
     )]
