@@ -115,6 +115,31 @@ fn join_and_str(items: &[&str]) -> String {
     join_and(&owned)
 }
 
+/// The clauses of a list of `[exclusions]` (`key`) that the catalog has;
+/// the others are reported.
+fn clause_list(
+    list: Option<&Spanned<Vec<Spanned<String>>>>,
+    key: &str,
+    catalog: &Catalog,
+    cx: &mut FileCtx,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in list.map(|l| l.as_ref().as_slice()).unwrap_or_default() {
+        let v = w.as_ref().trim();
+        if catalog.clause(v).is_none() {
+            let help = did_you_mean(catalog.closest_clause(v));
+            cx.error(
+                w.span(),
+                format!("clause `{v}` in `{key}` is not in the catalog"),
+                help,
+            );
+        } else {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
 /// Read a catalog's `[exclusions]` table into `catalog`.
 pub(super) fn read_exclusions(
     ex: &Spanned<RawExclusions>,
@@ -124,41 +149,8 @@ pub(super) fn read_exclusions(
     let header = ex.span();
     let ex = ex.as_ref();
     catalog.exclusion_note = ex.note.clone().filter(|s| !s.trim().is_empty());
-    let within: Vec<String> = match &ex.within {
-        Some(list) => {
-            let mut out = Vec::new();
-            for w in list.as_ref() {
-                let v = w.as_ref().trim();
-                if catalog.clause(v).is_none() {
-                    let help = did_you_mean(catalog.closest_clause(v));
-                    cx.error(
-                        w.span(),
-                        format!("clause `{v}` in `within` is not in the catalog"),
-                        help,
-                    );
-                } else {
-                    out.push(v.to_string());
-                }
-            }
-            out
-        }
-        None => Vec::new(),
-    };
-    if let Some(list) = &ex.reasonable {
-        for w in list.as_ref() {
-            let v = w.as_ref().trim();
-            if catalog.clause(v).is_none() {
-                let help = did_you_mean(catalog.closest_clause(v));
-                cx.error(
-                    w.span(),
-                    format!("clause `{v}` in `reasonable` is not in the catalog"),
-                    help,
-                );
-            } else {
-                catalog.reasonable.push(v.to_string());
-            }
-        }
-    }
+    let within = clause_list(ex.within.as_ref(), "within", catalog, cx);
+    catalog.reasonable = clause_list(ex.reasonable.as_ref(), "reasonable", catalog, cx);
     match &ex.rule {
         None => cx.error(
             header,

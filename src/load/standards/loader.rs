@@ -209,13 +209,7 @@ impl Loader {
                     .position(|(o, builtin)| *builtin && o.slug() == m.slug())
             {
                 let (old, _) = mappings.remove(pos);
-                let mut cx = FileCtx::new(&p.file, &p.src);
-                let span = p
-                    .raw
-                    .id
-                    .as_ref()
-                    .map(Spanned::span)
-                    .unwrap_or_else(|| cx.top());
+                let (mut cx, span) = at_mapping_id(p);
                 cx.warning(
                     span,
                     format!(
@@ -234,13 +228,7 @@ impl Loader {
             if let Some(m) = &m
                 && let Some((other, _)) = mappings.iter().find(|(o, _)| o.slug() == m.slug())
             {
-                let mut cx = FileCtx::new(&p.file, &p.src);
-                let span = p
-                    .raw
-                    .id
-                    .as_ref()
-                    .map(Spanned::span)
-                    .unwrap_or_else(|| cx.top());
+                let (mut cx, span) = at_mapping_id(p);
                 cx.error(
                     span,
                     format!(
@@ -266,6 +254,18 @@ impl Loader {
         standards.mappings = mappings;
         (standards, diags)
     }
+}
+
+/// A context for findings in a mapping's file, and where its id stands.
+fn at_mapping_id(p: &PendingMapping) -> (FileCtx<'_>, std::ops::Range<usize>) {
+    let cx = FileCtx::new(&p.file, &p.src);
+    let span = p
+        .raw
+        .id
+        .as_ref()
+        .map(Spanned::span)
+        .unwrap_or_else(|| cx.top());
+    (cx, span)
 }
 
 impl Standards {
