@@ -84,6 +84,7 @@ fn mappings_view(site: &Site, urls: &Urls) -> Vec<serde_json::Value> {
                 "id": m.id,
                 "name": m.name,
                 "source": m.source,
+                "description": m.description,
                 "slug": m.slug(),
                 "left": l.map(|c| c.display_name()),
                 "right": r.map(|c| c.display_name()),

@@ -73,6 +73,8 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Print the phases of every rebuild.
     pub verbose: bool,
+    /// The date review deadlines are measured against.
+    pub today: jiff::civil::Date,
 }
 
 /// Run `clausebook serve`; returns the exit code (it only returns on
@@ -81,7 +83,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
     let build = BuildOptions {
         load: LoadOptions {
             drafts: opts.drafts,
-            ..LoadOptions::default()
+            today: opts.today,
         },
         output: opts.output.clone(),
         allow_errors: false,
