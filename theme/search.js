@@ -32,6 +32,7 @@
    'is it its no not of on or our so than that the their them then there these they this ' +
    'to us was we were what when where which who why will with you your')
     .split(' ').forEach(function (w) { STOP[w] = true; });
+  function isStop(w) { return Object.prototype.hasOwnProperty.call(STOP, w); }
 
   var WORD = /[\p{L}\p{N}]+/gu;
 
@@ -72,6 +73,499 @@
     if (status === 'retired') return Math.floor(k * 6 / 10);
     if (status === 'draft' || status === 'review') return Math.floor(k * 9 / 10);
     return k;
+  }
+
+  /* ---- The query language (mirrors src/search/query/) -------------------
+     Analysis (analyze.rs) and the parser (parse.rs), statement for
+     statement: tests/search_parity.rs compares the trees both build. */
+  var WORD_RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+  var SPACE = /\p{White_Space}/u;
+
+  function asciiLower(s) {
+    return s.replace(/[A-Z]/g, function (c) { return c.toLowerCase(); });
+  }
+  function chars(s) { return Array.from(s); }
+  function isAscii(s) { return /^[\x00-\x7f]*$/.test(s); }
+
+  /** Lower case and fold accents (analyze.rs normalize). */
+  function cbNormalize(word) {
+    if (isAscii(word)) return asciiLower(word);
+    return word.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC').replace(/\u03c2/g, '\u03c3');
+  }
+
+  function isCjk(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x31f0 && n <= 0x31ff) ||
+      (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) ||
+      (n >= 0xf900 && n <= 0xfaff) || (n >= 0xff66 && n <= 0xff9f) ||
+      (n >= 0x20000 && n <= 0x3ffff);
+  }
+
+  /** The normalized words of a text, CJK runs cut into pairs (analyze.rs words). */
+  function cbWords(text) {
+    var out = [];
+    (String(text).match(WORD_RUN) || []).forEach(function (raw) {
+      var word = cbNormalize(raw);
+      var cs = chars(word);
+      if (!cs.some(isCjk)) { if (word) out.push(word); return; }
+      for (var i = 0; i < cs.length;) {
+        var cjk = isCjk(cs[i]), j = i;
+        while (j < cs.length && isCjk(cs[j]) === cjk) j++;
+        if (!cjk || j - i === 1) out.push(cs.slice(i, j).join(''));
+        else for (var k = i; k < j - 1; k++) out.push(cs[k] + cs[k + 1]);
+        i = j;
+      }
+    });
+    return out;
+  }
+
+  function isCjkWord(w) { return w.length > 0 && isCjk(chars(w)[0]); }
+
+  /** The term of a normalized word, or null (analyze.rs term). */
+  function cbTerm(word) {
+    if (isCjkWord(word)) return word;
+    var n = chars(word).length;
+    if (n < 2 || n > 30 || isStop(word)) return null;
+    return stem(word);
+  }
+
+  function cbTerms(text) {
+    return cbWords(text).map(cbTerm).filter(function (t) { return t !== null; });
+  }
+
+  var KINDS = ['policy', 'plan', 'process', 'procedure', 'work-instruction', 'form', 'register',
+               'record', 'agreement', 'other'];
+  var STATUSES = ['draft', 'review', 'approved', 'retired'];
+  var FIELD_NAMES = 'title, id, kind, status, clause, tag, owner, headings, summary, body, clausetitle';
+  var MAX_DEPTH = 32;
+  var STAR = '`*` ends a word of at least two letters, e.g. chang*';
+  var FIELDS = {
+    title: 'text:title', headings: 'text:headings', heading: 'text:headings', summary: 'text:summary',
+    body: 'text:body', owner: 'text:owner', clausetitle: 'text:clausetitle', kind: 'key:kind',
+    status: 'key:status', tag: 'key:tag', tags: 'key:tag', id: 'id', clause: 'clause', within: 'clause'
+  };
+
+  function fieldNamed(name) {
+    var f = FIELDS[asciiLower(name)];
+    return f && Object.prototype.hasOwnProperty.call(FIELDS, asciiLower(name)) ? f : null;
+  }
+  function isTextField(f) { return f !== null && f.indexOf('text:') === 0; }
+  function textFieldOf(f) { return isTextField(f) ? f.slice(5) : null; }
+
+  function example(name) {
+    switch (fieldNamed(name)) {
+      case 'key:kind': return 'kind:procedure';
+      case 'key:status': return 'status:approved';
+      case 'key:tag': return 'tag:supplier';
+      case 'id': return 'id:SMS-PRO-007';
+      case 'clause': return 'clause:8.2';
+      default: return 'title:change';
+    }
+  }
+
+  function isQuote(c) { return '"\u201c\u201d\u201e\u201f\u2033'.indexOf(c) >= 0; }
+
+  function lex(query) {
+    var cs = chars(query), n = cs.length, out = [], i = 0, atStart = true, space = true;
+    while (i < n) {
+      var c = cs[i];
+      if (SPACE.test(c)) { atStart = true; space = true; i++; continue; }
+      var col = i + 1, spaceBefore = space, tok;
+      space = false;
+      if (c === '(') {
+        i++;
+        atStart = true;
+        out.push({ t: 'lparen', col: col, space: spaceBefore });
+        continue;
+      } else if (c === ')') {
+        i++;
+        tok = { t: 'rparen' };
+      } else if (isQuote(c)) {
+        var j = i + 1;
+        while (j < n && !isQuote(cs[j])) j++;
+        var closed = j < n;
+        tok = { t: 'quote', text: cs.slice(i + 1, j).join(''), closed: closed };
+        i = closed ? j + 1 : n;
+      } else if ((c === '-' || c === '+') && atStart && i + 1 < n && !SPACE.test(cs[i + 1]) && cs[i + 1] !== ')') {
+        i++;
+        atStart = false;
+        out.push({ t: c === '-' ? 'minus' : 'plus', col: col, space: spaceBefore });
+        continue;
+      } else {
+        var k = i;
+        while (k < n && !SPACE.test(cs[k]) && cs[k] !== '(' && cs[k] !== ')' && !isQuote(cs[k])) k++;
+        tok = { t: 'word', text: cs.slice(i, k).join('') };
+        i = k;
+      }
+      atStart = false;
+      tok.col = col;
+      tok.space = spaceBefore;
+      out.push(tok);
+    }
+    return out;
+  }
+
+  function isOp(tok, op) { return !!tok && tok.t === 'word' && tok.text === op; }
+  function isBinaryOp(tok) { return isOp(tok, 'AND') || isOp(tok, 'OR'); }
+
+  function hasPositive(n) {
+    if (n.type === 'not') return false;
+    if (n.type === 'and') return n.items.some(hasPositive);
+    return true;
+  }
+
+  function joined(type, items) {
+    var flat = [];
+    items.forEach(function (n) {
+      if (n.type === type) flat.push.apply(flat, n.items); else flat.push(n);
+    });
+    if (flat.length === 0) return null;
+    if (flat.length === 1) return flat[0];
+    return { type: type, items: flat };
+  }
+  function andOf(items) { return joined('and', items); }
+  function orOf(items) { return joined('or', items); }
+
+  function trimPunct(w) {
+    return w.replace(/^[.,;:!?'\u2018\u2019]+/, '').replace(/[.,;:!?'\u2018\u2019]+$/, '');
+  }
+
+  function splitField(w) {
+    var i = w.indexOf(':');
+    if (i <= 0) return null;
+    var name = w.slice(0, i);
+    if (!/^[A-Za-z]+$/.test(name)) return null;
+    return [name, w.slice(i + 1)];
+  }
+
+  function isFuzzy(word) { return !isCjkWord(word) && chars(word).length >= 5; }
+
+  function prefixWord(word, field) {
+    return { type: 'word', field: field, text: word, term: isCjkWord(word) ? word : stem(word),
+             prefix: true, fuzzy: isFuzzy(word) };
+  }
+
+  function wordNode(word, field) {
+    var term = cbTerm(word);
+    if (term === null) return null;
+    return { type: 'word', field: field, text: word, term: term, prefix: false, fuzzy: isFuzzy(word) };
+  }
+
+  function textNode(text, field, typing) {
+    var ws = cbWords(text);
+    if (typing && ws.length === 1) {
+      if (chars(ws[0]).length >= 2 || isCjkWord(ws[0])) return prefixWord(ws[0], field);
+      return null;
+    }
+    var kept = ws.filter(function (w) { return cbTerm(w) !== null; });
+    if (kept.length === 0) return null;
+    if (kept.length === 1) return wordNode(kept[0], field);
+    return { type: 'phrase', field: field, text: ws.join(' '), terms: kept.map(cbTerm) };
+  }
+
+  function tagKey(tag) {
+    return String(tag).split(/\p{White_Space}+/u).filter(Boolean).map(cbNormalize).join(' ');
+  }
+
+  function isIdLike(w) {
+    return w.length >= 3 && /^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/.test(w) && /[-_]/.test(w);
+  }
+
+  function clauseNumber(w) {
+    if (w.charAt(w.length - 1) === '.') w = w.slice(0, -1);
+    return /^(?:[A-Za-z]\.)?[0-9]{1,3}(?:\.[0-9]{1,3})*$/.test(w) ? asciiLower(w) : null;
+  }
+
+  function isStandard(w) {
+    var lower = asciiLower(w), rest = lower;
+    if (lower.indexOf('iso/iec') === 0) rest = lower.slice(7);
+    else if (lower.indexOf('iso') === 0) rest = lower.slice(3);
+    var main = rest, year = null, c = rest.indexOf(':');
+    if (c >= 0) { main = rest.slice(0, c); year = rest.slice(c + 1); }
+    if (year !== null && !/^[0-9]{4}$/.test(year)) return false;
+    var number = main, part = null, d = main.indexOf('-');
+    if (d >= 0) { number = main.slice(0, d); part = main.slice(d + 1); }
+    return /^[0-9]{4,5}$/.test(number) && (part === null || /^[0-9]{1,2}$/.test(part));
+  }
+
+  function stdKey(s) {
+    var kept = asciiLower(s).replace(/[^a-z0-9:-]/g, '');
+    var prefixes = ['isoiec', 'iso', 'iec'];
+    for (var i = 0; i < prefixes.length; i++) {
+      if (kept.indexOf(prefixes[i]) === 0 && kept.length > prefixes[i].length) return kept.slice(prefixes[i].length);
+    }
+    return kept;
+  }
+
+  function splitStdRef(w) {
+    var i = w.lastIndexOf('/');
+    if (i < 0) return null;
+    var std = w.slice(0, i), number = clauseNumber(w.slice(i + 1));
+    if (number === null || !/^[A-Za-z0-9][A-Za-z0-9:._\/-]*$/.test(std)) return null;
+    return [stdKey(std), number];
+  }
+
+  function clauseRef(w) {
+    var s = splitStdRef(w);
+    if (s) return { type: 'clause', standard: s[0], number: s[1] };
+    var n = clauseNumber(w);
+    return n === null ? null : { type: 'clause', standard: null, number: n };
+  }
+
+  /** Parse a query (parse.rs parse): {root, warnings} or {error}. */
+  function cbParse(query, mode) {
+    query = String(query);
+    var toks = lex(query), qs = chars(query);
+    var endsWithSpace = qs.length === 0 || SPACE.test(qs[qs.length - 1]);
+    var p = { toks: toks, pos: 0, problems: [], liveLast: mode === 'live' && !endsWithSpace, depth: 0 };
+    if (toks.length === 0) {
+      if (mode !== 'live') return { error: { column: 1, message: 'the query is empty' } };
+      return { root: null, warnings: [] };
+    }
+    var root = andOf(parseSeq(p, null, false));
+    if (root !== null && !hasPositive(root)) {
+      problem(p, toks[0].col, 'the query only excludes; add a word to look for');
+      root = null;
+    }
+    if (root === null && p.problems.length === 0) {
+      problem(p, 1, 'the query has no word to search for (common words such as \u201cthe\u201d and one-letter words are not indexed)');
+    }
+    if (mode !== 'live') {
+      return p.problems.length ? { error: p.problems[0] } : { root: root, warnings: [] };
+    }
+    return { root: root, warnings: p.problems };
+  }
+
+  function problem(p, column, message) { p.problems.push({ column: column, message: message }); }
+  function peek(p) { return p.toks[p.pos] || null; }
+  function colOf(p) {
+    var t = p.toks[p.pos] || p.toks[p.toks.length - 1];
+    return t ? t.col : 1;
+  }
+  function noOperandNext(p) {
+    var t = peek(p);
+    return t === null || t.t === 'rparen' || isBinaryOp(t);
+  }
+  function typing(p) { return p.liveLast && p.pos === p.toks.length; }
+
+  function parseSeq(p, field, inGroup) {
+    var items = [], operands = 0;
+    for (var tok = peek(p); tok !== null; tok = peek(p)) {
+      var col = colOf(p);
+      if (tok.t === 'rparen') {
+        if (inGroup) break;
+        problem(p, col, 'a closing bracket has no opening one');
+        p.pos++;
+      } else if (isOp(tok, 'AND')) {
+        p.pos++;
+        if (operands === 0) problem(p, col, '`AND` needs a term before it');
+        else if (noOperandNext(p)) problem(p, col, '`AND` needs a term after it');
+      } else if (isOp(tok, 'OR')) {
+        p.pos++;
+        problem(p, col, '`OR` needs a term before it');
+      } else {
+        operands++;
+        var n = parseOr(p, field);
+        if (n !== null) items.push(n);
+      }
+    }
+    return items;
+  }
+
+  function parseOr(p, field) {
+    var first = colOf(p);
+    var operands = [[parseUnary(p, field), first]];
+    while (isOp(peek(p), 'OR')) {
+      var col = colOf(p);
+      p.pos++;
+      if (noOperandNext(p)) { problem(p, col, '`OR` needs a term after it'); continue; }
+      var c = colOf(p);
+      operands.push([parseUnary(p, field), c]);
+    }
+    var several = operands.length > 1, items = [];
+    operands.forEach(function (o) {
+      if (o[0] === null) return;
+      if (several && !hasPositive(o[0])) {
+        problem(p, o[1], 'an exclusion cannot be one side of OR; put brackets around what to exclude, e.g. NOT (a OR b)');
+        return;
+      }
+      items.push(o[0]);
+    });
+    return orOf(items);
+  }
+
+  function parseUnary(p, field) {
+    var negations = 0, firstCol = colOf(p), secondCol = 0;
+    for (;;) {
+      var col = colOf(p), t = peek(p);
+      if (t && t.t === 'minus') {
+        negations++;
+        if (negations === 2) secondCol = col;
+        p.pos++;
+      } else if (t && t.t === 'plus') {
+        p.pos++;
+      } else if (isOp(t, 'NOT')) {
+        p.pos++;
+        if (noOperandNext(p)) { problem(p, col, '`NOT` needs a term after it'); return null; }
+        negations++;
+        if (negations === 2) secondCol = col;
+      } else {
+        break;
+      }
+    }
+    var node = parsePrimary(p, field);
+    if (node === null) return null;
+    if (negations === 0) return node;
+    if (negations === 1 && hasPositive(node)) return { type: 'not', item: node };
+    problem(p, negations === 1 ? firstCol : secondCol, 'two exclusions in a row');
+    return null;
+  }
+
+  function parsePrimary(p, field) {
+    var lexed = p.toks[p.pos];
+    if (!lexed) return null;
+    var col = lexed.col;
+    p.pos++;
+    if (lexed.t === 'lparen') {
+      if (p.depth >= MAX_DEPTH) { problem(p, col, 'brackets are nested too deeply'); return null; }
+      var next = peek(p);
+      if (next && next.t === 'rparen') { p.pos++; problem(p, col, 'empty brackets'); return null; }
+      p.depth++;
+      var items = parseSeq(p, field, true);
+      p.depth--;
+      next = peek(p);
+      if (next && next.t === 'rparen') p.pos++;
+      else problem(p, col, 'a bracket is not closed');
+      return andOf(items);
+    }
+    if (lexed.t === 'quote') {
+      if (!lexed.closed) problem(p, col, 'a quote is not closed');
+      return quoted(p, lexed.text, field, col);
+    }
+    if (lexed.t === 'word') return word(p, lexed.text, field, col);
+    return null;
+  }
+
+  function word(p, w, field, col) {
+    var sf = splitField(w);
+    if (sf) {
+      var name = sf[0], value = sf[1], f = fieldNamed(name);
+      if (f !== null) {
+        if (value !== '') return fieldValue(p, value, f, col + chars(name).length + 1);
+        var next = peek(p);
+        if (next && !next.space && (next.t === 'quote' || next.t === 'lparen')) return parsePrimary(p, f);
+        problem(p, col, '`' + name + ':` needs a value, e.g. ' + example(name));
+        return null;
+      } else if (value !== '') {
+        problem(p, col, 'there is no field `' + name + '`; the fields are ' + FIELD_NAMES);
+      }
+    }
+    return plain(p, w, field, col);
+  }
+
+  function quoted(p, text, field, col) {
+    if (field === null || isTextField(field)) return textNode(text, textFieldOf(field), false);
+    var value = text.split(/\p{White_Space}+/u).filter(Boolean).join(' ');
+    if (!value) return null;
+    return keyValue(p, value, field, col, false);
+  }
+
+  function fieldValue(p, value, f, col) {
+    if (isTextField(f)) return plain(p, value, f, col);
+    return keyValue(p, value, f, col, typing(p));
+  }
+
+  function keyValue(p, value, f, col, isTyping) {
+    if (f === 'id') {
+      var lower = value.toLowerCase();
+      if (lower.charAt(lower.length - 1) === '*') {
+        var base = lower.slice(0, -1);
+        if (chars(base).length < 2 || base.indexOf('*') >= 0) { problem(p, col, STAR); return null; }
+        return { type: 'id', value: base, prefix: true };
+      }
+      if (lower.indexOf('*') >= 0) { problem(p, col, STAR); return null; }
+      return { type: 'id', value: lower, prefix: isTyping };
+    }
+    if (f === 'key:kind') {
+      var k = asciiLower(value).replace(/[_ ]/g, '-');
+      if (KINDS.indexOf(k) < 0) problem(p, col, '`kind:' + value + '` is not a kind; the kinds are ' + KINDS.join(', '));
+      return { type: 'value', field: 'kind', value: k };
+    }
+    if (f === 'key:status') {
+      var s = asciiLower(value);
+      if (STATUSES.indexOf(s) < 0) problem(p, col, '`status:' + value + '` is not a status; the statuses are ' + STATUSES.join(', '));
+      return { type: 'value', field: 'status', value: s };
+    }
+    if (f === 'key:tag') return { type: 'value', field: 'tag', value: tagKey(value) };
+    if (f === 'clause') {
+      var c = clauseRef(trimPunct(value));
+      if (c === null) {
+        problem(p, col, '`clause:' + value + '` is not a clause number; write e.g. clause:8.2 or clause:iso20000-1:2011/8.2');
+      }
+      return c;
+    }
+    return null;
+  }
+
+  function plain(p, w, field, col) {
+    if (field !== null && !isTextField(field)) return keyValue(p, w, field, col, typing(p));
+    var textField = textFieldOf(field);
+    var core = trimPunct(w);
+    if (core.charAt(core.length - 1) === '*') {
+      var base = core.replace(/\*+$/, '');
+      if (field === null && isIdLike(base)) return { type: 'id', value: asciiLower(base), prefix: true };
+      var ws = cbWords(base);
+      if (ws.length === 1 && chars(ws[0]).length >= 2 && base.indexOf('*') < 0) return prefixWord(ws[0], textField);
+      problem(p, col, STAR);
+      return null;
+    }
+    var isTyping = typing(p);
+    if (field === null) {
+      var sc = standardClause(p, core);
+      if (sc) return sc;
+      var sr = splitStdRef(core);
+      if (sr) return { type: 'clause', standard: sr[0], number: sr[1] };
+      var number = clauseNumber(core);
+      if (number !== null) {
+        var digits = /^[0-9]+$/.test(number);
+        var clause = { type: 'clause', standard: null, number: number };
+        if (digits && number.length === 2) {
+          var wn = wordNode(number, null);
+          return orOf(wn ? [clause, wn] : [clause]);
+        }
+        if (!digits || number.length === 1) return clause;
+      }
+      if (isIdLike(core)) {
+        var id = { type: 'id', value: asciiLower(core), prefix: isTyping };
+        var t = textNode(core, null, false);
+        return t ? orOf([id, t]) : id;
+      }
+    }
+    return textNode(core, textField, isTyping);
+  }
+
+  function standardClause(p, core) {
+    var plainWord = function (l) {
+      if (l && l.t === 'word' && l.space && !isBinaryOp(l) && l.text !== 'NOT') return trimPunct(l.text);
+      return null;
+    };
+    var lower = asciiLower(core), std, skip;
+    var a = plainWord(p.toks[p.pos]), b = plainWord(p.toks[p.pos + 1]);
+    if (lower === 'iso' || lower === 'iso/iec' || lower === 'iec') {
+      if (a !== null && b !== null && isStandard(a) && clauseNumber(b) !== null) { std = core + ' ' + a; skip = 2; }
+      else return null;
+    } else if (isStandard(core)) {
+      if (a !== null && clauseNumber(a) !== null) { std = core; skip = 1; }
+      else return null;
+    } else {
+      return null;
+    }
+    var n = plainWord(p.toks[p.pos + skip - 1]);
+    var number = n === null ? null : clauseNumber(n);
+    if (number === null) return null;
+    p.pos += skip;
+    return { type: 'clause', standard: stdKey(std), number: number };
   }
 
   function escapeHtml(s) {
@@ -120,7 +614,7 @@
         addWords(q, piece);
       }
     });
-    var content = q.terms.filter(function (t) { return !STOP[t.word]; });
+    var content = q.terms.filter(function (t) { return !isStop(t.word); });
     if (content.length) q.terms = content;
     return q;
   }
@@ -651,7 +1145,9 @@
   /* ---- Wiring ------------------------------------------------------------------ */
   // Exposed for tests and other features.
   window.ClausebookSearch = { words: words, stem: stem, weight: weight, parseQuery: parseQuery,
-                              StaticEngine: StaticEngine, highlight: highlight };
+                              StaticEngine: StaticEngine, highlight: highlight,
+                              analyze: { words: cbWords, term: cbTerm, terms: cbTerms, normalize: cbNormalize },
+                              parse: cbParse };
   if (typeof document === 'undefined') return;
 
   function init(doc) {

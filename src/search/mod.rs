@@ -14,6 +14,7 @@
 pub mod command;
 pub mod engine;
 pub mod live;
+pub mod query;
 pub mod static_index;
 pub mod text;
 
