@@ -940,6 +940,13 @@
     return action + (action.indexOf('?') >= 0 ? '&' : '?') + 'q=' + encodeURIComponent(query);
   }
 
+  /** Whether `el` takes typed text (where `/` must stay a slash). */
+  function isField(el) {
+    if (!el || !el.tagName) return false;
+    var tag = el.tagName.toUpperCase();
+    return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || !!el.isContentEditable;
+  }
+
   /* ---- The header box -------------------------------------------------------- */
   function setupBox(input) {
     var form = input.form;
@@ -1056,6 +1063,17 @@
     });
     form.addEventListener('submit', function (e) {
       if (!input.value.trim()) e.preventDefault();
+    });
+    // `/` and Ctrl-K (⌘K) go to the search box, unless a field has the keyboard.
+    input.setAttribute('aria-keyshortcuts', '/ Control+K Meta+K');
+    document.addEventListener('keydown', function (e) {
+      if (e.defaultPrevented || e.altKey || e.isComposing) return;
+      var slash = e.key === '/' && !e.ctrlKey && !e.metaKey;
+      var ctrlK = (e.ctrlKey || e.metaKey) && !e.shiftKey && (e.key === 'k' || e.key === 'K');
+      if ((!slash && !ctrlK) || isField(e.target)) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
     });
     document.addEventListener('mousedown', function (e) {
       if (!form.contains(e.target)) close();
