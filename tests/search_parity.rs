@@ -269,3 +269,111 @@ fn queries_mean_what_the_language_says() {
         assert_eq!(live.warnings.first(), Some(&err), "{q}");
     }
 }
+
+/// Queries run through the ranking, with the mode they are read in.
+const RANKED: &[(&str, &str)] = &[
+    ("incident", "strict"),
+    ("supplier contract", "strict"),
+    ("supplier AND contract", "strict"),
+    ("+supplier +contract", "strict"),
+    ("-supplier contract", "strict"),
+    ("supplier OR contract", "strict"),
+    ("\"emergency change\"", "strict"),
+    ("title:change", "strict"),
+    ("kind:procedure", "strict"),
+    ("kind:procedure change", "strict"),
+    ("status:approved -kind:form", "strict"),
+    ("8.2", "strict"),
+    ("9001 8.2.2", "strict"),
+    ("iso20000-1:2011/7", "strict"),
+    ("8", "strict"),
+    ("SMS-PRO-007", "strict"),
+    ("sms-pro", "strict"),
+    ("sms-pro-00", "live"),
+    ("id:sms-prc*", "strict"),
+    ("problem management", "strict"),
+    ("chnage", "strict"),
+    ("incidnet managment", "strict"),
+    ("inci", "live"),
+    ("suppl", "live"),
+    ("servic lev", "live"),
+    ("changes", "strict"),
+    ("tag:supplier", "strict"),
+    ("headings:escalation", "strict"),
+    ("(supplier OR vendor) AND (contract OR agreement)", "strict"),
+    ("gestión", "strict"),
+    ("management", "strict"),
+    ("review", "strict"),
+];
+
+/// Runs tests/browser/shards.js on a written index.
+fn run_shards_js(
+    node: &std::path::Path,
+    search: &std::path::Path,
+    queries: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
+    let file = search.parent().unwrap().join("queries.json");
+    std::fs::write(&file, serde_json::to_string(queries).unwrap()).unwrap();
+    let out = Command::new(node)
+        .arg(repo_root().join("tests/browser/shards.js"))
+        .arg(search)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_static_index_ranks_as_the_server_formula() {
+    // The search box, from the sharded static index, finds the same documents as the ranking of src/search/query/rank.rs, in the same order with the same scores, for every kind of query.
+    let Some(node) = node_or_skip("the_static_index_ranks_as_the_server_formula") else {
+        return;
+    };
+    use clausebook::search::query::{model, rank, shards};
+    let site = load_site(&repo_root(), false);
+    let m = model::Model::of_site(&site);
+    let tmp = tempdir();
+    let search = tmp.path().join("search");
+    for f in shards::site_files(&site) {
+        let p = tmp.path().join(&f.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, &f.bytes).unwrap();
+    }
+    let js = run_shards_js(&node, &search, RANKED);
+    let src = model::ModelSource::new(&m);
+    let mut wrong = Vec::new();
+    let mut matched = 0;
+    for ((q, mode), js) in RANKED.iter().zip(&js) {
+        let mode = if *mode == "live" {
+            Mode::Live
+        } else {
+            Mode::Strict
+        };
+        let rust: Vec<(u32, u64)> = match parse(q, mode) {
+            Ok(parsed) => parsed.root.map(|r| rank::run(&src, &r)).unwrap_or_default(),
+            Err(e) => {
+                wrong.push(format!("{q:?}: {e}"));
+                continue;
+            }
+        };
+        let js_hits: Vec<(u32, u64)> =
+            serde_json::from_value(js["hits"].clone()).unwrap_or_default();
+        if rust != js_hits {
+            wrong.push(format!(
+                "{q:?}: rust {} hits {:?}…, js {} hits {:?}…",
+                rust.len(),
+                &rust[..rust.len().min(5)],
+                js_hits.len(),
+                &js_hits[..js_hits.len().min(5)]
+            ));
+        }
+        matched += usize::from(!rust.is_empty());
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(matched >= 25, "only {matched} queries match documents");
+}
