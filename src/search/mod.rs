@@ -12,6 +12,7 @@
 //! Both are built from the same [`Entry`] per document.
 
 pub mod engine;
+pub mod query;
 pub mod static_index;
 pub mod text;
 

@@ -257,6 +257,26 @@ async function runMode(context, mode, base) {
     assert(await page.$eval('#search-input', (i) => i.getAttribute('aria-expanded')) === 'false', 'aria-expanded not false');
   });
 
+  await check(mode + ': / and Ctrl-K focus the search box, not while typing in a field', async () => {
+    await page.goto(docPage);
+    const focused = () => page.evaluate(() => (document.activeElement || {}).id || '');
+    assert(await focused() !== 'search-input', 'the box has the focus before any key');
+    await page.keyboard.press('/');
+    assert(await focused() === 'search-input', '/ focused #' + await focused());
+    assert(await page.$eval('#search-input', (i) => i.value) === '', '/ was typed into the box');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('Control+k');
+    assert(await focused() === 'search-input', 'Ctrl-K focused #' + await focused());
+    // In another field, both keys are the field's.
+    await page.goto(base + 'search/index.html');
+    const field = page.locator('#search-page-input');
+    await field.click();
+    await field.pressSequentially('a/b', { delay: 10 });
+    await page.keyboard.press('Control+k');
+    assert(await focused() === 'search-page-input', 'a key in a field moved the focus to #' + await focused());
+    assert(await field.inputValue() === 'a/b', 'the field holds ' + JSON.stringify(await field.inputValue()));
+  });
+
   await check(mode + ': Enter opens the selected document', async () => {
     await typeQuery(page, 'supplier');
     await expectFirst(page, 'supplier', 'SMS-PRC-010');
