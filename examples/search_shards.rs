@@ -1,12 +1,10 @@
-//! Write the sharded static index (version 2) of a site, and time it
-//! against today's indexes, for the figures of issue 17 (a harness of
-//! phase 1: phase 2 wires the new index into the build).
+//! Write the search indexes of a site and time their parts, for the
+//! figures of BENCHMARKS.md ("Search").
 //!
 //! `cargo run --release --example search_shards -- SITE OUT [ROUNDS]`
-//! loads the site at SITE, writes OUT/search/ (index.js and its shards)
-//! and OUT/index-v1.js (today's static index), and prints the time of the
-//! model, the shards, today's `search/index.js` and today's tantivy
-//! index, best of ROUNDS (default 5).
+//! loads the site at SITE, writes OUT/search/ (index.js and its shards),
+//! and prints the time of the model, the shards and the tantivy index,
+//! best of ROUNDS (default 5).
 
 use std::time::{Duration, Instant};
 
@@ -43,19 +41,14 @@ fn main() {
         today: jiff::civil::date(2026, 11, 23),
     };
     let site = Site::load(&site_dir, options).expect("the site loads");
-    let entries = clausebook::search::entries(&site);
-    let pattern = clausebook::resolve::layout::dir_url("documents/%", site.config.clean_links);
+    let pattern = shards::url_pattern(&site);
 
     let mut model = Model::default();
     let t_model = best(rounds, || model = Model::of_site(&site));
     let mut files = Vec::new();
     let t_shards = best(rounds, || files = shards::build(&model, &pattern));
-    let mut v1 = String::new();
-    let t_v1 = best(rounds, || {
-        v1 = clausebook::search::static_index::build(&site, &entries);
-    });
     let t_tantivy = best(rounds.min(3), || {
-        clausebook::search::engine::build_index(&entries).expect("tantivy");
+        clausebook::search::tindex::build(&model).expect("tantivy");
     });
 
     let _ = std::fs::remove_dir_all(out.join("search"));
@@ -66,7 +59,6 @@ fn main() {
         std::fs::write(&p, &f.bytes).expect("write");
         total += f.bytes.len();
     }
-    std::fs::write(out.join("index-v1.js"), &v1).expect("write");
     let words = model.postings.iter().filter(|p| !p.is_empty()).count();
     println!(
         "{} documents, {words} terms, {} pairs",
@@ -74,16 +66,10 @@ fn main() {
         model.pairs.len()
     );
     println!(
-        "version 2: {} files, {total} bytes; model {:.0} ms + shards {:.0} ms = {:.0} ms",
+        "static index: {} files, {total} bytes; model {:.0} ms + shards {:.0} ms; tantivy {:.0} ms",
         files.len(),
         ms(t_model),
         ms(t_shards),
-        ms(t_model + t_shards)
-    );
-    println!(
-        "version 1 (search/index.js today): {} bytes, {:.0} ms; tantivy index today: {:.0} ms",
-        v1.len(),
-        ms(t_v1),
         ms(t_tantivy)
     );
 }

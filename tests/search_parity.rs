@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Command;
 
-use clausebook::search::query::{Mode, analyze, parse};
+use clausebook::search::query::{Mode, analyze, parse, source};
 use common::*;
 
 /// Queries of every kind the language has: words, phrases, operators,
@@ -345,7 +345,7 @@ fn the_static_index_ranks_as_the_server_formula() {
         std::fs::write(p, &f.bytes).unwrap();
     }
     let js = run_shards_js(&node, &search, RANKED);
-    let src = model::ModelSource::new(&m);
+    let src = source::ModelSource::new(&m);
     let mut wrong = Vec::new();
     let mut matched = 0;
     for ((q, mode), js) in RANKED.iter().zip(&js) {
@@ -376,4 +376,315 @@ fn the_static_index_ranks_as_the_server_formula() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(matched >= 25, "only {matched} queries match documents");
+}
+
+// ------------------------------------------------------------ three engines
+
+/// Queries the three engines must answer alike (strict mode: the CLI, the
+/// results page, the API with `live=0`), on the example site and on a
+/// generated corpus: words, phrases, operators, fields, clause numbers,
+/// ids, misspellings, non-English text.
+const ENGINE_QUERIES: &[&str] = &[
+    // words
+    "supplier",
+    "incident",
+    "changes",
+    "management",
+    "review",
+    "capacity backup",
+    "service continuity",
+    // phrases
+    "\"emergency change\"",
+    "\"internal audit\"",
+    "\"change freeze\"",
+    // operators
+    "supplier AND contract",
+    "+supplier +contract",
+    "-supplier contract",
+    "supplier OR vendor",
+    "(supplier OR customer) AND (contract OR agreement)",
+    "incident NOT major",
+    "change -emergency",
+    // fields
+    "title:change",
+    "kind:procedure",
+    "status:retired",
+    "tag:supplier",
+    "headings:escalation",
+    "summary:incidents",
+    "body:backup",
+    "owner:manager",
+    "clausetitle:planning",
+    "kind:policy review",
+    "clause:8.1",
+    "id:SMS-PRO-007",
+    // clause numbers
+    "8.2",
+    "9001 8.2.2",
+    "4.3.2",
+    "iso20000-1:2011/7.2",
+    "20000 6.6",
+    "problem management",
+    // ids
+    "SMS-PRO-007",
+    "sms-prc",
+    "GEN-POL-00008",
+    // misspellings (one edit, five letters or more)
+    "incidnet",
+    "supplyer",
+    "managment",
+    "continuty",
+    // non-English text
+    "gestión",
+    "Änderungen",
+    "情報管理",
+    "cafe",
+];
+
+/// Queries being typed (the search box, the API's default `live=1`): the
+/// last word also a prefix. The CLI has no such mode.
+const LIVE_QUERIES: &[&str] = &[
+    "incid",
+    "supp",
+    "change manag",
+    "emergency ch",
+    "sms-pr",
+    "title:chan",
+    "\"emergency cha",
+    "8.",
+];
+
+/// A document in other languages, added to the example site.
+const FOREIGN_DOC: &str = "+++\nid = \"SMS-REC-090\"\ntitle = \"Gestión de cambios: Änderungen\"\n\
+kind = \"record\"\nowner = \"Ana Núñez\"\napprover = \"Tom Hale\"\nstatus = \"approved\"\nversion = \"1.0\"\n\
+effective = 2026-10-09\nreview_by = 2028-10-31\nclauses = [\"iso20000-1:2011/6.3.3\"]\n\
+tags = [\"international\"]\nsummary = \"Registro de gestión, Änderungen und 情報管理.\"\n+++\n\n\
+# Gestión de cambios: Änderungen\n\nEl café de la gestión de cambios. Die Änderungen des Dienstes. 情報管理の記録。\n";
+
+/// What one engine answered for one query.
+#[derive(Debug, Clone, PartialEq)]
+struct Answer {
+    total: usize,
+    /// Every match (or the first 50, from the API), best first.
+    ids: Vec<String>,
+    scores: Vec<u64>,
+    clauses: Vec<String>,
+}
+
+fn answer_of(v: &serde_json::Value) -> Result<Answer, String> {
+    if let Some(e) = v.get("error") {
+        return Err(e.to_string());
+    }
+    let list = |key: &str| v[key].as_array().cloned().unwrap_or_default();
+    let results = list("results");
+    let (ids, scores) = if results.is_empty() && v.get("ids").is_some() {
+        (
+            list("ids")
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect(),
+            list("scores").iter().map(|x| x.as_u64().unwrap()).collect(),
+        )
+    } else {
+        (
+            results
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect(),
+            results
+                .iter()
+                .map(|r| r["score"].as_u64().unwrap())
+                .collect(),
+        )
+    };
+    let clauses = list("clauses")
+        .iter()
+        .map(|c| match c {
+            serde_json::Value::Array(a) => {
+                format!("{} {}", a[0].as_str().unwrap(), a[1].as_str().unwrap())
+            }
+            c => format!(
+                "{} {}",
+                c["number"].as_str().unwrap(),
+                c["standard"].as_str().unwrap()
+            ),
+        })
+        .collect();
+    Ok(Answer {
+        total: v["total"].as_u64().unwrap_or(0) as usize,
+        ids,
+        scores,
+        clauses,
+    })
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The browser's answers: theme/search.js's ShardEngine in Chromium, the
+/// site opened from file://.
+fn browser_answers(
+    tools: &BrowserTools,
+    out: &std::path::Path,
+    queries: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
+    let tmp = tempdir();
+    let file = tmp.path().join("queries.json");
+    std::fs::write(&file, serde_json::to_string(queries).unwrap()).unwrap();
+    let run = Command::new(&tools.node)
+        .current_dir(&tools.dir)
+        .arg("parity.js")
+        .arg("--out")
+        .arg(out)
+        .arg("--queries")
+        .arg(&file)
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "parity.js: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).expect("JSON from parity.js")
+}
+
+/// Run every query through the CLI, the API of `clausebook serve` and the
+/// browser on the site at `root`; returns the differences, and how many
+/// strict queries matched something.
+fn compare_engines(
+    tools: &BrowserTools,
+    root: &std::path::Path,
+    out: &std::path::Path,
+) -> (Vec<String>, usize) {
+    // serve builds the site into `out`; the CLI and the browser read that output.
+    let served = serve(root, out, &[]);
+    let mut queries: Vec<(&str, &str)> = ENGINE_QUERIES.iter().map(|q| (*q, "strict")).collect();
+    queries.extend(LIVE_QUERIES.iter().map(|q| (*q, "live")));
+    let browser = browser_answers(tools, out, &queries);
+    assert_eq!(
+        browser.len(),
+        queries.len(),
+        "an answer per query from the browser"
+    );
+    let mut wrong = Vec::new();
+    let mut matched = 0;
+    for ((q, mode), js) in queries.iter().zip(&browser) {
+        let live = *mode == "live";
+        let (status, _, body) = served.get(&format!(
+            "/api/search?q={}&limit=50&live={}",
+            percent_encode(q),
+            u8::from(live)
+        ));
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let api = if status == 200 {
+            answer_of(&api)
+        } else {
+            Err(format!("HTTP {status}: {body}"))
+        };
+        let js = answer_of(js);
+        let mut engines = vec![("API", api.clone())];
+        if !live {
+            let run = run_cli(&[
+                std::ffi::OsStr::new("search"),
+                "--root".as_ref(),
+                root.as_os_str(),
+                "--json".as_ref(),
+                "--limit".as_ref(),
+                "10000".as_ref(),
+                "--".as_ref(),
+                q.as_ref(),
+            ]);
+            let cli = if run.code == Some(0) {
+                answer_of(&serde_json::from_str(&run.stdout).unwrap_or_default())
+            } else {
+                Err(run.stderr.lines().next().unwrap_or("").to_string())
+            };
+            engines.push(("CLI", cli));
+        }
+        let Ok(js) = js else {
+            // The browser refused the query: every engine must.
+            for (name, a) in &engines {
+                if a.is_ok() {
+                    wrong.push(format!(
+                        "{q:?} ({mode}): the browser refuses it, the {name} answers"
+                    ));
+                }
+            }
+            continue;
+        };
+        matched += usize::from(!live && js.total > 0);
+        for (name, a) in engines {
+            let a = match a {
+                Ok(a) => a,
+                Err(e) => {
+                    wrong.push(format!("{q:?} ({mode}): the {name} fails: {e}"));
+                    continue;
+                }
+            };
+            let n = a.ids.len();
+            if a.total != js.total
+                || a.ids[..] != js.ids[..n]
+                || a.scores[..] != js.scores[..n]
+                || a.clauses != js.clauses
+            {
+                wrong.push(format!(
+                    "{q:?} ({mode}): {name} {} {:?} {:?} / browser {} {:?} {:?}",
+                    a.total,
+                    &a.ids[..n.min(5)],
+                    a.clauses,
+                    js.total,
+                    &js.ids[..js.ids.len().min(5)],
+                    js.clauses
+                ));
+            }
+        }
+    }
+    (wrong, matched)
+}
+
+#[test]
+fn cli_api_and_browser_give_the_same_answers() {
+    // Whatever the place (clausebook search, the serve API, the search box in Chromium from file://), a query finds the same documents with the same scores in the same order, and the same clause pages: on the example site (with a page in other languages) and on a generated corpus.
+    let Some(tools) = browser_or_skip("cli_api_and_browser_give_the_same_answers") else {
+        return;
+    };
+    assert!(
+        ENGINE_QUERIES.len() >= 40,
+        "{} queries",
+        ENGINE_QUERIES.len()
+    );
+    let tmp = tempdir();
+    let example = copy_site(&repo_root(), tmp.path());
+    ignore_review_dates(&example);
+    write_file(&example.join("content/records/foreign.md"), FOREIGN_DOC);
+    let corpus = tmp.path().join("corpus");
+    run_cli(&[
+        "gen-corpus",
+        "--docs",
+        "300",
+        "--seed",
+        "7",
+        "--out",
+        corpus.to_str().unwrap(),
+    ])
+    .assert_code(0);
+    for (name, root, min) in [("example", &example, 35), ("corpus", &corpus, 25)] {
+        // The output folder of its clausebook.toml, where `search` looks.
+        let out = root.join("public");
+        let (wrong, matched) = compare_engines(&tools, root, &out);
+        assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
+        assert!(
+            matched >= min,
+            "{name}: only {matched} queries match documents"
+        );
+    }
 }

@@ -7,15 +7,19 @@
    The index is loaded on first use by adding <script src="ROOT/search/index.js">
    (a script, not fetch(), so that it also loads from file://). That file
    sets window.CLAUSEBOOK_SEARCH:
-   - written by `clausebook build`: a compact static index (documents,
-     clauses, an inverted index of stemmed body terms), searched here;
+   - written by `clausebook build`: the root of the sharded static index
+     (src/search/query/shards.rs); the ShardEngine below loads the shards a
+     query needs, one <script> each, and runs the query tree with the one
+     ranking (cbRun, as src/search/query/rank.rs);
    - answered by `clausebook serve` instead: {"api": "api/search"}, and the
-     box asks the server's full-text index (GET ROOT/api/search?q=…).
+     box asks the server's tantivy index (GET ROOT/api/search?q=…), which
+     runs the same tree with the same ranking.
    No probe request is made, so nothing fails (and nothing is logged in the
    console) on hosts without the API.
 
-   words(), stem() and STOP mirror src/search/text.rs; weight() mirrors
-   doc_weight() of src/search/engine.rs. Keep them in step.
+   stem() and STOP mirror src/search/text.rs; weight() mirrors doc_weight()
+   of src/search/query/rank.rs; the parser and ranking mirror
+   src/search/query/ (tests/search_parity.rs checks them). Keep them in step.
    ========================================================================== */
 (function () {
   'use strict';
@@ -33,12 +37,6 @@
    'to us was we were what when where which who why will with you your')
     .split(' ').forEach(function (w) { STOP[w] = true; });
   function isStop(w) { return Object.prototype.hasOwnProperty.call(STOP, w); }
-
-  var WORD = /[\p{L}\p{N}]+/gu;
-
-  function words(text) {
-    return (String(text).match(WORD) || []).map(function (w) { return w.toLowerCase(); });
-  }
 
   function stem(word) {
     if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
@@ -60,13 +58,6 @@
   }
 
   var stemmed = Object.create(null);
-  /** stem(), remembered: documents repeat their words. */
-  function stemOf(w) {
-    var s = stemmed[w];
-    return s !== undefined ? s : (stemmed[w] = stem(w));
-  }
-
-  /** Weight of a document's kind and status, in percent (as the server's). */
   function weight(kind, status) {
     var k = { policy: 120, process: 120, procedure: 112, plan: 104, 'work-instruction': 104,
               agreement: 104, register: 92, record: 92, form: 92 }[kind] || 100;
@@ -924,7 +915,8 @@
     if (!meta.sorted) return meta.files.slice();
     idBounds(v, prefix).forEach(function (s) {
       var k = lowerBound(meta.first, s);
-      if (k > 0) files[meta.files[k - 1]] = true;
+      if (k < meta.first.length && meta.first[k] === s) files[meta.files[k]] = true;
+      else if (k > 0) files[meta.files[k - 1]] = true;
     });
     return Object.keys(files);
   };
@@ -932,6 +924,7 @@
   /** First document whose lower-case id is not below `s` (its shard loaded). */
   ShardEngine.prototype.idLowerBound = function (s) {
     var meta = this.data.meta, k = lowerBound(meta.first, s);
+    if (k < meta.first.length && meta.first[k] === s) return k * meta.size;
     if (k === 0) return 0;
     var start = (k - 1) * meta.size, end = Math.min(k * meta.size, this.n);
     for (var d = start; d < end; d++) if (this.doc(d)[0].toLowerCase() >= s) return d;
@@ -951,7 +944,8 @@
       return out;
     }
     var b = idBounds(v, prefix).map(function (s) { return self.idLowerBound(s); });
-    var exact = b[0] < this.n && this.doc(b[0])[0].toLowerCase() === v ? b[0] : -1;
+    var first = b[0] < this.n ? this.doc(b[0]) : null;  // null: past the shards loaded, so not `v`
+    var exact = first && first[0].toLowerCase() === v ? b[0] : -1;
     if (exact >= 0) out.push([exact, ID_EXACT]);
     for (var i = prefix ? 0 : 2; i < b.length; i += 2) {
       for (d = b[i]; d < b[i + 1]; d++) if (d !== exact) out.push([d, ID_PREFIX]);
@@ -1209,59 +1203,6 @@
     });
   }
 
-  /** Escape `text`, wrapping the words that match a query word in <mark>. */
-  function highlight(text, terms) {
-    if (!terms.length) return escapeHtml(text);
-    var out = '', last = 0, m;
-    WORD.lastIndex = 0;
-    while ((m = WORD.exec(text)) !== null) {
-      var lw = m[0].toLowerCase(), st = stem(lw), hit = false;
-      for (var i = 0; i < terms.length && !hit; i++) {
-        var t = terms[i];
-        hit = st === t.stem || lw === t.word || (t.word.length >= 2 && lw.indexOf(t.word) === 0);
-      }
-      if (hit) {
-        out += escapeHtml(text.slice(last, m.index)) + '<mark>' + escapeHtml(m[0]) + '</mark>';
-        last = m.index + m[0].length;
-      }
-    }
-    return out + escapeHtml(text.slice(last));
-  }
-
-  /* ---- Queries ------------------------------------------------------------ */
-  var CLAUSE = /^[a-z]?\d+(?:\.\d+)*\.?$/i;   // 8, 4.3.2, A.5.1, "4.3." while typing
-
-  /** Split a query into clause numbers, id-like pieces and words. */
-  function parseQuery(query) {
-    var raw = String(query).trim().toLowerCase().slice(0, MAX_QUERY);
-    var q = { raw: raw, clauses: [], ids: [], terms: [] };
-    raw.split(/\s+/).forEach(function (piece) {
-      piece = piece.replace(/^["'(+]+|["'),;]+$/g, '');
-      if (!piece) return;
-      if (CLAUSE.test(piece) && /\d/.test(piece)) {
-        q.clauses.push(piece.replace(/\.$/, ''));
-        if (!/\./.test(piece)) addWords(q, piece);     // "2026" is a word too
-      } else if (piece.indexOf('/') > 0 && CLAUSE.test(piece.slice(piece.lastIndexOf('/') + 1))) {
-        q.clauses.push(piece);                          // iso20000-1:2011/8.1
-      } else if (/[a-z]-[a-z0-9]/.test(piece)) {
-        q.ids.push(piece);                              // SMS-PRO-007, sms-pro
-      } else {
-        addWords(q, piece);
-      }
-    });
-    var content = q.terms.filter(function (t) { return !isStop(t.word); });
-    if (content.length) q.terms = content;
-    return q;
-  }
-
-  function addWords(q, piece) {
-    words(piece).forEach(function (w) {
-      if (!q.terms.some(function (t) { return t.word === w; })) {
-        q.terms.push({ word: w, stem: stem(w) });
-      }
-    });
-  }
-
   /* ---- The static index --------------------------------------------------- */
   var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -1272,250 +1213,16 @@
     }).join('');
   }
 
-  function StaticEngine(data) {
-    var self = this;
-    this.standards = data.standards || [];
-    this.clauseTable = data.clauses || {};
-    this.terms = data.terms || [];
-    this.postings = data.postings || [];
-    this.decoded = {};
-    // Per referenced clause, once: the spellings that find it directly
-    // ("8.1", "iso20000-1:2011/8.1"), those of its ancestors and standard
-    // ("8", "iso20000-1:2011/8", "iso20000-1:2011"), and its title's words.
-    var clauseInfo = {};
-    Object.keys(this.clauseTable).forEach(function (key) {
-      var std = self.standards[+key.split('/')[0]] || '';
-      var num = key.slice(key.indexOf('/') + 1).toLowerCase();
-      var within = [std];
-      for (var p = self.clauseTable[key][1], seen = 0; p && seen < 20; p = (self.clauseTable[p] || [])[1], seen++) {
-        var pn = p.slice(p.indexOf('/') + 1).toLowerCase();
-        within.push(pn, std + '/' + pn);
-      }
-      clauseInfo[key] = { direct: [num, std + '/' + num], within: within,
-                          words: words(self.clauseTable[key][0]).map(stemOf) };
-    });
-    var kinds = data.kinds || [], statuses = data.statuses || [], pattern = data.url || '';
-    this.docs = (data.docs || []).map(function (d, n) {
-      var doc = {
-        n: n, id: d[0], title: d[1], url: d[2] || pattern.replace('%', slug(d[0])),
-        kind: kinds[d[3]] || '', status: statuses[d[4]] || '',
-        clauseKeys: d[5] || [], headings: d[6] || [], description: d[7] || '', tags: d[8] || [],
-        weight: weight(kinds[d[3]], statuses[d[4]])
-      };
-      doc.idLower = doc.id.toLowerCase();
-      doc.idWords = words(doc.id);
-      doc.titleWords = words(doc.title).map(stemOf);
-      doc.tagWords = [].concat.apply([], doc.tags.map(function (t) { return words(t).map(stemOf); }));
-      doc.headingWords = [].concat.apply([], doc.headings.map(function (h) { return words(h).map(stemOf); }));
-      doc.clauses = doc.clauseKeys.map(function (k) { return clauseInfo[k]; }).filter(Boolean);
-      doc.clauseWords = [].concat.apply([], doc.clauses.map(function (c) { return c.words; }));
-      return doc;
-    });
-    var field = function (get) { return new FieldIndex(self.docs.map(get)); };
-    // Field, weight of a whole word, weight of a word begun.
-    this.fields = [
-      [field(function (d) { return d.titleWords; }), 12, 7],
-      [field(function (d) { return d.titleWords.slice(0, 1); }), 6, 6],   // the title's subject
-      [field(function (d) { return d.idWords; }), 10, 5],
-      [field(function (d) { return d.tagWords; }), 6, 3],
-      [field(function (d) { return d.headingWords; }), 4, 2],
-      [field(function (d) { return d.clauseWords; }), 4, 2]
-    ];
-  }
-
-  /** Document numbers of term number `i` of the inverted index: base-36
-      gaps, or "~" and a bitmap of 6 documents per base-64 character. */
-  StaticEngine.prototype.docsOf = function (i) {
-    if (this.decoded[i]) return this.decoded[i];
-    var list = [], at = 0, p = this.postings[i];
-    if (p.charAt(0) === '~') {
-      for (var c = 1; c < p.length; c++) {
-        var bits = B64.indexOf(p.charAt(c));
-        for (var b = 0; b < 6; b++) if (bits & (1 << b)) list.push((c - 1) * 6 + b);
-      }
-    } else {
-      p.split(' ').forEach(function (gap, k) {
-        at = k === 0 ? parseInt(gap, 36) : at + parseInt(gap, 36);
-        list.push(at);
-      });
-    }
-    return (this.decoded[i] = list);
-  };
-
-  /** First index of the sorted term list not below `s`. */
-  StaticEngine.prototype.lowerBound = function (s) {
-    var lo = 0, hi = this.terms.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (this.terms[mid] < s) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  };
-
-  /** How rare a query word is (inverse document frequency in the bodies):
-      a match on "supplier" weighs more than one on "management". */
-  StaticEngine.prototype.idf = function (t) {
-    var n = this.docs.length || 1, i = this.lowerBound(t.stem), df = 1;
-    if (this.terms[i] === t.stem) df = this.docsOf(i).length;
-    else if (i < this.terms.length && this.terms[i].indexOf(t.stem) === 0) df = this.docsOf(i).length;
-    return Math.log(1 + n / df);
-  };
-
-  /** Body scores of a query word: {doc number: score}. */
-  StaticEngine.prototype.bodyScores = function (t) {
-    var scores = {}, n = this.docs.length || 1, self = this;
-    var add = function (i, factor) {
-      var list = self.docsOf(i);
-      var idf = Math.log(1 + n / list.length);
-      list.forEach(function (d) { scores[d] = Math.max(scores[d] || 0, factor * idf); });
-    };
-    var i = this.lowerBound(t.stem);
-    if (this.terms[i] === t.stem) add(i, 2);
-    if (t.word.length >= 3) {
-      // Completions of a word being typed ("incid" -> "incident").
-      var prefix = t.word.length < t.stem.length ? t.word : t.stem;
-      for (var j = this.lowerBound(prefix), c = 0; j < this.terms.length && c < 40; j++, c++) {
-        if (this.terms[j].indexOf(prefix) !== 0) break;
-        if (this.terms[j] !== t.stem) add(j, 1);
-      }
-    }
-    return scores;
-  };
-
-  /** Where the run of words `run` starts in `list`, or -1. */
-  function indexOfRun(list, run) {
-    outer: for (var i = 0; i + run.length <= list.length; i++) {
-      for (var j = 0; j < run.length; j++) if (list[i + j] !== run[j]) continue outer;
-      return i;
-    }
-    return -1;
-  }
-
-  /** Which documents have which words in one field (titles, headings…). */
-  function FieldIndex(lists) {
-    var map = Object.create(null);
-    lists.forEach(function (list, n) {
-      list.forEach(function (w) {
-        var docs = map[w] || (map[w] = []);
-        if (docs[docs.length - 1] !== n) docs.push(n);
-      });
-    });
-    this.map = map;
-    this.keys = Object.keys(map).sort();
-  }
-
-  /** Add `exact` to out[doc] for the documents having the word, else
-      `prefix` for those having a word it begins (search as you type). */
-  FieldIndex.prototype.scores = function (t, exact, prefix, out) {
-    var map = this.map, keys = this.keys;
-    var give = function (docs, w) {
-      for (var i = 0; i < docs.length; i++) if (!(out[docs[i]] >= w)) out[docs[i]] = w;
-    };
-    if (t.word.length >= 2) {
-      [t.word, t.stem].forEach(function (p, k) {
-        if (k === 1 && p === t.word) return;
-        var lo = 0, hi = keys.length;
-        while (lo < hi) { var mid = (lo + hi) >> 1; if (keys[mid] < p) lo = mid + 1; else hi = mid; }
-        for (var j = lo, c = 0; j < keys.length && c < 500 && keys[j].indexOf(p) === 0; j++, c++) give(map[keys[j]], prefix);
-      });
-    }
-    if (map[t.stem]) give(map[t.stem], exact);
-    if (t.word !== t.stem && map[t.word]) give(map[t.word], exact);
-  };
-
-  StaticEngine.prototype.search = function (query, limit, done) {
-    var q = parseQuery(query), self = this;
-    // An id-like piece that is no part of any id is searched as words
-    // ("e-mail", "follow-up").
-    q.ids = q.ids.filter(function (id) {
-      var known = self.docs.some(function (d) { return d.idLower.indexOf(id) >= 0; });
-      if (!known) addWords(q, id);
-      return known;
-    });
-    var phrase = words(q.raw).map(stem);
-    var wanted = q.ids.length + q.clauses.length + q.terms.length;
-    if (!wanted) return done({ total: 0, results: [], q: q });
-    var idf = q.terms.map(function (t) { return self.idf(t); });
-    // Per query word: {doc number: score} over all fields.
-    var perWord = q.terms.map(function (t, k) {
-      var sum = self.bodyScores(t);
-      self.fields.forEach(function (f) {
-        var out = {};
-        f[0].scores(t, f[1], f[2], out);
-        for (var n in out) sum[n] = (sum[n] || 0) + out[n] * idf[k];
-      });
-      return sum;
-    });
-    var candidates = {};
-    perWord.forEach(function (m) { for (var n in m) candidates[n] = true; });
-    if (q.ids.length || q.clauses.length) this.docs.forEach(function (d) { candidates[d.n] = true; });
-    var hits = [];
-    Object.keys(candidates).forEach(function (n) {
-      var doc = self.docs[n], score = 0, matched = 0;
-      q.ids.forEach(function (id) {
-        if (doc.idLower === id) { score += 1000; matched++; }
-        else if (doc.idLower.indexOf(id) === 0) { score += 300; matched++; }
-        else if (id.length >= 3 && doc.idLower.indexOf(id) > 0) { score += 100; matched++; }
-      });
-      q.clauses.forEach(function (c) {
-        var direct = false, within = false;
-        doc.clauses.forEach(function (info) {
-          if (info.direct.indexOf(c) >= 0) direct = true;
-          else if (info.within.indexOf(c) >= 0) within = true;
-        });
-        if (direct) { score += 80; matched++; }
-        else if (within) { score += 40; matched++; }
-      });
-      perWord.forEach(function (m) {
-        if (m[n] > 0) { score += m[n]; matched++; }
-      });
-      if (score > 0 && phrase.length >= 2 && indexOfRun(doc.titleWords, phrase) >= 0) {
-        // The query is (part of) the title, word for word.
-        score += 8 * phrase.length + (phrase.length === doc.titleWords.length ? 50 : 0);
-      }
-      if (score > 0) {
-        // Documents matching more of the query's words come first.
-        hits.push({ doc: doc, score: score * (matched / wanted) * doc.weight / 100 });
-      }
-    });
-    hits.sort(function (a, b) {
-      return b.score - a.score || (a.doc.id < b.doc.id ? -1 : 1);
-    });
-    done({
-      total: hits.length,
-      q: q,
-      results: hits.slice(0, limit).map(function (h) {
-        var d = h.doc;
-        return { id: d.id, title: d.title, kind: d.kind, status: d.status, url: d.url,
-                 snippetHtml: staticSnippet(d, q.terms) };
-      })
-    });
-  };
-
-  /** The description, followed by the headings that match query words the
-      description lacks ("Emergency changes" for "emergency change"). */
-  function staticSnippet(doc, terms) {
-    var hit = function (text, t) {
-      return words(text).some(function (w) { return stem(w) === t.stem || w.indexOf(t.word) === 0; });
-    };
-    var missing = terms.filter(function (t) { return !hit(doc.description, t); });
-    var hs = doc.headings.filter(function (h) {
-      return missing.some(function (t) { return hit(h, t); });
-    }).slice(0, 2);
-    var html = highlight(doc.description, terms);
-    if (hs.length) html += (html ? ' — ' : '') + highlight(hs.join(' · '), terms);
-    return html;
-  }
-
   /* ---- The server's API --------------------------------------------------- */
   function ApiEngine(url) {
     this.url = url;
   }
 
-  ApiEngine.prototype.search = function (query, limit, done) {
-    var q = parseQuery(query);
+  ApiEngine.prototype.search = function (query, limit, done, mode, opts) {
+    var q = { terms: [] };
     var url = this.url + '?q=' + encodeURIComponent(String(query).slice(0, MAX_QUERY)) +
-      '&limit=' + Math.min(limit, PAGE_LIMIT);
+      '&limit=' + Math.min(limit, PAGE_LIMIT) + '&live=' + (mode === 'strict' ? '0' : '1') +
+      (opts && opts.facets ? '&facets=1' : '');
     fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (r) { return r.json(); })
       .then(function (data) {
@@ -1523,9 +1230,13 @@
         done({
           total: data.total,
           q: q,
+          clauses: data.clauses || [],
+          facets: data.facets || null,
+          warnings: data.warnings || [],
           results: data.results.map(function (r) {
-            return { id: r.id, title: r.title, kind: r.kind, status: r.status, url: r.url,
-                     snippetHtml: r.snippet };
+            return { id: r.id, title: r.title, kind: r.kind, status: r.status,
+                     url: r.where ? r.where.href : r.url, where: r.where || null,
+                     snippetHtml: r.snippet, score: r.score };
           })
         });
       })
@@ -1550,8 +1261,6 @@
         engine = new ApiEngine(new URL(root + data.api, location.href).href);
       } else if (data && data.version === 2) {
         engine = new ShardEngine(data, root + 'search/');
-      } else if (data && data.docs) {
-        engine = new StaticEngine(data);
       }
       flush();
     };
@@ -1579,7 +1288,7 @@
 
   function resultHtml(r, root, terms) {
     return '<a href="' + escapeHtml(root + r.url) + '"><span class="doc-id">' + escapeHtml(r.id) +
-      '</span> ' + (r.titleHtml || highlight(r.title, terms)) +
+      '</span> ' + (r.titleHtml || escapeHtml(r.title)) +
       (r.status && r.status !== 'approved' ? ' ' + badge(r.status) : '') +
       (r.snippetHtml || r.where ? '<p>' + whereHtml(r) + (r.where && r.snippetHtml ? ' — ' : '') +
         (r.snippetHtml || '') + '</p>' : '') + '</a>';
@@ -1808,16 +1517,18 @@
             return '<li class="clause">' + clauseHtml(c, root) + '</li>';
           }).join('') + res.results.map(function (r) {
             return '<li><a href="' + escapeHtml(root + r.url) + '"><span class="doc-id">' + escapeHtml(r.id) +
-              '</span> ' + (r.titleHtml || highlight(r.title, res.q.terms)) + '</a> <span class="kind-label">' + escapeHtml(r.kind) +
+              '</span> ' + (r.titleHtml || escapeHtml(r.title)) + '</a> <span class="kind-label">' + escapeHtml(r.kind) +
               '</span> ' + badge(r.status) + (r.where ? ' ' + whereHtml(r) : '') +
               (r.snippetHtml ? '<span class="muted snippet">' + r.snippetHtml + '</span>' : '') + '</li>';
           }).join('');
-          if (facets && eng.facets && res.hits && res.hits.length) {
+          if (facets && res.facets && res.total) {
+            facets.innerHTML = facetsHtml(res.facets, query);
+          } else if (facets && eng.facets && res.hits && res.hits.length) {
             eng.facets(res.hits, function (f) {
               if (mine === seq) facets.innerHTML = facetsHtml(f, query);
             });
           }
-        }, mode);
+        }, mode, { facets: true });
       });
     }
 
@@ -1857,8 +1568,7 @@
 
   /* ---- Wiring ------------------------------------------------------------------ */
   // Exposed for tests and other features.
-  window.ClausebookSearch = { words: words, stem: stem, weight: weight, parseQuery: parseQuery,
-                              StaticEngine: StaticEngine, highlight: highlight,
+  window.ClausebookSearch = { stem: stem, weight: weight,
                               analyze: { words: cbWords, term: cbTerm, terms: cbTerms, normalize: cbNormalize },
                               parse: cbParse, idf: cbIdf, run: cbRun, ShardEngine: ShardEngine,
                               decodePostings: decodePostings };

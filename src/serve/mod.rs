@@ -8,10 +8,13 @@
 //!   Folders answer with their `index.html` (after a redirect adding the
 //!   trailing `/`, so relative links resolve); anything missing gets the
 //!   site's `404.html` with status 404.
-//! - `GET /api/search?q=…&limit=…&kind=…&status=…&clause=…` answers with the
-//!   JSON of [`crate::search::Hits`] (the shape of `clausebook search
-//!   --json`). The query is parsed leniently and its last word completed as
-//!   a prefix (search as you type); it may hold at most
+//! - `GET /api/search?q=…&limit=…&kind=…&status=…&clause=…&tag=…&live=…&facets=…`
+//!   answers with the JSON of [`crate::search::Hits`] (the shape of
+//!   `clausebook search --json`, plus clause pages, where each document
+//!   matched, and with `facets=1` the counts by kind, status, standard and
+//!   clause, tag). By default (`live=1`) the query is read as being typed:
+//!   repaired with warnings, its last word also a prefix; `live=0` reads it
+//!   as the CLI does. It may hold at most
 //!   [`MAX_QUERY_CHARS`] characters and `limit` is capped at
 //!   [`MAX_LIMIT`]. A query the engine cannot run (`id:*`, an unknown
 //!   field) gets 400 and `{"error", "help"}`; only a damaged index gets
@@ -859,6 +862,13 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
                 None => return bad("unknown status"),
             },
             "clause" if !v.is_empty() => req.clause = Some(v),
+            "tag" if !v.is_empty() => req.tag = Some(v),
+            "live" => match v.as_str() {
+                "0" => req.mode = ParseMode::Strict,
+                "1" | "" => req.mode = ParseMode::Lenient,
+                _ => return bad("live must be 0 or 1"),
+            },
+            "facets" => req.facets = v != "0",
             _ => {}
         }
     }
@@ -878,7 +888,7 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
         // A query the engine cannot run is the caller's error.
         Err(crate::search::SearchError::Query(m)) => json_reply(
             400,
-            &serde_json::json!({"error": format!("invalid query: {m}"), "help": crate::search::engine::QUERY_HELP}),
+            &serde_json::json!({"error": format!("invalid query: {m}"), "help": crate::search::answer::QUERY_HELP}),
         ),
         Err(e) => json_reply(500, &serde_json::json!({"error": e.to_string()})),
     }

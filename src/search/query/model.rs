@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use super::analyze;
 use super::parse::tag_key;
 use crate::resolve::Site;
-use crate::search::Entry;
+use crate::search::entry::Entry;
 
 /// The fields a term occurs in: one bit each.
 pub mod bits {
@@ -108,14 +108,21 @@ impl Model {
         let published: Vec<usize> = (0..site.docs.len())
             .filter(|&i| site.published[i])
             .collect();
+        Model::of_docs(site, &published)
+    }
+
+    /// The model of some documents of `site` (indexes into `site.docs`, in
+    /// order): their terms are what [`Model::of_site`] gives them, the
+    /// counts only theirs.
+    pub fn of_docs(site: &Site, published: &[usize]) -> Model {
         let entries: Vec<Entry<'_>> = published
             .iter()
-            .map(|&i| crate::search::entry(site, i))
+            .map(|&i| crate::search::entry::entry(site, i))
             .collect();
         let standards = standards(site);
         let mut builder = Builder::default();
         let mut docs = Vec::with_capacity(entries.len());
-        for (n, (e, &i)) in entries.iter().zip(&published).enumerate() {
+        for (n, (e, &i)) in entries.iter().zip(published).enumerate() {
             builder.add(n as u32, e);
             docs.push(doc_info(site, &standards, e, i));
         }
@@ -369,97 +376,5 @@ impl Builder {
         for k in &keys {
             self.key(k, doc);
         }
-    }
-}
-
-/// A [`Model`] searched directly (the reference the engines are checked
-/// against, and the static index's view of its own data).
-pub struct ModelSource<'a> {
-    model: &'a Model,
-    /// Terms in order, with their ids.
-    sorted: std::collections::BTreeMap<&'a str, usize>,
-    pairs: HashMap<String, usize>,
-    ids: Vec<String>,
-}
-
-impl<'a> ModelSource<'a> {
-    pub fn new(model: &'a Model) -> ModelSource<'a> {
-        ModelSource {
-            model,
-            sorted: model
-                .terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (&**t, i))
-                .collect(),
-            pairs: (0..model.pairs.len())
-                .map(|p| (model.pair_text(p), p))
-                .collect(),
-            ids: model.docs.iter().map(|d| d.id.to_lowercase()).collect(),
-        }
-    }
-}
-
-impl super::rank::Source for ModelSource<'_> {
-    fn n_docs(&self) -> u64 {
-        self.model.docs.len() as u64
-    }
-
-    fn postings(&self, term: &str) -> Vec<(u32, u16)> {
-        self.sorted
-            .get(term)
-            .map(|&i| self.model.postings[i].clone())
-            .unwrap_or_default()
-    }
-
-    fn df(&self, term: &str) -> u64 {
-        self.sorted
-            .get(term)
-            .map_or(0, |&i| self.model.postings[i].len() as u64)
-    }
-
-    fn pair_postings(&self, pair: &str) -> Vec<(u32, u16)> {
-        self.pairs
-            .get(pair)
-            .map(|&p| self.model.pair_postings[p].clone())
-            .unwrap_or_default()
-    }
-
-    fn words_with_prefix(&self, prefix: &str) -> Vec<(String, u64)> {
-        if prefix.starts_with('#') {
-            return Vec::new();
-        }
-        self.sorted
-            .range(prefix..)
-            .take_while(|(t, _)| t.starts_with(prefix))
-            .map(|(t, &i)| (t.to_string(), self.model.postings[i].len() as u64))
-            .collect()
-    }
-
-    fn ids_with_prefix(&self, prefix: &str) -> Vec<u32> {
-        (0..self.ids.len() as u32)
-            .filter(|&d| self.ids[d as usize].starts_with(prefix))
-            .collect()
-    }
-
-    fn id(&self, doc: u32) -> String {
-        self.ids[doc as usize].clone()
-    }
-
-    fn kind(&self, doc: u32) -> &str {
-        self.model.docs[doc as usize].kind
-    }
-
-    fn status(&self, doc: u32) -> &str {
-        self.model.docs[doc as usize].status
-    }
-
-    fn standards_named(&self, key: &str) -> Vec<String> {
-        self.model
-            .standards
-            .iter()
-            .filter(|s| s.keys.iter().any(|k| k == key))
-            .map(|s| s.id.to_lowercase())
-            .collect()
     }
 }

@@ -103,6 +103,25 @@ pub fn one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// How much a document's kind and status weigh on its score, in percent:
+/// the documents that define the system (policies, processes, procedures)
+/// come before the forms, registers and records that serve them, and
+/// retired documents after current ones.
+pub fn doc_weight(kind: &str, status: &str) -> u64 {
+    let k = match kind {
+        "policy" | "process" => 120,
+        "procedure" => 112,
+        "plan" | "work-instruction" | "agreement" => 104,
+        "register" | "record" | "form" => 92,
+        _ => 100,
+    };
+    match status {
+        "retired" => k * 6 / 10,
+        "draft" | "review" => k * 9 / 10,
+        _ => k,
+    }
+}
+
 /// What an engine must answer for [`run`].
 pub trait Source {
     /// Number of documents.
@@ -137,7 +156,7 @@ pub fn run(src: &impl Source, root: &Node) -> Vec<(u32, u64)> {
     let mut hits: Vec<(u32, u64)> = scores
         .into_iter()
         .map(|(d, s)| {
-            let w = crate::search::engine::doc_weight(src.kind(d), src.status(d));
+            let w = doc_weight(src.kind(d), src.status(d));
             (d, s * w)
         })
         .collect();

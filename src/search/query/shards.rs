@@ -270,8 +270,12 @@ fn dictionary(dir: &str, entries: &[(String, usize, String)]) -> (String, Vec<Ou
 
 /// The files of the static index of the published documents of `site`.
 pub fn site_files(site: &crate::resolve::Site) -> Vec<OutputFile> {
-    let pattern = crate::resolve::layout::dir_url("documents/%", site.config.clean_links);
-    build(&Model::of_site(site), &pattern)
+    build(&Model::of_site(site), &url_pattern(site))
+}
+
+/// The page of a document, `%` standing for the slug of its id.
+pub fn url_pattern(site: &crate::resolve::Site) -> String {
+    crate::resolve::layout::dir_url("documents/%", site.config.clean_links)
 }
 
 /// The files of the static index of `model`: `search/index.js` and its
@@ -321,75 +325,7 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
         ks.push(B64.get(code).map_or('_', |&c| c as char));
     }
-    let ids: Vec<String> = model.docs.iter().map(|d| d.id.to_lowercase()).collect();
-    let sorted = ids.windows(2).all(|w| js_cmp(&w[0], &w[1]).is_le());
-    let mut meta_first = String::from("[");
-    let mut meta_files = String::from("[");
-    for (k, chunk) in model.docs.chunks(META_DOCS).enumerate() {
-        let mut body = String::from("{\"docs\":[");
-        for (i, d) in chunk.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            body.push('[');
-            push_json(&mut body, &d.id);
-            body.push(',');
-            push_json(&mut body, &d.title);
-            body.push(',');
-            let derived = url_pattern.replace('%', &crate::resolve::layout::doc_slug(&d.id));
-            push_json(&mut body, if derived == d.url { "" } else { &d.url });
-            body.push(',');
-            push_json(&mut body, d.kind);
-            body.push(',');
-            push_json(&mut body, d.status);
-            body.push_str(",[");
-            for (j, (si, num, anchor)) in d.clauses.iter().enumerate() {
-                if j > 0 {
-                    body.push(',');
-                }
-                let _ = write!(body, "[{si},");
-                push_json(&mut body, num);
-                body.push(',');
-                push_json(&mut body, anchor);
-                body.push(']');
-            }
-            body.push_str("],[");
-            for (j, (h, anchor)) in d.headings.iter().take(META_HEADINGS).enumerate() {
-                if j > 0 {
-                    body.push(',');
-                }
-                body.push('[');
-                push_json(&mut body, &crate::search::text::shorten(h, HEADING_CHARS));
-                body.push(',');
-                push_json(&mut body, anchor);
-                body.push(']');
-            }
-            body.push_str("],");
-            push_json(&mut body, &d.description);
-            body.push_str(",[");
-            for (j, t) in d.tags.iter().enumerate() {
-                if j > 0 {
-                    body.push(',');
-                }
-                push_json(&mut body, t);
-            }
-            body.push_str("]]");
-        }
-        body.push_str("]}");
-        let (name, script) = shard_script("m/", k, &body);
-        if k > 0 {
-            meta_first.push(',');
-            meta_files.push(',');
-        }
-        push_json(&mut meta_first, &ids[k * META_DOCS]);
-        push_json(&mut meta_files, &name);
-        files.push(OutputFile {
-            path: format!("search/{name}"),
-            bytes: script.into_bytes(),
-        });
-    }
-    meta_first.push(']');
-    meta_files.push(']');
+    let (meta_first, meta_files, sorted) = doc_shards(model, url_pattern, &mut files);
 
     // Clauses of the standards in scope.
     let mut body = String::from("{\"clauses\":[");
@@ -485,6 +421,85 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         bytes: root.into_bytes(),
     });
     files
+}
+
+/// The document shards of `model` (added to `files`): the JSON lists of
+/// the first id and the name of each, and whether the ids are in order.
+fn doc_shards(
+    model: &Model,
+    url_pattern: &str,
+    files: &mut Vec<OutputFile>,
+) -> (String, String, bool) {
+    let ids: Vec<String> = model.docs.iter().map(|d| d.id.to_lowercase()).collect();
+    let sorted = ids.windows(2).all(|w| js_cmp(&w[0], &w[1]).is_le());
+    let mut meta_first = String::from("[");
+    let mut meta_files = String::from("[");
+    for (k, chunk) in model.docs.chunks(META_DOCS).enumerate() {
+        let mut body = String::from("{\"docs\":[");
+        for (i, d) in chunk.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push('[');
+            push_json(&mut body, &d.id);
+            body.push(',');
+            push_json(&mut body, &d.title);
+            body.push(',');
+            let derived = url_pattern.replace('%', &crate::resolve::layout::doc_slug(&d.id));
+            push_json(&mut body, if derived == d.url { "" } else { &d.url });
+            body.push(',');
+            push_json(&mut body, d.kind);
+            body.push(',');
+            push_json(&mut body, d.status);
+            body.push_str(",[");
+            for (j, (si, num, anchor)) in d.clauses.iter().enumerate() {
+                if j > 0 {
+                    body.push(',');
+                }
+                let _ = write!(body, "[{si},");
+                push_json(&mut body, num);
+                body.push(',');
+                push_json(&mut body, anchor);
+                body.push(']');
+            }
+            body.push_str("],[");
+            for (j, (h, anchor)) in d.headings.iter().take(META_HEADINGS).enumerate() {
+                if j > 0 {
+                    body.push(',');
+                }
+                body.push('[');
+                push_json(&mut body, &crate::search::text::shorten(h, HEADING_CHARS));
+                body.push(',');
+                push_json(&mut body, anchor);
+                body.push(']');
+            }
+            body.push_str("],");
+            push_json(&mut body, &d.description);
+            body.push_str(",[");
+            for (j, t) in d.tags.iter().enumerate() {
+                if j > 0 {
+                    body.push(',');
+                }
+                push_json(&mut body, t);
+            }
+            body.push_str("]]");
+        }
+        body.push_str("]}");
+        let (name, script) = shard_script("m/", k, &body);
+        if k > 0 {
+            meta_first.push(',');
+            meta_files.push(',');
+        }
+        push_json(&mut meta_first, &ids[k * META_DOCS]);
+        push_json(&mut meta_files, &name);
+        files.push(OutputFile {
+            path: format!("search/{name}"),
+            bytes: script.into_bytes(),
+        });
+    }
+    meta_first.push(']');
+    meta_files.push(']');
+    (meta_first, meta_files, sorted)
 }
 
 #[cfg(test)]
