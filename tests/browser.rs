@@ -108,25 +108,11 @@ fn the_browser_engine_finds_every_document() {
     ] {
         queries.push((q.into(), id.into()));
     }
-    let file = tempdir();
-    let list = file.path().join("queries.json");
     let pairs: Vec<(&str, &str)> = queries
         .iter()
         .map(|(q, _)| (q.as_str(), "strict"))
         .collect();
-    std::fs::write(&list, serde_json::to_string(&pairs).unwrap()).unwrap();
-    let out = Command::new(node)
-        .arg(repo_root().join("tests/browser/shards.js"))
-        .arg(output().join("search"))
-        .arg(&list)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let answers = run_shards_js(&node, &output().join("search"), &pairs);
     let got: Vec<Vec<String>> = answers
         .iter()
         .map(|a| serde_json::from_value(a["top"].clone()).unwrap_or_default())

@@ -306,28 +306,6 @@ const RANKED: &[(&str, &str)] = &[
     ("review", "strict"),
 ];
 
-/// Runs tests/browser/shards.js on a written index.
-fn run_shards_js(
-    node: &std::path::Path,
-    search: &std::path::Path,
-    queries: &[(&str, &str)],
-) -> Vec<serde_json::Value> {
-    let file = search.parent().unwrap().join("queries.json");
-    std::fs::write(&file, serde_json::to_string(queries).unwrap()).unwrap();
-    let out = Command::new(node)
-        .arg(repo_root().join("tests/browser/shards.js"))
-        .arg(search)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("JSON")
-}
-
 #[test]
 fn the_static_index_ranks_as_the_server_formula() {
     // The search box, from the sharded static index, finds the same documents as the ranking of src/search/query/rank.rs, in the same order with the same scores, for every kind of query.
