@@ -19,6 +19,7 @@ pub mod corpus;
 pub mod diag;
 pub mod export;
 mod facts;
+pub mod history;
 pub mod incremental;
 pub mod init;
 pub mod live;
