@@ -98,6 +98,25 @@ fn mappings_view(site: &Site, urls: &Urls) -> Vec<serde_json::Value> {
 }
 
 fn site_json(site: &Site, urls: &Urls) -> serde_json::Value {
+    let mut v = site_settings(site, urls);
+    // With `[history]` only: without it the pages stay as they were.
+    if let (Some(h), Some(m)) = (site.history.as_deref(), v.as_object_mut()) {
+        let mut stamp = crate::render::history::stamp_value(h);
+        stamp["review_due_days"] = site.config.check.review_due_days.into();
+        m.insert("stamp".into(), stamp);
+        if site
+            .config
+            .history
+            .as_ref()
+            .is_some_and(|c| c.baseline.is_some())
+        {
+            m.insert("changes_url".into(), urls.dir("changes").into());
+        }
+    }
+    v
+}
+
+fn site_settings(site: &Site, urls: &Urls) -> serde_json::Value {
     serde_json::json!({
         "title": site.config.title,
         "organization": site.config.organization,

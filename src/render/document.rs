@@ -79,5 +79,8 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> Conte
     }
     c.insert_value("page", page);
     c.insert_value("content", Value::safe_string(&site.rendered[i].html));
+    if let Some(h) = crate::render::history::document_value(site, i) {
+        c.insert("history", &h);
+    }
     c
 }

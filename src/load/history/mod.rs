@@ -30,6 +30,7 @@ mod entries;
 mod model;
 mod open;
 mod revision;
+mod source;
 mod summary;
 mod walk;
 mod worktree;
@@ -45,4 +46,5 @@ pub use model::{
 };
 pub use open::{HistoryOff, SiteRepo, Stamp, build_time, open, source_date_epoch};
 pub use revision::{RevError, SiteFile, SiteFiles};
+pub use source::GitSource;
 pub use worktree::{FileState, WorktreeStatus};

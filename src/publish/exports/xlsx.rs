@@ -298,6 +298,11 @@ fn workbook(site: &Site, cover: Cover, tables: &[Table]) -> Result<Vec<u8>, Xlsx
     }
     ws.write_string_with_format(r, 0, "Published", &f.label)?;
     ws.write_datetime_with_format(r, 1, &date, &f.date.clone().set_align(FormatAlign::Left))?;
+    if let Some(h) = &site.history {
+        r += 1;
+        ws.write_string_with_format(r, 0, "Revision", &f.label)?;
+        ws.write_string_with_format(r, 1, fit(&h.revision_line()), &f.text)?;
+    }
     r += 2;
     ws.write_string_with_format(r, 0, "Sheet", &f.header)?;
     ws.write_string_with_format(r, 1, "What it holds", &f.header)?;
