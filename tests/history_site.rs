@@ -641,3 +641,33 @@ fn the_example_site_built_from_this_repository_shows_its_history() {
         assert!(changes.contains("<h2>Coverage</h2>"), "{changes}");
     }
 }
+
+#[test]
+fn the_register_has_a_last_changed_column_with_history() {
+    // With history the register page and its CSV/JSON exports gain "Last changed": the date of each document's last commit.
+    let tmp = tempdir();
+    fixture(tmp.path());
+    let out_dir = tempdir();
+    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    run.assert_code(0);
+    let index = read(&out, "index.html");
+    assert!(
+        index.contains("<th scope=\"col\">Last changed</th>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<td class=\"last-changed\">2026-02-02</td>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<td class=\"last-changed\">2026-02-16</td>"),
+        "{index}"
+    );
+    let csv = read(&out, "exports/register.csv");
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",last_changed,url"), "{header}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, "exports/register.json")).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"last_changed\":\"2026-02-02\""), "{text}");
+}

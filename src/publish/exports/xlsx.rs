@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
     IgnoreError, Url, Workbook, XlsxError,
 };
 
-use super::register::{self, COLUMNS, Value};
+use super::register::{self, Value};
 use super::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
 use crate::load::content::Level;
 use crate::load::standards::Catalog;
@@ -660,7 +660,8 @@ pub fn matrix_workbook(
 pub fn register_workbook(site: &Site) -> Result<Vec<u8>, XlsxError> {
     let mut used = vec!["About".to_string()];
     // The id links to the page: no URL column.
-    let columns: Vec<&register::Column> = COLUMNS.iter().filter(|c| c.key != "url").collect();
+    let columns: Vec<&register::Column> =
+        register::columns(site).filter(|c| c.key != "url").collect();
     let mut rows = Vec::new();
     let mut evidence = Vec::new();
     for i in register::documents(site) {
