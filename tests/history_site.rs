@@ -671,3 +671,36 @@ fn the_register_has_a_last_changed_column_with_history() {
     let text = json.to_string();
     assert!(text.contains("\"last_changed\":\"2026-02-02\""), "{text}");
 }
+
+#[test]
+fn browser_flags_reviews_that_became_due_after_publication() {
+    // In headless Chromium a document page flags a review that has become due or overdue since publication (the browser's clock), and shows nothing without JavaScript (tests/browser/history.test.js).
+    let Some(tools) = browser_or_skip("browser_flags_reviews_that_became_due_after_publication")
+    else {
+        return;
+    };
+    let tmp = tempdir();
+    fixture(tmp.path());
+    let out_dir = tempdir();
+    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    run.assert_code(0);
+    // The script bounds its own time (120 s) and always exits.
+    let o = std::process::Command::new(&tools.node)
+        .current_dir(&tools.dir)
+        .arg("history.test.js")
+        .arg("--out")
+        .arg(&out)
+        .args(["--page", POLICY_PAGE, "--review", "2027-06-01"])
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+}
