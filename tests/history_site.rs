@@ -704,3 +704,38 @@ fn browser_flags_reviews_that_became_due_after_publication() {
     );
     assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn a_changed_document_has_a_diff_page_with_the_changed_words_marked() {
+    // The changes page and the policy's history link to a diff page that marks the words changed since the baseline inside the changed line.
+    let tmp = tempdir();
+    fixture(tmp.path());
+    let out_dir = tempdir();
+    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    run.assert_code(0);
+    let changes = read(&out, "changes/index.html");
+    assert!(
+        changes.contains("href=\"../changes/sms-pol-001/index.html\">source changes</a>"),
+        "{changes}"
+    );
+    let page = read(&out, POLICY_PAGE);
+    assert!(
+        page.contains("href=\"../../changes/sms-pol-001/index.html\">What changed in its source"),
+        "{page}"
+    );
+    let diff = read(&out, "changes/sms-pol-001/index.html");
+    let ins = diff
+        .split("<tr class=\"diff-insert\">")
+        .filter(|r| r.contains("customers"))
+        .collect::<Vec<_>>();
+    assert!(!ins.is_empty(), "{diff}");
+    assert!(
+        ins.iter().any(|r| r.contains("<ins>and exceed </ins>")),
+        "{diff}"
+    );
+    // The status line changed from draft to approved since the baseline.
+    assert!(
+        diff.contains("<del>&quot;draft&quot;</del>") || diff.contains("<del>\"draft\"</del>"),
+        "{diff}"
+    );
+}

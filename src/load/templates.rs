@@ -58,6 +58,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
+    ("diff.html", include_str!("../../templates/diff.html")),
 ];
 
 /// The built-in theme files, written under `theme/` in the output.

@@ -101,6 +101,7 @@ pub fn document_value(site: &Site, i: usize) -> Option<Value> {
         "uncommitted": h.worktree.is_uncommitted(&rel),
         "shallow": h.stamp.shallow,
         "changed_since_approval": approval,
+        "diff_url": diff_url(site, i),
     }))
 }
 
@@ -129,15 +130,61 @@ pub fn last_changed(site: &Site, i: usize) -> Option<String> {
 pub fn changes_value(site: &Site) -> Option<Value> {
     let h = site.history.as_deref()?;
     let baseline = site.config.history.as_ref()?.baseline.as_deref()?;
-    Some(
-        match crate::resolve::changes::since_baseline(&h.repo, site, baseline) {
-            Ok(c) => json!({ "baseline": baseline, "changes": c, "shallow": h.stamp.shallow }),
-            Err(d) => json!({
-                "baseline": baseline,
-                "problem": d.message,
-                "help": d.help,
-                "shallow": h.stamp.shallow,
-            }),
-        },
-    )
+    Some(match h.baseline_changes(site)? {
+        Ok(c) => json!({ "baseline": baseline, "changes": c, "shallow": h.stamp.shallow }),
+        Err(d) => json!({
+            "baseline": baseline,
+            "problem": d.message,
+            "help": d.help,
+            "shallow": h.stamp.shallow,
+        }),
+    })
+}
+
+/// The path of the diff page of document `i` (`changes/sms-pol-001/`).
+pub fn diff_page(site: &Site, i: usize) -> String {
+    let dir = site.urls[i]
+        .trim_end_matches("index.html")
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    format!("changes/{dir}/index.html")
+}
+
+/// The diff pages: (output path, the diff as a value), one per document
+/// changed since the baseline and published.
+pub fn diff_pages(site: &Site) -> Vec<(String, Value)> {
+    let Some(Ok(c)) = site
+        .history
+        .as_deref()
+        .and_then(|h| h.baseline_changes(site))
+    else {
+        return Vec::new();
+    };
+    c.diffs
+        .iter()
+        .filter_map(|d| {
+            let i = site.doc_index(&d.id).filter(|&i| site.published[i])?;
+            Some((diff_page(site, i), json!(d)))
+        })
+        .collect()
+}
+
+/// The URL (from the site root) of document `i`'s diff page, when it has one.
+pub fn diff_url(site: &Site, i: usize) -> Option<String> {
+    let h = site.history.as_deref()?;
+    let Some(Ok(c)) = h.baseline_changes(site) else {
+        return None;
+    };
+    let id = &site.docs[i].meta.id;
+    (site.published[i] && c.diffs.iter().any(|d| &d.id == id)).then(|| {
+        let page = diff_page(site, i);
+        if site.config.clean_links {
+            page.trim_end_matches("index.html").to_string()
+        } else {
+            page
+        }
+    })
 }

@@ -4,7 +4,7 @@
 use tera::Context;
 
 use crate::render::context::Pages;
-use crate::render::history::{CHANGES_PAGE, changes_value};
+use crate::render::history::{CHANGES_PAGE, changes_value, diff_pages, diff_url};
 use crate::render::jobs::{PageJob, push};
 use crate::render::plan::{Plan, nothing};
 
@@ -27,7 +27,23 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             .map(|i| (p.site.docs[i].meta.id.as_str(), p.site.urls[i].as_str()))
             .collect();
         c.insert("doc_urls", &urls);
+        let diffs: std::collections::BTreeMap<&str, String> = (0..p.site.docs.len())
+            .filter_map(|i| Some((p.site.docs[i].meta.id.as_str(), diff_url(p.site, i)?)))
+            .collect();
+        c.insert("diff_urls", &diffs);
         push(jobs, CHANGES_PAGE.into(), "changes.html", "changes", c);
+        for (path, diff) in diff_pages(p.site) {
+            if plan.due(&path, &nothing) {
+                let mut c = Context::new();
+                c.insert(
+                    "title",
+                    &format!("Changes to {}", diff["id"].as_str().unwrap_or("")),
+                );
+                c.insert("diff", &diff);
+                c.insert("changes_url", &p.globals.urls.dir("changes"));
+                push(jobs, path, "diff.html", "changes", c);
+            }
+        }
     }
     // 404: served at any depth, so it links from the base URL when known.
     if plan.due("404.html", &nothing) {

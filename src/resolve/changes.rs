@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::base::diag::Diagnostic;
 use crate::load::history::{CommitInfo, DocumentChanges, GitSource, HistoryOptions, SiteRepo};
 use crate::load::source::Source;
+use crate::resolve::diff::DocDiff;
 use crate::resolve::trace::State;
 use crate::resolve::{LoadOptions, Site};
 
@@ -53,6 +54,10 @@ pub struct Changes {
     /// What reading the two revisions found to report.
     #[serde(skip)]
     pub notes: Vec<Diagnostic>,
+    /// The source differences of the documents changed in place, moved or
+    /// re-approved (the changes page only: not in the JSON schema).
+    #[serde(skip)]
+    pub diffs: Vec<DocDiff>,
 }
 
 impl Changes {
@@ -98,8 +103,42 @@ pub fn since_baseline(repo: &SiteRepo, site: &Site, since: &str) -> Result<Chang
         .resolve(since)
         .map_err(|e| e.diagnostic(crate::load::config::CONFIG_FILE))?;
     let mut notes = Vec::new();
-    let before = site_at(repo, &from, &mut notes)?;
-    Ok(report(repo, &from, repo.head(), &before, site, notes))
+    let source = source_at(repo, &from, &mut notes);
+    let before = load_quietly(&source, &from)?;
+    let mut changes = report(repo, &from, repo.head(), &before, site, notes);
+    changes.diffs = diffs(&changes.documents, &before, site);
+    Ok(changes)
+}
+
+/// The source differences of the documents `d` lists as changed, moved
+/// or re-approved: their text at `before` against their text in `site`.
+fn diffs(d: &DocumentChanges, before: &Site, site: &Site) -> Vec<DocDiff> {
+    let mut ids: Vec<&str> = d
+        .changed_without_version
+        .iter()
+        .map(|c| c.document.id.as_str())
+        .chain(d.reapproved.iter().map(|r| r.document.id.as_str()))
+        .chain(d.moved.iter().map(|m| m.id.as_str()))
+        .chain(d.clause_references.iter().map(|c| c.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let b = &before.docs[before.doc_index(id)?];
+            let a = &site.docs[site.doc_index(id)?];
+            let (hunks, removed, added) = crate::resolve::diff::hunks(&b.source, &a.source);
+            Some(DocDiff {
+                id: id.to_string(),
+                title: a.meta.title.clone(),
+                from_path: b.path.display().to_string(),
+                to_path: a.path.display().to_string(),
+                hunks,
+                removed,
+                added,
+            })
+        })
+        .collect()
 }
 
 fn report(
@@ -117,6 +156,7 @@ fn report(
         coverage: coverage_changes(before, after),
         shallow: repo.is_shallow(),
         notes,
+        diffs: Vec::new(),
     }
 }
 
@@ -126,10 +166,15 @@ pub fn site_at(
     commit: &CommitInfo,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Site, Diagnostic> {
+    let source = source_at(repo, commit, notes);
+    load_quietly(&source, commit)
+}
+
+/// The site's files at `commit`, as a source for the loader.
+fn source_at(repo: &SiteRepo, commit: &CommitInfo, notes: &mut Vec<Diagnostic>) -> GitSource {
     let files = repo.site_files(commit);
     notes.extend(files.notes.iter().cloned());
-    let source = GitSource::new(repo.root(), files);
-    load_quietly(&source, commit)
+    GitSource::new(repo.root(), files)
 }
 
 fn load_quietly(source: &dyn Source, commit: &CommitInfo) -> Result<Site, Diagnostic> {

@@ -15,6 +15,7 @@
 pub mod anchors;
 pub mod changes;
 pub mod clauses;
+pub mod diff;
 pub mod history;
 pub mod layout;
 pub mod links;

@@ -6,6 +6,11 @@
 //! Objects are written loose, as `git commit` does; `git gc` packs them.
 //! The index is written at the end ([`RepoWriter::write_index`]) so that
 //! `git status` agrees that the work tree is clean.
+//!
+//! It stays here, in the load stage, rather than in `tools/`: it writes
+//! the objects the reader beside it reads (and shares its lookup), the
+//! tests build their fixtures with it, and `tools::corpus` (a later
+//! stage) may call it, while `load` could not call into `tools`.
 
 use std::collections::BTreeMap;
 use std::io;
