@@ -184,11 +184,7 @@ fn without_a_history_table_the_rule_is_off() {
     // A site without `[history]` in a repository builds and checks as before: no history finding.
     let tmp = tempdir();
     fixture(tmp.path());
-    replace(
-        &tmp.path().join("clausebook.toml"),
-        "\n[history]\nbaseline = \"2026-01-05\"\n",
-        "\n",
-    );
+    without_history(tmp.path());
     let run = check_cli(tmp.path(), "human", &[]);
     run.assert_code(0);
     assert!(
@@ -325,26 +321,34 @@ fn changes_outside_a_repository_say_so() {
 
 const POLICY_PAGE: &str = "documents/sms-pol-001/index.html";
 
-/// Build the fixture with the binary (`SOURCE_DATE_EPOCH` fixed) into a
-/// temporary folder; the output and the run.
-fn build_fixture(site: &Path, tmp: &Path, extra: &[(&str, &str)]) -> (std::path::PathBuf, Run) {
-    let out = tmp.join("out");
-    let mut cmd = std::process::Command::new(bin());
-    cmd.args(["--color", "never", "build", "--today", TODAY, "--root"])
+/// Build the site at `site` with the binary (`SOURCE_DATE_EPOCH` fixed)
+/// into a new temporary folder, kept while the first value lives.
+fn build_in(site: &Path) -> (tempfile::TempDir, std::path::PathBuf, Run) {
+    let out_dir = tempdir();
+    let out = out_dir.path().join("out");
+    let o = std::process::Command::new(bin())
+        .args(["--color", "never", "build", "--today", TODAY, "--root"])
         .arg(site)
         .arg("--output")
         .arg(&out)
-        .env("SOURCE_DATE_EPOCH", "1772445600");
-    for (k, v) in extra {
-        cmd.env(k, v);
-    }
-    let o = cmd.output().unwrap();
+        .env("SOURCE_DATE_EPOCH", "1772445600")
+        .output()
+        .unwrap();
     let run = Run {
         code: o.status.code(),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     };
-    (out, run)
+    (out_dir, out, run)
+}
+
+/// Take the `[history]` table out of the fixture's clausebook.toml.
+fn without_history(site: &Path) {
+    replace(
+        &site.join("clausebook.toml"),
+        "\n[history]\nbaseline = \"2026-01-05\"\n",
+        "\n",
+    );
 }
 
 fn branch(site: &Path) -> String {
@@ -360,8 +364,7 @@ fn a_document_page_shows_its_revision_history_newest_first() {
     // The policy's page lists its three commits newest first with date, author, short hash, subject, version and status, the approval marked.
     let tmp = tempdir();
     let w = fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let page = read(&out, POLICY_PAGE);
     let section = page
@@ -405,8 +408,7 @@ fn the_page_of_a_document_changed_since_approval_has_a_banner() {
     // The policy's page warns that its text changed after approval, naming the approving commit and the later one; the re-approved procedure's page does not.
     let tmp = tempdir();
     let w = fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, _) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, _) = build_in(tmp.path());
     let page = read(&out, POLICY_PAGE);
     let banner = page
         .split("changed-since-approval\"")
@@ -435,8 +437,7 @@ fn every_page_has_the_publication_stamp() {
     // Every page's footer says when (SOURCE_DATE_EPOCH) and from which revision and branch the site was published; exports say it too.
     let tmp = tempdir();
     let w = fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let expected = format!(
         "Published <time datetime=\"2026-03-02T10:00:00Z\">2026-03-02 10:00 UTC</time> from revision <code title=\"{}\">{}</code> ({})",
@@ -476,8 +477,7 @@ fn an_uncommitted_edit_is_marked_on_the_page_and_in_the_stamp() {
     let tmp = tempdir();
     fixture(tmp.path());
     append(&tmp.path().join(POLICY), "\nAn extra sentence.\n");
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     assert!(
         run.stderr.contains("has uncommitted changes"),
@@ -505,8 +505,7 @@ fn the_list_is_bounded_and_says_where_the_rest_is() {
     )
     .unwrap();
     w.write_index().unwrap();
-    let out_dir = tempdir();
-    let (out, _) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, _) = build_in(tmp.path());
     let page = read(&out, POLICY_PAGE);
     let section = page
         .split("<section class=\"revision-history\"")
@@ -525,8 +524,7 @@ fn the_changes_page_compares_with_the_baseline() {
     // The changes page lists, against `[history] baseline`, the edit, the move as the same document with a link, and the coverage change of 7.3.7.
     let tmp = tempdir();
     fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, _) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, _) = build_in(tmp.path());
     let page = read(&out, "changes/index.html");
     assert!(page.contains("Baseline: <code>2026-01-05</code>"), "{page}");
     let moved = page
@@ -567,8 +565,7 @@ fn a_baseline_the_repository_does_not_have_is_said_on_the_page() {
         "2026-01-05",
         "2020-01-01",
     );
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let page = read(&out, "changes/index.html");
     assert!(page.contains("The changes cannot be listed:"), "{page}");
@@ -580,13 +577,8 @@ fn a_site_without_history_gets_no_history_files() {
     // Without `[history]` no page has a stamp or a revision history and no history export or theme file is written.
     let tmp = tempdir();
     fixture(tmp.path());
-    replace(
-        &tmp.path().join("clausebook.toml"),
-        "\n[history]\nbaseline = \"2026-01-05\"\n",
-        "\n",
-    );
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    without_history(tmp.path());
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let page = read(&out, POLICY_PAGE);
     assert!(!page.contains("Revision history") && !page.contains("class=\"stamp\""));
@@ -647,8 +639,7 @@ fn the_register_has_a_last_changed_column_with_history() {
     // With history the register page and its CSV/JSON exports gain "Last changed": the date of each document's last commit.
     let tmp = tempdir();
     fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let index = read(&out, "index.html");
     assert!(
@@ -681,8 +672,7 @@ fn browser_flags_reviews_that_became_due_after_publication() {
     };
     let tmp = tempdir();
     fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     // The script bounds its own time (120 s) and always exits.
     let o = std::process::Command::new(&tools.node)
@@ -710,8 +700,7 @@ fn a_changed_document_has_a_diff_page_with_the_changed_words_marked() {
     // The changes page and the policy's history link to a diff page that marks the words changed since the baseline inside the changed line.
     let tmp = tempdir();
     fixture(tmp.path());
-    let out_dir = tempdir();
-    let (out, run) = build_fixture(tmp.path(), out_dir.path(), &[]);
+    let (_out_dir, out, run) = build_in(tmp.path());
     run.assert_code(0);
     let changes = read(&out, "changes/index.html");
     assert!(

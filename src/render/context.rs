@@ -3,11 +3,13 @@
 
 use tera::{Context, Tera, Value};
 
+use crate::base::diag::Diagnostic;
 use crate::load::standards::Catalog;
 use crate::render::fragments::Fragments;
 use crate::render::table::DocTable;
 use crate::render::views::{StandardView, Urls, exclusion_rule_text, export_links};
 use crate::resolve::Site;
+use crate::resolve::changes::Changes;
 use crate::resolve::trace::State;
 
 /// The site-wide values every page reads, and the template context that
@@ -148,6 +150,9 @@ pub struct Pages<'a> {
     pub frags: &'a Fragments,
     /// The published documents, in order.
     pub published: Vec<usize>,
+    /// The changes since `[history] baseline` (with history and a
+    /// baseline): the changes page, the diff pages and the links to them.
+    pub changes: Option<Result<Changes, Diagnostic>>,
 }
 
 impl<'a> Pages<'a> {
@@ -160,6 +165,7 @@ impl<'a> Pages<'a> {
         frags: &'a Fragments,
     ) -> Pages<'a> {
         Pages {
+            changes: crate::resolve::changes::baseline(site),
             published: (0..site.docs.len())
                 .filter(|&i| site.published[i])
                 .collect(),

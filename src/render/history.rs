@@ -6,8 +6,10 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::base::diag::Diagnostic;
 use crate::load::history::{Change, CommitInfo, DocHistory, Stamp};
 use crate::resolve::Site;
+use crate::resolve::changes::Changes;
 use crate::resolve::history::SiteHistory;
 
 /// The path of the changes page.
@@ -59,7 +61,7 @@ pub fn stamp_value(h: &SiteHistory) -> Value {
 }
 
 /// The `history` value of document `i`'s page; `None` without history.
-pub fn document_value(site: &Site, i: usize) -> Option<Value> {
+pub fn document_value(site: &Site, changes: Option<&Changes>, i: usize) -> Option<Value> {
     let h = site.history.as_deref()?;
     let d = &site.docs[i];
     let doc: Option<&DocHistory> = h.document(&d.meta.id);
@@ -101,7 +103,7 @@ pub fn document_value(site: &Site, i: usize) -> Option<Value> {
         "uncommitted": h.worktree.is_uncommitted(&rel),
         "shallow": h.stamp.shallow,
         "changed_since_approval": approval,
-        "diff_url": diff_url(site, i),
+        "diff_url": changes.and_then(|c| diff_url(site, c, i)),
     }))
 }
 
@@ -127,10 +129,10 @@ pub fn last_changed(site: &Site, i: usize) -> Option<String> {
 /// `None` when the site has no history or no baseline; the report, or why
 /// it could not be made (a baseline the repository cannot resolve, a
 /// shallow clone without it), as `changes` / `problem`.
-pub fn changes_value(site: &Site) -> Option<Value> {
+pub fn changes_value(site: &Site, changes: Option<&Result<Changes, Diagnostic>>) -> Option<Value> {
     let h = site.history.as_deref()?;
     let baseline = site.config.history.as_ref()?.baseline.as_deref()?;
-    Some(match h.baseline_changes(site)? {
+    Some(match changes? {
         Ok(c) => json!({ "baseline": baseline, "changes": c, "shallow": h.stamp.shallow }),
         Err(d) => json!({
             "baseline": baseline,
@@ -155,14 +157,7 @@ pub fn diff_page(site: &Site, i: usize) -> String {
 
 /// The diff pages: (output path, the diff as a value), one per document
 /// changed since the baseline and published.
-pub fn diff_pages(site: &Site) -> Vec<(String, Value)> {
-    let Some(Ok(c)) = site
-        .history
-        .as_deref()
-        .and_then(|h| h.baseline_changes(site))
-    else {
-        return Vec::new();
-    };
+pub fn diff_pages(site: &Site, c: &Changes) -> Vec<(String, Value)> {
     c.diffs
         .iter()
         .filter_map(|d| {
@@ -173,11 +168,7 @@ pub fn diff_pages(site: &Site) -> Vec<(String, Value)> {
 }
 
 /// The URL (from the site root) of document `i`'s diff page, when it has one.
-pub fn diff_url(site: &Site, i: usize) -> Option<String> {
-    let h = site.history.as_deref()?;
-    let Some(Ok(c)) = h.baseline_changes(site) else {
-        return None;
-    };
+pub fn diff_url(site: &Site, c: &Changes, i: usize) -> Option<String> {
     let id = &site.docs[i].meta.id;
     (site.published[i] && c.diffs.iter().any(|d| &d.id == id)).then(|| {
         let page = diff_page(site, i);

@@ -17,7 +17,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     }
     // What changed since `[history] baseline` (with history only).
     if plan.due(CHANGES_PAGE, &nothing)
-        && let Some(v) = changes_value(p.site)
+        && let Some(v) = changes_value(p.site, p.changes.as_ref())
     {
         let mut c = Context::new();
         c.insert("title", "Changes since the baseline");
@@ -28,11 +28,18 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             .collect();
         c.insert("doc_urls", &urls);
         let diffs: std::collections::BTreeMap<&str, String> = (0..p.site.docs.len())
-            .filter_map(|i| Some((p.site.docs[i].meta.id.as_str(), diff_url(p.site, i)?)))
+            .filter_map(|i| {
+                let c = p.changes.as_ref()?.as_ref().ok()?;
+                Some((p.site.docs[i].meta.id.as_str(), diff_url(p.site, c, i)?))
+            })
             .collect();
         c.insert("diff_urls", &diffs);
         push(jobs, CHANGES_PAGE.into(), "changes.html", "changes", c);
-        for (path, diff) in diff_pages(p.site) {
+        let pages = match &p.changes {
+            Some(Ok(c)) => diff_pages(p.site, c),
+            _ => Vec::new(),
+        };
+        for (path, diff) in pages {
             if plan.due(&path, &nothing) {
                 let mut c = Context::new();
                 c.insert(

@@ -95,6 +95,14 @@ pub fn between(
     Ok(report(repo, &from, &to, &before, &after, notes))
 }
 
+/// The changes from `[history] baseline` to `site`; `None` without
+/// history or without a baseline.
+pub fn baseline(site: &Site) -> Option<Result<Changes, Diagnostic>> {
+    let h = site.history.as_deref()?;
+    let since = site.config.history.as_ref()?.baseline.as_deref()?;
+    Some(since_baseline(&h.repo, site, since))
+}
+
 /// The changes from `since` to the site as loaded now (`site`, the working
 /// tree): the document changes up to `HEAD`, the coverage changes up to
 /// `site`.

@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::base::diag::Diagnostic;
 use crate::load::config::Config;
@@ -19,8 +18,6 @@ use crate::load::history::{
     self, ApprovalFinding, DocHistory, FileState, History, HistoryOptions, SiteRepo, Stamp,
     WorktreeStatus,
 };
-use crate::resolve::Site;
-use crate::resolve::changes::Changes;
 
 /// What the site knows from its repository.
 pub struct SiteHistory {
@@ -34,26 +31,9 @@ pub struct SiteHistory {
     pub approvals: HashMap<String, ApprovalFinding>,
     /// `[history] revisions_per_page`.
     pub per_page: usize,
-    /// The changes since `[history] baseline`, worked out when a page
-    /// first asks (the changes page, the diff pages, the document pages'
-    /// links to them).
-    baseline: OnceLock<Option<Result<Changes, Diagnostic>>>,
 }
 
 impl SiteHistory {
-    /// The changes from `[history] baseline` to `site` (of which this is
-    /// the history); `None` without a baseline.
-    pub fn baseline_changes(&self, site: &Site) -> Option<&Result<Changes, Diagnostic>> {
-        self.baseline
-            .get_or_init(|| {
-                let since = site.config.history.as_ref()?.baseline.as_deref()?;
-                Some(crate::resolve::changes::since_baseline(
-                    &self.repo, site, since,
-                ))
-            })
-            .as_ref()
-    }
-
     /// The history of document `id`.
     pub fn document(&self, id: &str) -> Option<&DocHistory> {
         self.history.document(id)
@@ -184,7 +164,6 @@ pub fn load(
             published,
             approvals,
             per_page,
-            baseline: OnceLock::new(),
         }),
         None,
         notes,
