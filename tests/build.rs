@@ -536,9 +536,9 @@ fn site_theme_file_replaces_the_built_in_one() {
 #[test]
 fn example_site_builds_deterministically() {
     // Two builds of the example site are byte-identical, file by file (XLSX included), except the search index, which lives in search/tantivy/ alone.
+    let tmp = tempdir();
     // The example has [history]: its publication stamp takes the build
     // time from SOURCE_DATE_EPOCH, as reproducible builds set it.
-    let tmp = tempdir();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     for out in [&a, &b] {
         let status = std::process::Command::new(bin())
