@@ -66,7 +66,8 @@ pub fn command(args: &ChangesArgs, print: impl Fn(&Diagnostics)) -> i32 {
         Format::Human => text(&changes, false),
         Format::Markdown => text(&changes, true),
     };
-    print!("{out}");
+    // A reader that stops early (`| head`) is not an error.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     EXIT_OK
 }
 
