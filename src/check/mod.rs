@@ -4,10 +4,11 @@
 //! build, on the loaded site: the findings of the load itself, the
 //! document-control rules ([`documents`]), coverage, required documents and
 //! exclusions ([`coverage`]), links to unapproved documents and orphans
-//! ([`links`]). [`report`] writes them for people and for CI.
+//! ([`links`]), and what the site's repository says ([`history`]). [`report`] writes them for people and for CI.
 
 pub mod coverage;
 pub mod documents;
+pub mod history;
 pub mod links;
 pub mod report;
 pub mod rules;
@@ -119,6 +120,7 @@ pub fn findings_for(site: &Site, control: &[Vec<Diagnostic>], gate: Gate) -> Dia
     diags.extend(control.iter().flatten().cloned());
     links::links_to_unapproved(site, &mut diags);
     links::orphans(site, &mut diags);
+    history::findings(site, &mut diags);
 
     // Apply the site's levels.
     let levels = &site.config.check.rules;
@@ -148,6 +150,7 @@ pub fn findings_for(site: &Site, control: &[Vec<Diagnostic>], gate: Gate) -> Dia
 /// `build` can succeed.
 pub fn run(site: &Site) -> Report {
     let mut findings = findings_for(site, &documents::control(site), Gate::Check);
+    history::as_check(site, &mut findings);
     if let Err(ds) = crate::load::templates::load_templates(&site.root) {
         findings.extend(ds);
     }

@@ -126,6 +126,18 @@ pub const RULES: &[Rule] = &[
         "an approved document has no approver or no effective date",
     ),
     rule(
+        "changed-since-approval",
+        RuleLevel::Deny,
+        "an approved document's text, title or clause references changed in a commit after the one that approved it, \
+         without a new version (with `[history]`; a warning in `build`)",
+    ),
+    rule(
+        "history",
+        RuleLevel::Warn,
+        "the site's git repository cannot be fully read, or an approved document has uncommitted changes \
+         (with `[history]`)",
+    ),
+    rule(
         "orphan",
         RuleLevel::Warn,
         "a document addresses no clause and nothing links to it",

@@ -10,6 +10,7 @@ use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::publish::{BuildError, BuildOptions};
 use crate::resolve::LoadOptions;
 
+pub mod changes;
 pub mod search;
 
 use crate::base::exit::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
@@ -186,6 +187,20 @@ in the terminal and over the page, and the last good site stays served."
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<jiff::civil::Date>,
     },
+    /// What changed between two revisions of the site (documents, clause references, coverage)
+    #[command(
+        long_about = "Compare the site at two revisions of its git repository, read straight \
+from the repository's objects (no checkout): documents added, removed, retired, re-approved (a new \
+version), changed without a new version, moved (the same id at another path), clause references \
+added and removed, and the coverage of every clause of the standards in scope that changed (from \
+full to gap, partial to full...) with the documents that made the change.\n\n\
+REV is anything git resolves (a tag, a branch, a commit) or a date YYYY-MM-DD (the last commit on \
+that day or before, on HEAD's first-parent line).\n\n\
+Formats: human (default), markdown (for a report), json (schema clausebook-changes/1, see the README). \
+Exit codes: 0 the report was written, 2 no repository or a revision that cannot be resolved.",
+        after_help = "Examples:\n  clausebook changes --since 2026-09-01\n  clausebook changes --since audit-2025 --until audit-2026 --format markdown"
+    )]
+    Changes(changes::ChangesArgs),
     /// Generate a synthetic document set of any size, for benchmarks
     #[command(
         name = "gen-corpus",
@@ -205,6 +220,9 @@ for a given N and seed."
         /// Seed of the generator
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also make DIR a git repository with N commits over the corpus (approvals, edits after approval, moves, clause changes)
+        #[arg(long, value_name = "N")]
+        commits: Option<usize>,
     },
     /// Create a new site with a few sample documents
     #[command(
@@ -371,18 +389,22 @@ pub fn run(cli: Cli) -> i32 {
             },
             color,
         ),
-        Command::GenCorpus { docs, out, seed } => {
-            match crate::tools::corpus::generate(docs, &out, seed) {
-                Ok(()) => {
-                    println!("Wrote {docs} documents into {}", out.display());
-                    EXIT_OK
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the corpus into {}: {e}", out.display());
-                    EXIT_USAGE
-                }
+        Command::Changes(args) => changes::command(&args, |ds| print_diags(ds, color)),
+        Command::GenCorpus {
+            docs,
+            out,
+            seed,
+            commits,
+        } => match crate::tools::corpus::generate_with_history(docs, &out, seed, commits) {
+            Ok(written) => {
+                println!("Wrote {docs} documents into {}{written}", out.display());
+                EXIT_OK
             }
-        }
+            Err(e) => {
+                eprintln!("error: cannot write the corpus into {}: {e}", out.display());
+                EXIT_USAGE
+            }
+        },
         Command::Init {
             dir,
             title,
@@ -429,6 +451,9 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
         Ok(report) => {
             print_build_diags(&report.diags, color);
             if verbose {
+                if let Some(off) = &report.history_off {
+                    eprintln!("  {off}");
+                }
                 for (name, d) in &report.phases {
                     eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }

@@ -18,7 +18,7 @@ use rust_xlsxwriter::{
 };
 
 use super::model::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
-use super::register::{self, COLUMNS, Value};
+use super::register::{self, Value};
 use crate::load::content::Level;
 use crate::load::standards::{Catalog, Unrelated};
 use crate::resolve::Site;
@@ -302,6 +302,11 @@ fn workbook(site: &Site, cover: Cover, tables: &[Table]) -> Result<Vec<u8>, Xlsx
     }
     ws.write_string_with_format(r, 0, "Published", &f.label)?;
     ws.write_datetime_with_format(r, 1, &date, &f.date.clone().set_align(FormatAlign::Left))?;
+    if let Some(h) = &site.history {
+        r += 1;
+        ws.write_string_with_format(r, 0, "Revision", &f.label)?;
+        ws.write_string_with_format(r, 1, fit(&h.revision_line()), &f.text)?;
+    }
     r += 2;
     ws.write_string_with_format(r, 0, "Sheet", &f.header)?;
     ws.write_string_with_format(r, 1, "What it holds", &f.header)?;
@@ -670,7 +675,8 @@ pub fn matrix_workbook(
 pub fn register_workbook(site: &Site) -> Result<Vec<u8>, XlsxError> {
     let mut used = vec!["About".to_string()];
     // The id links to the page: no URL column.
-    let columns: Vec<&register::Column> = COLUMNS.iter().filter(|c| c.key != "url").collect();
+    let columns: Vec<&register::Column> =
+        register::columns(site).filter(|c| c.key != "url").collect();
     let mut rows = Vec::new();
     let mut evidence = Vec::new();
     for i in register::documents(site) {
