@@ -5,8 +5,9 @@
 //! `cargo bench --bench search_live`.
 //!
 //! Each iteration of an update switches one document's body between two
-//! versions (two sites loaded beforehand), so that every update deletes,
-//! adds and commits a document in tantivy and writes `search/index.js`.
+//! versions (two sites loaded beforehand); every update analyzes the site
+//! again, replaces the tantivy documents and writes the static index's
+//! changed shards.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -59,17 +60,17 @@ fn live(c: &mut Criterion) {
 
     let mut g = c.benchmark_group(format!("{docs} documents"));
     g.sample_size(20).measurement_time(Duration::from_secs(10));
-    let entries = search::entries(&site);
     g.bench_function("static index from scratch", |b| {
-        b.iter(|| black_box(search::static_index::build(&site, &entries)))
+        b.iter(|| black_box(search::query::shards::site_files(&site)))
     });
-    drop(entries);
     let mut flip = false;
     g.bench_function("update after one edit", |b| {
         b.iter(|| {
             flip = !flip;
             let s = if flip { &edited } else { &site };
-            black_box(live.update(s, &[&id], &[]).expect("update"))
+            let index = live.update(s, &[&id], &[]).expect("update");
+            live.settle().expect("static index");
+            black_box(index)
         })
     });
     g.finish();

@@ -184,7 +184,7 @@ fn ids_differing_in_case_never_share_a_page() {
 
 #[test]
 fn check_fails_on_catalogs_and_mappings_the_build_could_not_write() {
-    // A second mapping of the same two standards and an overlong clause number are errors of check, located in their files, not failures (or silent overwrites) of the build.
+    // An overlong clause number is an error of check, located in its file, not a failure of the build; a site's mapping of the same two standards as a built-in one replaces it, with a warning there.
     let (run, v) = check_json(&bad("standards"));
     run.assert_code(1);
     let mut got = of_rule(&v, "standards");
@@ -194,7 +194,7 @@ fn check_fails_on_catalogs_and_mappings_the_build_could_not_write() {
     assert_eq!(got[0].1, "a clause number of 70 characters");
     assert_eq!(got[1].0, "standards/mapping.toml:1:6");
     assert!(
-        got[1].1.starts_with("mappings `my-mapping` and `tr90006-iso9001-2008--iso20000-1-2011` both map iso9001:2008 to iso20000-1:2011"),
+        got[1].1.starts_with("mapping `my-mapping` replaces the built-in mapping `tr90006-iso9001-2008--iso20000-1-2011`: both map iso9001:2008 to iso20000-1:2011"),
         "{}",
         got[1].1
     );

@@ -130,7 +130,7 @@ fn order_key(f: &Finding) -> (Vec<String>, u64, u64) {
 /// findings, and the findings sorted by file, line and column.
 #[track_caller]
 fn validate_json(run: &Run, v: &Value) {
-    assert_eq!(v["schema"], "clausebook-check/1", "{}", run.stdout);
+    assert_eq!(v["schema"], "clausebook-check/2", "{}", run.stdout);
     assert_eq!(v["today"], TODAY);
     let fs = findings(v);
     let errors = fs.iter().filter(|f| f.level == "error").count();
@@ -544,17 +544,30 @@ fn assert_junit_matches(junit: &str, json: &Value) {
                 "{name} {number}: <failure> exactly when the clause has an error finding"
             );
             if let Some(f) = failure {
-                assert_eq!(f.attr("type"), "coverage");
+                let mut rules: Vec<&str> = c["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                    .collect();
+                rules.dedup();
+                assert_eq!(f.attr("type"), rules.join(" "));
                 assert!(f.text.contains(number), "{}", f.text);
                 failures += 1;
             }
-            let excluded = !failing && c["exclusion"].is_string();
+            let state = c["state"].as_str().unwrap();
+            let excluded = !failing && (state == "excluded" || state == "not-applicable");
             let skip = case.child("skipped");
             assert_eq!(skip.is_some(), excluded, "{name} {number}: <skipped>");
             if let Some(s) = skip {
+                let what = if state == "excluded" {
+                    "excluded"
+                } else {
+                    "not applicable"
+                };
                 assert_eq!(
                     s.attr("message"),
-                    format!("excluded: {}", c["exclusion"].as_str().unwrap())
+                    format!("{what}: {}", c["exclusion"].as_str().unwrap())
                 );
                 skipped += 1;
             }
@@ -565,9 +578,30 @@ fn assert_junit_matches(junit: &str, json: &Value) {
         total += cases.len();
         total_failures += failures;
     }
+    // A finding about a clause with a test case is reported in that case.
+    let case_subjects: BTreeSet<String> = coverage
+        .iter()
+        .flat_map(|std| {
+            std["clauses"].as_array().unwrap().iter().map(|c| {
+                format!(
+                    "{}/{}",
+                    std["standard"].as_str().unwrap(),
+                    c["clause"].as_str().unwrap()
+                )
+            })
+        })
+        .collect();
+    let subjects: Vec<Option<String>> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["subject"].as_str().map(str::to_string))
+        .collect();
     let others: Vec<Finding> = findings(json)
         .into_iter()
-        .filter(|f| f.rule != "coverage")
+        .zip(subjects)
+        .filter(|(_, s)| s.as_ref().is_none_or(|s| !case_subjects.contains(s)))
+        .map(|(f, _)| f)
         .collect();
     let suite = suites.last().unwrap();
     assert_eq!(suite.attr("name"), "findings");
@@ -712,7 +746,7 @@ fn coverage_reports_each_uncovered_requirement_clause() {
     );
     assert!(helps(&v)[1].contains("\"tiny:1/1.3\""), "{:?}", helps(&v));
     assert_eq!(clause(&v, "tiny:1", "1.1")["state"], "full");
-    assert_eq!(clause(&v, "tiny:1", "1.1")["documents"][0], "POL-1");
+    assert_eq!(clause(&v, "tiny:1", "1.1")["documents"][0]["id"], "POL-1");
     assert_eq!(clause(&v, "tiny:1", "1.1")["finding"], Value::Null);
     assert_eq!(clause(&v, "tiny:1", "1.2")["state"], "planned");
     assert_eq!(clause(&v, "tiny:1", "1.2")["finding"], "error");
@@ -773,7 +807,30 @@ fn partial_only_warns_at_the_partial_reference() {
         )],
     );
     assert_eq!(clause(&v, "tiny:1", "1.1")["state"], "partial");
-    assert_eq!(clause(&v, "tiny:1", "1.1")["finding"], Value::Null);
+    // The finding concerns the clause: its entry says so.
+    assert_eq!(clause(&v, "tiny:1", "1.1")["finding"], "warning");
+    assert_eq!(clause(&v, "tiny:1", "1.1")["rules"][0], "partial-only");
+}
+
+#[test]
+fn a_denied_partial_only_fails_the_clause_in_every_report() {
+    // With partial-only = "deny" the run fails, and so do the clause's JUnit case and JSON entry.
+    let (_t, root) = with_check("partial-only", &["partial-only = \"deny\""]);
+    let (run, v) = check_json(&root, &[]);
+    run.assert_code(1);
+    let c = clause(&v, "tiny:1", "1.1");
+    assert_eq!(c["finding"], "error");
+    assert_eq!(c["rules"][0], "partial-only");
+    // The clause's documents are those of the coverage export: every
+    // document addressing it, with status and level.
+    assert_eq!(c["documents"][0]["id"], "POL-1");
+    assert_eq!(c["documents"][0]["status"], "approved");
+    assert_eq!(c["documents"][0]["level"], "partial");
+    let junit = check_cli(&root, "junit", &[]);
+    junit.assert_code(1);
+    assert_junit_matches(&junit.stdout, &v);
+    let failing = junit_clause_failures(&parse_junit(&junit.stdout));
+    assert_eq!(failing.get("tiny:1/1.1"), Some(&true), "{}", junit.stdout);
 }
 
 #[test]
@@ -785,7 +842,7 @@ fn required_document_needs_an_approved_document_of_a_fitting_kind() {
             "required-document",
             "error",
             "clausebook.toml:4:14",
-            "Tiny:1 requires documented information: Policy document (1.1 Policy); no approved policy addresses it",
+            "Tiny:1 requires documented information: Policy document (1.1 Policy); no approved document is it",
         )],
     );
     let help = &helps(&v)[0];
@@ -798,50 +855,127 @@ fn required_document_needs_an_approved_document_of_a_fitting_kind() {
 
 #[test]
 fn required_documents_of_the_builtin_catalogs() {
-    // ISO/IEC 20000-1:2011 asks for 4 documents and ISO 9001:2008 for 7; the site has approved ones for 4.1.2 and 4.2.3 only (8.2.2 is a draft).
+    // Every document the 2011 and 2008 catalogs name is checked; the site has approved ones for 4.1.2 and 4.2.3 only (8.2.2 is a draft), inferred from their kind.
     let (run, v) = check_json(&check_fixture("required-document-builtin"), &[]);
     run.assert_code(1);
-    let mut missing = BTreeSet::new();
     for f in findings(&v) {
         assert_eq!(f.rule, "required-document", "{f:?}");
         assert_eq!(f.level, "error");
         assert_eq!(f.file, "clausebook.toml");
         assert_eq!(f.line, 6, "{f:?}");
-        let (std, col) = if f.message.starts_with("ISO/IEC 20000-1:2011 ") {
-            ("iso20000-1:2011", 14)
+        let col = if f.message.starts_with("ISO/IEC 20000-1:2011 ") {
+            14
         } else {
             assert!(f.message.starts_with("ISO 9001:2008 "), "{f:?}");
-            ("iso9001:2008", 33)
+            33
         };
         assert_eq!(f.column, col, "located at the standard's entry: {f:?}");
-        let number = f
-            .message
-            .split(" (")
-            .nth(1)
-            .and_then(|s| s.split(' ').next())
-            .unwrap();
-        missing.insert(format!("{std}/{number}"));
     }
-    let expected: BTreeSet<String> = [
-        "iso20000-1:2011/4.3.1",
-        "iso20000-1:2011/4.5.2",
-        "iso20000-1:2011/6.1",
-        "iso9001:2008/4.2.2",
-        "iso9001:2008/4.2.4",
-        "iso9001:2008/8.2.2",
-        "iso9001:2008/8.3",
-        "iso9001:2008/8.5.2",
-        "iso9001:2008/8.5.3",
-    ]
-    .map(String::from)
-    .into();
-    assert_eq!(missing, expected);
+    let by_status = |status: &str| -> BTreeSet<String> {
+        v["required_documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == status)
+            .map(|r| {
+                format!(
+                    "{}/{}",
+                    r["standard"].as_str().unwrap(),
+                    r["key"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        by_status("inferred"),
+        BTreeSet::from([
+            "iso20000-1:2011/service-management-policy".to_string(),
+            "iso9001:2008/procedure-control-of-documents".to_string(),
+        ])
+    );
+    assert!(by_status("declared").is_empty());
+    let missing = by_status("missing");
+    assert_eq!(missing.len(), 10 + 7 - 2, "{missing:?}");
+    assert_eq!(findings(&v).len(), missing.len());
+    assert!(missing.contains("iso20000-1:2011/service-level-agreement"));
+    assert!(missing.contains("iso20000-1:2011/release-policy"));
     assert!(
         findings(&v)
             .iter()
             .any(|f| f.message.contains("Quality manual (4.2.2")),
         "the quality manual is named"
     );
+}
+
+#[test]
+fn a_document_says_which_required_document_it_is() {
+    // `fulfils` declares a required document whatever the kind; an OLA is never taken for an SLA; an unknown key is an error with a did-you-mean.
+    let tmp = tempdir();
+    let doc = |id: &str, title: &str, kind: &str, clause: &str, fulfils: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"{title}\"\nkind = \"{kind}\"\nowner = \"O\"\napprover = \"A\"\n\
+             version = \"1\"\nstatus = \"approved\"\neffective = 2026-01-01\nreview_by = 2027-06-01\n\
+             clauses = [\"iso20000-1:2011/{clause}\"]\n{fulfils}+++\n\nText.\n"
+        )
+    };
+    let ola = doc(
+        "OLA-1",
+        "Operational Level Agreement: Network",
+        "agreement",
+        "6.1",
+        "",
+    );
+    let sla = doc(
+        "AGR-9",
+        "Hosting terms for Wyvern",
+        "other",
+        "6.1",
+        "fulfils = [\"service-level-agreement\"]\n",
+    );
+    let typo = doc(
+        "POL-9",
+        "Change policy",
+        "policy",
+        "9.2",
+        "fulfils = [\"change-managment-policy\"]\n",
+    );
+    let root = write_site(
+        tmp.path(),
+        "title = \"T\"\nstandards = [\"iso20000-1:2011\"]\n[check]\ncoverage = \"allow\"\n",
+        &[("ola.md", &ola), ("sla.md", &sla), ("pol.md", &typo)],
+    );
+    let (run, v) = check_json(&root, &[]);
+    run.assert_code(1);
+    let entry = |key: &str| {
+        v["required_documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    // Declared by a document of kind "other": taken at its word.
+    assert_eq!(entry("service-level-agreement")["status"], "declared");
+    assert_eq!(entry("service-level-agreement")["documents"][0], "AGR-9");
+    // The OLA is of a fitting kind and addresses 6.1, but is no SLA and no catalogue.
+    assert_eq!(entry("service-catalogue")["status"], "missing");
+    let typo_finding = findings(&v)
+        .into_iter()
+        .find(|f| f.rule == "unknown-fulfils")
+        .expect("an unknown-fulfils finding");
+    assert_eq!(typo_finding.level, "error");
+    assert_eq!(typo_finding.file, "content/pol.md");
+    assert_eq!(typo_finding.line, 12);
+    assert!(
+        typo_finding
+            .help
+            .unwrap()
+            .starts_with("did you mean `change-management-policy`?"),
+    );
+    // The policy with the misspelt key is not inferred to be the change
+    // management policy either.
+    assert_eq!(entry("change-management-policy")["status"], "missing");
 }
 
 #[test]
@@ -892,7 +1026,7 @@ fn out_of_scope_warns_and_scope_settles_a_shared_name() {
             "`tiny:2/1.1` refers to tiny:2, which is not in scope",
         )],
     );
-    assert_eq!(clause(&v, "tiny:1", "1.1")["documents"][0], "POL-1");
+    assert_eq!(clause(&v, "tiny:1", "1.1")["documents"][0]["id"], "POL-1");
     assert_eq!(
         v["coverage"].as_array().unwrap().len(),
         1,
@@ -1280,15 +1414,15 @@ fn exclusions_against_the_rules() {
                 "clause 0 of Tiny:1 cannot be excluded",
             ),
             (
-                "exclusion",
+                "excluded-with-evidence",
                 "warning",
                 "content/policy.md:11:27",
-                "Tiny:1 1.4 is excluded in clausebook.toml but this approved document addresses it",
+                "Tiny:1 1.4 is determined as not applicable in clausebook.toml, but this approved document addresses it",
             ),
         ],
     );
     let c = clause(&v, "tiny:1", "1.2");
-    assert_eq!(c["state"], "excluded");
+    assert_eq!(c["state"], "not-applicable");
     assert_eq!(c["exclusion"], "We run no such service.");
     let junit = check_cli(&root, "junit", &[]);
     junit.assert_code(1);
@@ -1673,11 +1807,11 @@ fn mixed_report_human_snapshot() {
         "{text}"
     );
     assert!(
-        text.contains("  Alpha:1: 1/4 requirement clauses addressed (0 partial, 2 derived only, 0 planned, 1 excluded, 1 gaps), 25%\n"),
+        text.contains("  Alpha:1: 1/4 requirement clauses addressed in full (25%), 1 with partial (25%); 1 derived only, 1 planned, 0 excluded, 1 not applicable, 1 gaps\n"),
         "{text}"
     );
     assert!(
-        text.contains("  Beta:1: 2/2 requirement clauses addressed (1 partial, 0 derived only, 0 planned, 0 excluded, 0 gaps), 100%\n"),
+        text.contains("  Beta:1: 1/2 requirement clauses addressed in full (50%), 2 with partial (100%); 0 derived only, 0 planned, 0 excluded, 0 not applicable, 0 gaps\n"),
         "{text}"
     );
 }
@@ -1707,8 +1841,10 @@ fn mixed_report_json_snapshot() {
         [
             ("full", "-"),
             ("derived", "error"),
-            ("excluded", "-"),
-            ("derived", "error"),
+            // Alpha's rule is "not applicable" (as ISO 9001:2015's).
+            ("not-applicable", "-"),
+            // A draft addresses 1.4: planned outranks derived only.
+            ("planned", "error"),
             ("gap", "error"),
         ]
     );
@@ -1739,7 +1875,7 @@ fn mixed_report_json_snapshot() {
 
 #[test]
 fn mixed_report_junit_snapshot() {
-    // The JUnit report: well-formed, a case per requirement clause (failed on 1.2, 1.4 and 1.5, skipped on the excluded 1.3), a case per other finding.
+    // The JUnit report: well-formed, a case per requirement clause (failed on 1.2, 1.4 and 1.5, skipped on 1.3, not applicable), a case per other finding.
     let (_, text) = mixed("junit");
     assert_snapshot("check/mixed.junit.xml", &text);
     let (_, v) = check_json(&check_fixture("mixed"), &[]);
@@ -1761,8 +1897,10 @@ fn mixed_report_junit_snapshot() {
         .map(|c| c.attr("name"))
         .collect();
     assert_eq!(skipped, ["1.3 Customer property"]);
+    // The partial-only warning on Beta 1.2 is reported in that clause's
+    // case, not among the other findings.
     let findings_suite = root.all("testsuite").pop().unwrap();
-    assert_eq!(findings_suite.attr("tests"), "5");
+    assert_eq!(findings_suite.attr("tests"), "4");
     assert_eq!(findings_suite.attr("failures"), "2");
 }
 
@@ -1834,7 +1972,7 @@ fn junit_escapes_text_and_attributes() {
         .to_string();
     assert_eq!(
         skipped,
-        "excluded: Customers keep their own equipment & tools, <none> held: 100%."
+        "not applicable: Customers keep their own equipment & tools, <none> held: 100%."
     );
 }
 
@@ -1905,7 +2043,12 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
     let mut sole: Vec<(String, String)> = Vec::new();
     for std in before["coverage"].as_array().unwrap() {
         for c in std["clauses"].as_array().unwrap() {
-            let docs = c["documents"].as_array().unwrap();
+            let docs: Vec<&Value> = c["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["status"] == "approved")
+                .collect();
             if docs.len() == 1 {
                 sole.push((
                     format!(
@@ -1913,7 +2056,7 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
                         std["standard"].as_str().unwrap(),
                         c["clause"].as_str().unwrap()
                     ),
-                    docs[0].as_str().unwrap().to_string(),
+                    docs[0]["id"].as_str().unwrap().to_string(),
                 ));
             }
         }
@@ -1950,9 +2093,19 @@ fn removing_the_last_approved_document_of_a_clause_fails_ci() {
         .filter(|(_, f)| **f)
         .map(|(c, _)| c.clone())
         .collect();
+    // A required document the removed one was fails its clause too.
+    let required: BTreeSet<String> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "required-document" && f["level"] == "error")
+        .filter_map(|f| f["subject"].as_str().map(str::to_string))
+        .filter(|s| cases.contains_key(s))
+        .collect();
+    let expected_red: BTreeSet<String> = expected_red.union(&required).cloned().collect();
     assert_eq!(
         red, expected_red,
-        "removing {doc_id} fails exactly the clauses it alone addressed"
+        "removing {doc_id} fails exactly the clauses it alone addressed (or was required for)"
     );
     assert_eq!(cases.len(), cases_before, "still a case per clause");
     let coverage_findings = findings(&after)
@@ -2045,12 +2198,13 @@ fn check_writes_nothing() {
 // ================================================================ build
 
 #[test]
-fn build_refuses_on_check_errors_unless_allowed() {
-    // An overdue review stops the build (exit 1, nothing written); --allow-errors publishes; review-overdue = "warn" lets it build.
+fn an_overdue_review_fails_check_but_build_publishes_and_flags_it() {
+    // `check` is the gate (an overdue review is an error, exit 1); `build` publishes with a warning and flags the review on the document page, the register and the dashboard.
     let tmp = tempdir();
     let root = check_fixture("review-overdue");
     let out = tmp.path().join("out");
-    let run = build_fails(&root, 1, &[]);
+    let run = check_cli(&root, "human", &[]);
+    run.assert_code(1);
     assert!(
         run.stderr
             .contains("error: [review-overdue] the review of `REV-PAST` was due on 2026-11-22"),
@@ -2058,24 +2212,33 @@ fn build_refuses_on_check_errors_unless_allowed() {
         run.stderr
     );
 
-    let run = build_cli(&root, &out, &["--allow-errors"]);
-    run.assert_code(0);
-    assert!(out.join("index.html").is_file());
-    assert!(out.join("documents/rev-past/index.html").is_file());
-    assert!(
-        run.stdout.contains("1 errors published anyway"),
-        "{}",
-        run.stdout
-    );
-
-    let (_t, warn) = with_check("review-overdue", &["review-overdue = \"warn\""]);
-    let out2 = tmp.path().join("out2");
-    let run = build_cli(&warn, &out2, &[]);
+    let run = build_cli(&root, &out, &[]);
     run.assert_code(0);
     assert!(
-        run.stderr.contains("warning: [review-overdue]"),
+        run.stderr
+            .contains("warning: [review-overdue] the review of `REV-PAST` was due on 2026-11-22"),
         "{}",
         run.stderr
     );
-    assert!(out2.join("index.html").is_file());
+    let page = std::fs::read_to_string(out.join("documents/rev-past/index.html")).unwrap();
+    assert!(
+        page.contains("The review of this document was due on 2026-11-22"),
+        "the document page has the banner"
+    );
+    let register = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        register.contains("<strong>overdue</strong>"),
+        "the register flags it"
+    );
+    let dashboard =
+        std::fs::read_to_string(out.join("standards/tiny-1/coverage/index.html")).unwrap();
+    assert!(
+        dashboard.contains("1 document overdue for review") && dashboard.contains("REV-PAST"),
+        "the dashboard names it"
+    );
+
+    // A setting cannot make the build stop on it: `check` is the gate.
+    let (_t, deny) = with_check("review-overdue", &["review-overdue = \"deny\""]);
+    build_cli(&deny, &tmp.path().join("out2"), &[]).assert_code(0);
+    check_cli(&deny, "human", &[]).assert_code(1);
 }

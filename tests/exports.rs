@@ -328,6 +328,9 @@ fn the_register_export_lists_every_published_document_of_the_example() {
             "effective",
             "review_by",
             "clauses",
+            // The example's clausebook.toml has [history]: built in place,
+            // its register says when each document last changed.
+            "last_changed",
             "url"
         ]
     );

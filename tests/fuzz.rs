@@ -585,6 +585,8 @@ fn search_queries_never_panic() {
                         ParseMode::Lenient
                     },
                     complete_last_word: complete,
+                    tag: None,
+                    facets: complete,
                 };
                 if let Ok(hits) = index.search(&req) {
                     prop_assert!(hits.results.len() <= 10);

@@ -230,3 +230,159 @@ fn requirement_clause_counts() {
         assert_eq!(catalog(&s, id).requirement_clauses().len(), count, "{id}");
     }
 }
+
+// ------------------------------------------------- explicit nil clauses, HS pairs, required documents
+
+#[test]
+fn nil_clauses_are_marked_explicitly_in_the_mapping() {
+    // TR 90006's 4 + 8 "nil" clauses are stated by the mapping, not guessed from missing pairs.
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).unwrap();
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for row in reference_rows(NIL_TSV) {
+        match row[0].as_str() {
+            "ISO 9001:2008" => left.push(row[1].clone()),
+            _ => right.push(row[1].clone()),
+        }
+    }
+    assert_eq!((left.len(), right.len()), (4, 8));
+    assert_eq!(m.no_counterpart_left, left);
+    assert_eq!(m.no_counterpart_right, right);
+}
+
+#[test]
+fn three_reasons_for_a_clause_without_a_related_clause() {
+    // Headings, clauses marked "nil" and clauses a mapping says nothing of get different reasons.
+    use clausebook::load::standards::Unrelated;
+    let s = Standards::builtin();
+    let m = s.mapping(MAPPING).unwrap();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in [ISO9001, ISO20000] {
+        let c = catalog(&s, id);
+        for clause in &c.clauses {
+            if let Some(u) = m.unrelated(c, &clause.number) {
+                *counts.entry(u.as_str()).or_default() += 1;
+            }
+        }
+    }
+    // TR 90006 covers both standards whole: every clause without a pair is
+    // a heading or marked nil.
+    assert_eq!(counts.get("no-counterpart"), Some(&12), "{counts:?}");
+    assert_eq!(counts.get("not-covered"), None, "{counts:?}");
+    assert_eq!(counts.get("heading"), Some(&30), "{counts:?}");
+    // The harmonized-structure correspondence leaves the service clauses of
+    // 20000-1:2018 (8.2 and below) and the product clauses of 9001:2015
+    // unrelated, and says so as "not covered".
+    let hs = s.mapping(HS_MAPPING).unwrap();
+    let c18 = catalog(&s, "iso20000-1:2018");
+    let c15 = catalog(&s, "iso9001:2015");
+    assert_eq!(hs.unrelated(c18, "8.2.4"), Some(Unrelated::NotCovered));
+    assert_eq!(hs.unrelated(c18, "8"), Some(Unrelated::Heading));
+    assert_eq!(hs.unrelated(c15, "8.5.6"), Some(Unrelated::NotCovered));
+    assert_eq!(hs.unrelated(c15, "8.1"), None);
+}
+
+const HS_MAPPING: &str = "hs-iso9001-2015--iso20000-1-2018";
+
+#[test]
+fn harmonized_structure_correspondence_equals_the_reference_pairs() {
+    // The built-in 2015 ↔ 2018 correspondence holds exactly the 20 reference pairs and says what it is.
+    let s = Standards::builtin();
+    let m = s.mapping(HS_MAPPING).unwrap();
+    assert_eq!(
+        (m.left.as_str(), m.right.as_str()),
+        ("iso9001:2015", "iso20000-1:2018")
+    );
+    let expected: Vec<(String, String)> =
+        reference_rows("hs-iso9001-2015_iso20000-1-2018.pairs.tsv")
+            .into_iter()
+            .map(|r| (r[0].clone(), r[2].clone()))
+            .collect();
+    let got: Vec<(String, String)> = m
+        .pairs
+        .iter()
+        .map(|p| (p.left.clone(), p.right.clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 20);
+    assert!(m.name.contains("not a published ISO mapping"), "{}", m.name);
+    let d = m.description.as_deref().unwrap();
+    assert!(d.contains("harmonized-structure correspondence"), "{d}");
+    assert!(d.contains("not related by this correspondence"), "{d}");
+}
+
+#[test]
+fn catalogs_hold_every_required_document_of_the_reference() {
+    // Each edition's catalog names every document the reference lists, at its clause, with where it is listed.
+    let s = Standards::builtin();
+    let rows = reference_rows("required-documents.tsv");
+    assert_eq!(rows.len(), 31);
+    let mut by_standard: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for r in &rows {
+        by_standard.entry(r[0].clone()).or_default().push((
+            r[1].clone(),
+            r[2].clone(),
+            r[3].clone(),
+        ));
+    }
+    for (id, expected) in by_standard {
+        let c = catalog(&s, &id);
+        let got: Vec<(String, String, String)> = c
+            .required_documents
+            .iter()
+            .map(|d| {
+                (
+                    d.clause.clone(),
+                    d.name.clone(),
+                    d.listed_in.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{id}");
+        let keys: BTreeSet<&str> = c
+            .required_documents
+            .iter()
+            .map(|d| d.key.as_str())
+            .collect();
+        assert_eq!(
+            keys.len(),
+            c.required_documents.len(),
+            "{id}: keys are unique"
+        );
+    }
+    // The 2015 quality policy belongs to 5.2.2, not 5.2.1.
+    let q = catalog(&s, "iso9001:2015");
+    assert!(q.required_documents_for("5.2.1").is_empty());
+    assert_eq!(q.required_documents_for("5.2.2")[0].key, "quality-policy");
+    // The processes of the 2018 SMS are a set.
+    let sms = catalog(&s, "iso20000-1:2018");
+    assert!(
+        sms.required_documents
+            .iter()
+            .any(|d| d.key == "sms-processes" && d.set)
+    );
+}
+
+#[test]
+fn an_operational_level_agreement_is_never_inferred_to_be_a_service_level_agreement() {
+    // The kind heuristic also needs a fitting title for the SLA and the catalogue of services.
+    let s = Standards::builtin();
+    let c = catalog(&s, ISO20000);
+    let sla = c
+        .required_documents
+        .iter()
+        .find(|d| d.key == "service-level-agreement")
+        .unwrap();
+    assert!(sla.may_infer("agreement", "Service Level Agreement: Wyvern Logistics Ltd"));
+    assert!(sla.may_infer("agreement", "SLA for hosting"));
+    assert!(!sla.may_infer("agreement", "Operational Level Agreement: Infrastructure"));
+    assert!(!sla.may_infer("policy", "Service Level Agreement"));
+    let cat = c
+        .required_documents
+        .iter()
+        .find(|d| d.key == "service-catalogue")
+        .unwrap();
+    assert!(cat.may_infer("register", "Service Catalogue"));
+    assert!(!cat.may_infer("register", "Master List of Documents"));
+}

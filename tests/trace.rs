@@ -248,7 +248,9 @@ fn each_coverage_state_is_computed() {
         ("4.2", "partial"),
         ("4.3", "derived"),
         ("4.4", "planned"),
-        ("4.5", "excluded"),
+        // ACME A's rule is "not applicable" (as ISO 9001:2015's): its own
+        // state and label, never "excluded".
+        ("4.5", "not-applicable"),
         ("4.6", "gap"),
     ] {
         assert_eq!(state(&a, clause), expected, "ACME A {clause}");
@@ -272,6 +274,7 @@ fn each_coverage_state_is_computed() {
         "derived",
         "planned",
         "excluded",
+        "not_applicable",
         "gaps",
     ]
     .iter()
@@ -285,11 +288,15 @@ fn each_coverage_state_is_computed() {
             ("partial", 2),
             ("derived", 1),
             ("planned", 1),
-            ("excluded", 1),
+            ("excluded", 0),
+            ("not_applicable", 1),
             ("gaps", 2)
         ]
     );
+    // The headline shows full and partial apart: 4 of 10 in full, 6 with
+    // the partial ones.
     assert_eq!(stats["percent"].as_f64(), Some(60.0));
+    assert_eq!(stats["percent_full"].as_f64(), Some(40.0));
 
     let b = json(&out, "exports/coverage-acme-b-1.json");
     assert_eq!(state(&b, "1.1"), "full");
@@ -318,9 +325,11 @@ fn headings_roll_up_from_their_subclauses() {
         assert_eq!(row(&a, heading)["requirement"], false, "{heading}");
     }
     let b = json(&out, "exports/coverage-acme-b-1.json");
+    // Precedence: planned (a document of its own on the way) ranks above
+    // derived only (none of its own), so the weakest here is derived.
     assert_eq!(
         state(&b, "1"),
-        "planned",
+        "derived",
         "full + derived + planned subclauses"
     );
 }

@@ -4,10 +4,11 @@
 //! build, on the loaded site: the findings of the load itself, the
 //! document-control rules ([`documents`]), coverage, required documents and
 //! exclusions ([`coverage`]), links to unapproved documents and orphans
-//! ([`links`]). [`report`] writes them for people and for CI.
+//! ([`links`]), and what the site's repository says ([`history`]). [`report`] writes them for people and for CI.
 
 pub mod coverage;
 pub mod documents;
+pub mod history;
 pub mod links;
 pub mod report;
 pub mod rules;
@@ -26,11 +27,30 @@ pub struct ClauseResult {
     pub clause: String,
     pub title: String,
     pub state: State,
-    /// Approved documents addressing the clause directly.
-    pub documents: Vec<String>,
+    /// Every document addressing the clause directly, whatever its status
+    /// (as in the coverage export; only approved ones count).
+    pub documents: Vec<ClauseDocument>,
     pub exclusion: Option<String>,
-    /// The level of the coverage finding on this clause, if any.
+    /// The exclusion names the clause but is not in effect (approved
+    /// documents address it).
+    pub exclusion_contested: bool,
+    /// The highest level of the findings about this clause, if any.
     pub finding: Option<Level>,
+    /// The rules of those findings.
+    pub rules: Vec<&'static str>,
+    /// Their messages, for reports.
+    #[serde(skip)]
+    pub messages: Vec<String>,
+}
+
+/// A document addressing a clause, as the check report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseDocument {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub level: crate::load::content::Level,
+    pub section: Option<String>,
 }
 
 /// Coverage of one standard in the check report.
@@ -49,7 +69,19 @@ pub struct Report {
     /// Findings with their final level, allowed ones removed, sorted.
     pub findings: Diagnostics,
     pub coverage: Vec<CoverageResult>,
+    /// The documents each standard in scope asks for, and how each is met.
+    pub required: Vec<coverage::RequiredResult>,
     pub today: jiff::civil::Date,
+}
+
+/// Which command the findings are for: `check` is the gate and holds every
+/// rule at its level; `build` and `serve` publish a site whose reviews
+/// have lapsed (flagged on its pages) rather than nothing, so for them
+/// `review-overdue` is at most a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Check,
+    Publish,
 }
 
 impl Report {
@@ -62,8 +94,8 @@ impl Report {
     }
 }
 
-/// The findings of every rule, at the site's levels (what `build` stops
-/// on), without the coverage report.
+/// The findings of every rule, at the site's levels as `build` applies
+/// them (what it stops on), without the coverage report.
 pub fn findings(site: &Site) -> Diagnostics {
     findings_with(site, &documents::control(site))
 }
@@ -72,14 +104,23 @@ pub fn findings(site: &Site) -> Diagnostics {
 /// for each document (at their default levels), as [`documents::control`]
 /// makes them.
 pub fn findings_with(site: &Site, control: &[Vec<Diagnostic>]) -> Diagnostics {
+    findings_for(site, control, Gate::Publish)
+}
+
+/// The findings of every rule at the levels of `gate`.
+pub fn findings_for(site: &Site, control: &[Vec<Diagnostic>], gate: Gate) -> Diagnostics {
     let mut diags: Vec<Diagnostic> = site.diags.iter().cloned().collect();
     coverage::exclusion_findings(site, &mut diags);
+    coverage::exclusion_scope(site, &mut diags);
     rules::check_rule_config(site, &mut diags);
     coverage::coverage_findings(site, &mut diags);
     coverage::required_documents(site, &mut diags);
+    coverage::unknown_fulfils(site, &mut diags);
+    coverage::heading_references(site, &mut diags);
     diags.extend(control.iter().flatten().cloned());
     links::links_to_unapproved(site, &mut diags);
     links::orphans(site, &mut diags);
+    history::findings(site, &mut diags);
 
     // Apply the site's levels.
     let levels = &site.config.check.rules;
@@ -95,6 +136,9 @@ pub fn findings_with(site: &Site, control: &[Vec<Diagnostic>]) -> Diagnostics {
                 RuleLevel::Deny => d.level = Level::Error,
             }
         }
+        if gate == Gate::Publish && d.rule == Some("review-overdue") {
+            d.level = Level::Warning;
+        }
         findings.push(d);
     }
     findings.sort();
@@ -105,7 +149,8 @@ pub fn findings_with(site: &Site, control: &[Vec<Diagnostic>]) -> Diagnostics {
 /// the site (templates, theme files), so that `check` passes only where
 /// `build` can succeed.
 pub fn run(site: &Site) -> Report {
-    let mut findings = findings(site);
+    let mut findings = findings_for(site, &documents::control(site), Gate::Check);
+    history::as_check(site, &mut findings);
     if let Err(ds) = crate::load::templates::load_templates(&site.root) {
         findings.extend(ds);
     }
@@ -122,24 +167,39 @@ pub fn run(site: &Site) -> Report {
                 .clauses
                 .iter()
                 .filter(|c| c.requirement)
-                .map(|c| ClauseResult {
-                    clause: c.number.clone(),
-                    title: cat.display_title(&c.number),
-                    state: c.state,
-                    documents: c
-                        .direct
+                .map(|c| {
+                    let subject = coverage::subject(&cov.standard, &c.number);
+                    let about: Vec<&Diagnostic> = findings
                         .iter()
-                        .filter(|a| site.docs[a.doc].meta.status == Status::Approved)
-                        .map(|a| site.docs[a.doc].meta.id.clone())
-                        .collect(),
-                    exclusion: c.exclusion.clone(),
-                    finding: findings
-                        .iter()
-                        .filter(|d| d.rule == Some("coverage"))
-                        .find(|d| {
-                            d.subject.as_deref() == Some(&format!("{}/{}", cov.standard, c.number))
-                        })
-                        .map(|d| d.level),
+                        .filter(|d| d.subject.as_deref() == Some(subject.as_str()))
+                        .collect();
+                    ClauseResult {
+                        clause: c.number.clone(),
+                        title: cat.qualified_title(&c.number),
+                        state: c.state,
+                        documents: c
+                            .direct
+                            .iter()
+                            .map(|a| {
+                                let m = &site.docs[a.doc].meta;
+                                ClauseDocument {
+                                    id: m.id.clone(),
+                                    title: m.title.clone(),
+                                    status: m.status,
+                                    level: a.level,
+                                    section: a.section.clone(),
+                                }
+                            })
+                            .collect(),
+                        exclusion: c.exclusion.clone(),
+                        exclusion_contested: c.exclusion_contested,
+                        finding: about
+                            .iter()
+                            .map(|d| d.level)
+                            .max_by_key(|l| *l == Level::Error),
+                        rules: about.iter().filter_map(|d| d.rule).collect(),
+                        messages: about.iter().map(|d| d.message.clone()).collect(),
+                    }
                 })
                 .collect();
             Some(CoverageResult {
@@ -150,9 +210,20 @@ pub fn run(site: &Site) -> Report {
             })
         })
         .collect();
+    let mut required = coverage::required_results(site);
+    for r in &mut required {
+        let subject = coverage::subject(&r.standard, &r.clause);
+        r.finding = findings
+            .iter()
+            .filter(|d| d.rule == Some("required-document"))
+            .filter(|d| d.subject.as_deref() == Some(subject.as_str()))
+            .find(|d| d.message.contains(&r.name))
+            .map(|d| d.level);
+    }
     Report {
         findings,
         coverage,
+        required,
         today: site.options.today,
     }
 }

@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::base::diag::{Diagnostic, Level};
+use crate::check::coverage::{Fulfilment, RequiredResult};
 use crate::check::{CoverageResult, Report};
+use crate::load::content::Status;
+use crate::resolve::trace::State;
 
 /// Output formats of `clausebook check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,18 +45,36 @@ pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
         if warnings == 1 { "" } else { "s" },
     );
     for c in &report.coverage {
+        let s = &c.stats;
         let _ = writeln!(
             out,
-            "  {}: {}/{} requirement clauses addressed ({} partial, {} derived only, {} planned, {} excluded, {} gaps), {}%",
+            "  {}: {}/{} requirement clauses addressed in full ({}%), {} with partial ({}%); {} derived only, {} planned, {} excluded, {} not applicable, {} gaps",
             c.name,
-            c.stats.full + c.stats.partial,
-            c.stats.requirements - c.stats.excluded,
-            c.stats.partial,
-            c.stats.derived,
-            c.stats.planned,
-            c.stats.excluded,
-            c.stats.gaps,
-            c.stats.percent
+            s.full,
+            s.requirements - s.excluded - s.not_applicable,
+            s.percent_full,
+            s.full + s.partial,
+            s.percent,
+            s.derived,
+            s.planned,
+            s.excluded,
+            s.not_applicable,
+            s.gaps,
+        );
+    }
+    for r in report
+        .required
+        .iter()
+        .filter(|r| r.status == Fulfilment::Inferred)
+    {
+        let _ = writeln!(
+            out,
+            "  inferred: {} ({} {}) is taken to be {} from kind, clause and title; say so with `fulfils = [\"{}\"]`",
+            r.name,
+            r.standard,
+            r.clause,
+            r.documents.join(", "),
+            r.key
         );
     }
     out
@@ -66,6 +87,7 @@ struct JsonReport<'a> {
     passed: bool,
     summary: JsonSummary,
     coverage: &'a [CoverageResult],
+    required_documents: &'a [RequiredResult],
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -84,13 +106,15 @@ struct JsonFinding<'a> {
     column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// `standard/clause` when the finding is about a clause.
+    subject: Option<&'a str>,
 }
 
-/// JSON output (schema `clausebook-check/1`, documented in README.md).
+/// JSON output (schema `clausebook-check/2`, documented in README.md).
 pub fn json(report: &Report, deny_warnings: bool) -> String {
     let errors = report.errors(deny_warnings);
     let r = JsonReport {
-        schema: "clausebook-check/1",
+        schema: "clausebook-check/2",
         today: report.today.to_string(),
         passed: errors == 0,
         summary: JsonSummary {
@@ -98,6 +122,7 @@ pub fn json(report: &Report, deny_warnings: bool) -> String {
             warnings: report.findings.len() - errors,
         },
         coverage: &report.coverage,
+        required_documents: &report.required,
         findings: report
             .findings
             .iter()
@@ -109,6 +134,7 @@ pub fn json(report: &Report, deny_warnings: bool) -> String {
                 column: d.column,
                 message: &d.message,
                 help: d.help.as_deref(),
+                subject: d.subject.as_deref(),
             })
             .collect(),
     };
@@ -155,33 +181,51 @@ pub fn junit(report: &Report, deny_warnings: bool) -> String {
                 Some(Level::Warning) => deny_warnings,
                 None => false,
             };
+            let mut rules = cl.rules.clone();
+            rules.dedup();
             if failing {
                 failures += 1;
                 let _ = writeln!(
                     cases,
-                    "    <testcase classname=\"{class}\" name=\"{name}\"><failure type=\"coverage\" message=\"{}\">{} {} is {}: no approved document addresses it</failure></testcase>",
-                    xml_escape(&format!("no approved document ({})", cl.state.as_str())),
-                    xml_escape(&c.name),
-                    xml_escape(&cl.clause),
-                    cl.state.as_str()
+                    "    <testcase classname=\"{class}\" name=\"{name}\"><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
+                    xml_escape(&rules.join(" ")),
+                    xml_escape(&format!("{} ({})", rules.join(", "), cl.state.label())),
+                    xml_escape(&cl.messages.join("\n"))
                 );
-            } else if let Some(j) = &cl.exclusion {
+            } else if cl.state.is_out_of_scope() {
                 skipped += 1;
-                let _ = writeln!(
-                    cases,
-                    "    <testcase classname=\"{class}\" name=\"{name}\"><skipped message=\"{}\"/></testcase>",
-                    xml_escape(&format!("excluded: {j}"))
-                );
-            } else {
-                let docs = if cl.documents.is_empty() {
-                    cl.state.label().to_string()
+                let what = if cl.state == State::NotApplicable {
+                    "not applicable"
                 } else {
-                    cl.documents.join(", ")
+                    "excluded"
                 };
                 let _ = writeln!(
                     cases,
+                    "    <testcase classname=\"{class}\" name=\"{name}\"><skipped message=\"{}\"/></testcase>",
+                    xml_escape(&format!(
+                        "{what}: {}",
+                        cl.exclusion.as_deref().unwrap_or_default()
+                    ))
+                );
+            } else {
+                let approved: Vec<&str> = cl
+                    .documents
+                    .iter()
+                    .filter(|d| d.status == Status::Approved)
+                    .map(|d| d.id.as_str())
+                    .collect();
+                let mut out = if approved.is_empty() {
+                    cl.state.label().to_string()
+                } else {
+                    approved.join(", ")
+                };
+                for m in &cl.messages {
+                    out.push_str(&format!("\nwarning: {m}"));
+                }
+                let _ = writeln!(
+                    cases,
                     "    <testcase classname=\"{class}\" name=\"{name}\"><system-out>{}</system-out></testcase>",
-                    xml_escape(&docs)
+                    xml_escape(&out)
                 );
             }
         }
@@ -194,10 +238,21 @@ pub fn junit(report: &Report, deny_warnings: bool) -> String {
             c.clauses.len()
         );
     }
+    // Findings about a clause with a test case of its own are reported
+    // there.
+    let cases: std::collections::HashSet<String> = report
+        .coverage
+        .iter()
+        .flat_map(|c| {
+            c.clauses
+                .iter()
+                .map(|cl| crate::check::coverage::subject(&c.standard, &cl.clause))
+        })
+        .collect();
     let others: Vec<&Diagnostic> = report
         .findings
         .iter()
-        .filter(|d| d.rule != Some("coverage"))
+        .filter(|d| d.subject.as_ref().is_none_or(|s| !cases.contains(s)))
         .collect();
     let mut cases = String::new();
     let mut failures = 0;
@@ -287,8 +342,9 @@ pub fn github(report: &Report, deny_warnings: bool) -> String {
     for c in &report.coverage {
         let _ = writeln!(
             out,
-            "{}: {}% addressed, {} gaps",
+            "{}: {}% addressed in full, {}% with partial, {} gaps",
             c.name,
+            c.stats.percent_full,
             c.stats.percent,
             c.stats.gaps + c.stats.derived + c.stats.planned
         );

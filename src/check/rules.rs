@@ -53,7 +53,27 @@ pub const RULES: &[Rule] = &[
     rule(
         "required-document",
         RuleLevel::Deny,
-        "a document the standard asks for (quality manual, documented procedure, SMS policy, plan, catalogue, SLA) has no approved document of a fitting kind",
+        "no approved document is a document the standard asks for (declared with `fulfils`, or inferred from its kind, title and clause)",
+    ),
+    rule(
+        "unknown-fulfils",
+        RuleLevel::Deny,
+        "a `fulfils` key names no required document of the standards in scope",
+    ),
+    rule(
+        "excluded-with-evidence",
+        RuleLevel::Warn,
+        "an approved document addresses an excluded (or not applicable) clause: the exclusion is not in effect",
+    ),
+    rule(
+        "exclusion-scope",
+        RuleLevel::Warn,
+        "an exclusion takes a heading's subclauses with it, or a clause is claimed not applicable where it rarely can be",
+    ),
+    rule(
+        "heading-reference",
+        RuleLevel::Warn,
+        "a clause reference names a heading, which carries no requirement of its own",
     ),
     rule(
         "unknown-clause",
@@ -93,7 +113,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "review-overdue",
         RuleLevel::Deny,
-        "a document's review_by date has passed",
+        "a document's review_by date has passed (`check` only: `build` and `serve` warn and publish)",
     ),
     rule(
         "review-due",
@@ -104,6 +124,18 @@ pub const RULES: &[Rule] = &[
         "approval-incomplete",
         RuleLevel::Deny,
         "an approved document has no approver or no effective date",
+    ),
+    rule(
+        "changed-since-approval",
+        RuleLevel::Deny,
+        "an approved document's text, title or clause references changed in a commit after the one that approved it, \
+         without a new version (with `[history]`; a warning in `build`)",
+    ),
+    rule(
+        "history",
+        RuleLevel::Warn,
+        "the site's git repository cannot be fully read, or an approved document has uncommitted changes \
+         (with `[history]`)",
     ),
     rule(
         "orphan",

@@ -10,6 +10,7 @@ use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::publish::{BuildError, BuildOptions};
 use crate::resolve::LoadOptions;
 
+pub mod changes;
 pub mod search;
 
 use crate::base::exit::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
@@ -67,7 +68,7 @@ published with a banner."
         /// Publish even if documents have errors (for draft previews)
         #[arg(long)]
         allow_errors: bool,
-        /// Date to measure review deadlines against (default: today)
+        /// Date to measure review deadlines against (default: $CLAUSEBOOK_TODAY, else today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<jiff::civil::Date>,
         /// Print the time spent in each phase
@@ -84,7 +85,7 @@ standard in scope, required documents, clause references, ids, front-matter fiel
 links, review dates, approvals and orphans. Each finding has a rule id; set a rule's level \
 in the [check] table of clausebook.toml (rule = \"allow\" | \"warn\" | \"deny\").\n\n\
 Exit codes: 0 no error, 1 findings at error level, 2 the site cannot be loaded.\n\n\
-Formats: human (default), json (schema clausebook-check/1), junit (a test case per \
+Formats: human (default), json (schema clausebook-check/2), junit (a test case per \
 requirement clause and per finding, for GitLab, Jenkins and GitHub test reports), github \
 (::error annotations for GitHub Actions)."
     )]
@@ -98,7 +99,7 @@ requirement clause and per finding, for GitLab, Jenkins and GitHub test reports)
         /// Treat warnings as errors (exit code and report)
         #[arg(long)]
         deny_warnings: bool,
-        /// Date to measure review deadlines against (default: today)
+        /// Date to measure review deadlines against (default: $CLAUSEBOOK_TODAY, else today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<jiff::civil::Date>,
     },
@@ -182,7 +183,24 @@ in the terminal and over the page, and the last good site stays served."
         /// Do not watch for changes (no rebuild, no live reload)
         #[arg(long)]
         no_watch: bool,
+        /// Date to measure review deadlines against (default: $CLAUSEBOOK_TODAY, else today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
     },
+    /// What changed between two revisions of the site (documents, clause references, coverage)
+    #[command(
+        long_about = "Compare the site at two revisions of its git repository, read straight \
+from the repository's objects (no checkout): documents added, removed, retired, re-approved (a new \
+version), changed without a new version, moved (the same id at another path), clause references \
+added and removed, and the coverage of every clause of the standards in scope that changed (from \
+full to gap, partial to full...) with the documents that made the change.\n\n\
+REV is anything git resolves (a tag, a branch, a commit) or a date YYYY-MM-DD (the last commit on \
+that day or before, on HEAD's first-parent line).\n\n\
+Formats: human (default), markdown (for a report), json (schema clausebook-changes/1, see the README). \
+Exit codes: 0 the report was written, 2 no repository or a revision that cannot be resolved.",
+        after_help = "Examples:\n  clausebook changes --since 2026-09-01\n  clausebook changes --since audit-2025 --until audit-2026 --format markdown"
+    )]
+    Changes(changes::ChangesArgs),
     /// Generate a synthetic document set of any size, for benchmarks
     #[command(
         name = "gen-corpus",
@@ -207,12 +225,17 @@ review minutes) citing one to three of a few clauses, with a long tail of polici
         /// Shape of the set: `even` or `records`
         #[arg(long, default_value = "even", value_parser = ["even", "records"])]
         profile: String,
+        /// Also make DIR a git repository with N commits over the corpus (approvals, edits after approval, moves, clause changes)
+        #[arg(long, value_name = "N")]
+        commits: Option<usize>,
     },
     /// Create a new site with a few sample documents
     #[command(
         long_about = "Create a new site in DIR: clausebook.toml, and content/ with a few \
-sample documents that build at once. DIR is created if needed; an existing site is never \
-overwritten."
+sample documents that build at once, referencing clauses of the editions given by --standards \
+(iso20000-1:2018, iso9001:2015, iso20000-1:2011, iso9001:2008; by default the current \
+editions ISO/IEC 20000-1:2018 and ISO 9001:2015). DIR is created if needed; an existing site is \
+never overwritten."
     )]
     Init {
         /// Folder for the new site
@@ -224,6 +247,17 @@ overwritten."
         /// Organization name
         #[arg(long)]
         organization: Option<String>,
+        /// Editions in scope, comma-separated catalog ids (default: the current editions)
+        #[arg(
+            long,
+            value_name = "IDS",
+            value_delimiter = ',',
+            default_value = "iso20000-1:2018,iso9001:2015"
+        )]
+        standards: Vec<String>,
+        /// Date the sample documents take effect (default: $CLAUSEBOOK_TODAY, else today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
     },
 }
 
@@ -237,10 +271,40 @@ pub fn parse() -> Result<Cli, i32> {
 }
 
 impl Command {
+    /// The command's `--today`, if it has one and it was given.
+    fn today(&self) -> Option<jiff::civil::Date> {
+        match self {
+            Command::Build { today, .. }
+            | Command::Check { today, .. }
+            | Command::Serve { today, .. }
+            | Command::Init { today, .. } => *today,
+            _ => None,
+        }
+    }
+
     /// Whether the command keeps running and rebuilds (`serve --watch`),
     /// rather than building once and exiting.
     pub fn is_long_running(&self) -> bool {
         matches!(self, Command::Serve { .. })
+    }
+}
+
+/// The environment variable that sets "today" for every command that
+/// measures review deadlines or dates samples, when `--today` is not given
+/// (for tests and for reproducible builds).
+pub const TODAY_VAR: &str = "CLAUSEBOOK_TODAY";
+
+/// `--today`, else `$CLAUSEBOOK_TODAY`, else the machine's date; an
+/// invalid `$CLAUSEBOOK_TODAY` is a usage error.
+fn resolve_today(flag: Option<jiff::civil::Date>) -> Result<jiff::civil::Date, String> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    match std::env::var(TODAY_VAR) {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|e| {
+            format!("error: {TODAY_VAR}={v:?} is not a date ({e}); write it as YYYY-MM-DD")
+        }),
+        _ => Ok(jiff::Zoned::now().date()),
     }
 }
 
@@ -251,21 +315,25 @@ pub fn run(cli: Cli) -> i32 {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let today = match resolve_today(cli.command.today()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_USAGE;
+        }
+    };
     match cli.command {
         Command::Build {
             root,
             output,
             drafts,
             allow_errors,
-            today,
+            today: _,
             verbose,
             quiet,
         } => {
             let opts = BuildOptions {
-                load: LoadOptions {
-                    drafts,
-                    today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
-                },
+                load: LoadOptions { drafts, today },
                 output,
                 allow_errors,
             };
@@ -275,7 +343,7 @@ pub fn run(cli: Cli) -> i32 {
             root,
             format,
             deny_warnings,
-            today,
+            today: _,
         } => check(&root, format, deny_warnings, today, color),
         Command::Search {
             query,
@@ -313,6 +381,7 @@ pub fn run(cli: Cli) -> i32 {
             drafts,
             verbose,
             no_watch,
+            today: _,
         } => crate::serve::command(
             &crate::serve::ServeOptions {
                 root,
@@ -321,19 +390,22 @@ pub fn run(cli: Cli) -> i32 {
                 drafts,
                 watch: !no_watch,
                 verbose,
+                today,
             },
             color,
         ),
+        Command::Changes(args) => changes::command(&args, |ds| print_diags(ds, color)),
         Command::GenCorpus {
             docs,
             out,
             seed,
             profile,
+            commits,
         } => {
             let profile = crate::tools::corpus::Profile::parse(&profile).unwrap_or_default();
-            match crate::tools::corpus::generate_profile(docs, &out, seed, profile) {
-                Ok(()) => {
-                    println!("Wrote {docs} documents into {}", out.display());
+            match crate::tools::corpus::generate_with_history(docs, &out, seed, profile, commits) {
+                Ok(written) => {
+                    println!("Wrote {docs} documents into {}{written}", out.display());
                     EXIT_OK
                 }
                 Err(e) => {
@@ -346,19 +418,39 @@ pub fn run(cli: Cli) -> i32 {
             dir,
             title,
             organization,
-        } => match crate::tools::init::init(&dir, title.as_deref(), organization.as_deref()) {
-            Ok(()) => {
-                println!(
-                    "Created a new site in {0}. Build it with: clausebook build --root {0}",
-                    dir.display()
-                );
-                EXIT_OK
-            }
-            Err(d) => {
-                print_diags(&Diagnostics(vec![d]), color);
-                EXIT_USAGE
-            }
-        },
+            standards,
+            today: _,
+        } => run_init(&dir, title, organization, &standards, today, color),
+    }
+}
+
+/// `clausebook init`.
+fn run_init(
+    dir: &std::path::Path,
+    title: Option<String>,
+    organization: Option<String>,
+    standards: &[String],
+    today: jiff::civil::Date,
+    color: bool,
+) -> i32 {
+    match crate::tools::init::init(
+        dir,
+        title.as_deref(),
+        organization.as_deref(),
+        standards,
+        today,
+    ) {
+        Ok(()) => {
+            println!(
+                "Created a new site in {0}. Build it with: clausebook build --root {0}",
+                dir.display()
+            );
+            EXIT_OK
+        }
+        Err(d) => {
+            print_diags(&Diagnostics(vec![d]), color);
+            EXIT_USAGE
+        }
     }
 }
 
@@ -368,6 +460,9 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
         Ok(report) => {
             print_build_diags(&report.diags, color);
             if verbose {
+                if let Some(off) = &report.history_off {
+                    eprintln!("  {off}");
+                }
                 for (name, d) in &report.phases {
                     eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
@@ -419,12 +514,12 @@ fn check(
     root: &Path,
     format: crate::check::report::Format,
     deny_warnings: bool,
-    today: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
     color: bool,
 ) -> i32 {
     let load = LoadOptions {
         drafts: false,
-        today: today.unwrap_or_else(|| jiff::Zoned::now().date()),
+        today,
     };
     let site = match crate::resolve::Site::load(root, load) {
         Ok(s) => s,

@@ -92,6 +92,8 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
         limit: args.limit.max(1),
         mode: ParseMode::Strict,
         complete_last_word: false,
+        tag: None,
+        facets: false,
     };
     let hits = match index.search(&req) {
         Ok(h) => h,
@@ -99,7 +101,7 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             report(
                 styles.stderr,
                 &format!("invalid query `{}`: {m}", args.query),
-                Some(crate::search::engine::QUERY_HELP),
+                Some(crate::search::answer::QUERY_HELP),
             );
             return crate::base::exit::EXIT_USAGE;
         }
@@ -146,6 +148,17 @@ fn print_text(out: &mut impl Write, hits: &Hits, base: &str, bold: bool) -> std:
     } else {
         ("", "", "")
     };
+    // Clause pages first, labelled by standard.
+    for c in &hits.clauses {
+        writeln!(
+            out,
+            "§ {b}{}{reset} {}, {}  {dim}{base}{}{reset}",
+            c.number, c.title, c.standard, c.url
+        )?;
+    }
+    if !hits.clauses.is_empty() {
+        writeln!(out)?;
+    }
     if hits.results.is_empty() {
         writeln!(out, "No document matches “{}”.", hits.query)?;
         return Ok(());
@@ -164,6 +177,9 @@ fn print_text(out: &mut impl Write, hits: &Hits, base: &str, bold: bool) -> std:
             "     {dim}{} · {} · {base}{}{reset}",
             hit.kind, hit.status, hit.url
         )?;
+        if let Some(w) = &hit.where_ {
+            writeln!(out, "     § {}  {dim}{base}{}{reset}", w.label, w.href)?;
+        }
         let snippet = terminal_snippet(hit, bold);
         if !snippet.is_empty() {
             writeln!(out, "     {snippet}")?;

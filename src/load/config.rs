@@ -59,6 +59,11 @@ pub struct Config {
     /// How documents' Markdown becomes HTML.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The `[history]` table: read the site's git repository (revision
+    /// histories, approval integrity, the publication stamp, the changes
+    /// page). Without it, history is off and the site builds as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryConfig>,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -115,6 +120,27 @@ fn default_page_size() -> usize {
 
 fn default_true() -> bool {
     true
+}
+
+/// The `[history]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Read the repository (default: true when the table is present).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The revision the `changes/` page compares with: a date
+    /// (`2026-09-01`, the last commit on that day or before), a tag, a
+    /// branch or a commit.
+    #[serde(default)]
+    pub baseline: Option<String>,
+    /// The most revisions a document page lists (the JSON export has all).
+    #[serde(default = "default_revisions")]
+    pub revisions_per_page: usize,
+}
+
+fn default_revisions() -> usize {
+    20
 }
 
 /// A clause excluded from the scope of a standard.

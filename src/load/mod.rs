@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod content;
+pub mod history;
 pub mod source;
 pub mod standards;
 pub mod templates;

@@ -62,6 +62,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
+    ("diff.html", include_str!("../../templates/diff.html")),
 ];
 
 /// The built-in theme files, written under `theme/` in the output.
@@ -69,6 +71,13 @@ pub const THEME: &[(&str, &str)] = &[
     ("clausebook.css", include_str!("../../theme/clausebook.css")),
     ("clausebook.js", include_str!("../../theme/clausebook.js")),
     ("search.js", include_str!("../../theme/search.js")),
+];
+
+/// The theme files of sites with `[history]` (the publication stamp, the
+/// revision history, review dates at view time, print controls).
+pub const HISTORY_THEME: &[(&str, &str)] = &[
+    ("history.css", include_str!("../../theme/history.css")),
+    ("history.js", include_str!("../../theme/history.js")),
 ];
 
 /// Load the built-in templates, then the site's `templates/*.html` over them.

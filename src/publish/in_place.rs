@@ -5,6 +5,7 @@
 //! [`UnsyncedDirectory`]. The server takes the session's lock to read, so
 //! it never reads half of a file being written.
 
+use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -251,6 +252,56 @@ impl Directory for UnsyncedDirectory {
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(callback)
     }
+}
+
+/// Write the static index's files into `output`: shards that are not
+/// there yet (their names hash their content), then the root script, then
+/// remove the shards of earlier versions.
+pub fn write_shards(output: &Path, files: &[OutputFile]) -> Result<(), String> {
+    let mut keep: HashSet<PathBuf> = HashSet::new();
+    let mut root = None;
+    for f in files {
+        let path = output.join(&f.path);
+        keep.insert(path.clone());
+        if f.path == crate::search::STATIC_INDEX {
+            root = Some((path, &f.bytes));
+            continue;
+        }
+        if path.is_file() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        write_over(&path, &f.bytes)?;
+    }
+    if let Some((path, bytes)) = root {
+        write_over(&path, bytes)?;
+    }
+    let search = output.join("search");
+    for sub in ["w", "p", "m", ""] {
+        let Ok(list) = std::fs::read_dir(search.join(sub)) else {
+            continue;
+        };
+        for e in list.flatten() {
+            let p = e.path();
+            let shard = p.extension().is_some_and(|x| x == "js")
+                && (!sub.is_empty()
+                    || p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("c.")));
+            if shard && !keep.contains(&p) {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write `bytes` over the file at `path` (see [`overwrite`]:
+/// the caller keeps readers out while it writes).
+pub fn write_over(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    overwrite(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

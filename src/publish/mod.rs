@@ -22,7 +22,7 @@ use tera::Tera;
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::base::output::OutputFile;
 use crate::load::source::site_files;
-use crate::load::templates::{THEME, load_templates};
+use crate::load::templates::{HISTORY_THEME, THEME, load_templates};
 use crate::render::Sink;
 use crate::resolve::{LoadOptions, Site, SiteError};
 use output::{OutputTree, check_output_location, lock_output};
@@ -46,6 +46,8 @@ pub struct BuildReport {
     pub diags: Diagnostics,
     pub phases: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
+    /// Why the site was built without history (for `-v`).
+    pub history_off: Option<String>,
 }
 
 /// Why a build failed.
@@ -140,7 +142,7 @@ pub fn build_with(
     phases.push(("generate", t.elapsed()));
     // The pages are what the new output holds besides those files.
     let pages = tree.written_count().saturating_sub(written);
-    let files = theme_files(root, &mut diags);
+    let files = theme_files(root, site.history.is_some(), &mut diags);
     if failed || (diags.has_errors() && !opts.allow_errors) {
         tree.abort();
         diags.sort();
@@ -167,6 +169,7 @@ pub fn build_with(
         diags,
         phases,
         elapsed: start.elapsed(),
+        history_off: site.history_off.clone(),
     };
     Ok(Built { report, site, tera })
 }
@@ -248,9 +251,12 @@ fn generate(
 
 /// The built-in theme files, each replaced by the site's `theme/` file of
 /// the same name; other files of the site's `theme/` are copied as well.
-fn theme_files(root: &Path, diags: &mut Diagnostics) -> Vec<OutputFile> {
+/// With `history`, the history theme files too.
+fn theme_files(root: &Path, history: bool, diags: &mut Diagnostics) -> Vec<OutputFile> {
+    let extra: &[(&str, &str)] = if history { HISTORY_THEME } else { &[] };
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = THEME
         .iter()
+        .chain(extra)
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
         .collect();
     let (site_theme, errors) = site_files(root, "theme");

@@ -117,7 +117,14 @@ fn clause_print(
 ) -> u64 {
     let cat = std.cat;
     let mut h = hasher();
-    (cc.state, cc.requirement, &cc.derived, &cc.exclusion).hash(&mut h);
+    (
+        cc.state,
+        cc.requirement,
+        &cc.derived,
+        &cc.exclusion,
+        cc.exclusion_contested,
+    )
+        .hash(&mut h);
     pr.clause_list(&cat.id, &cl.number).hash(&mut h);
     for v in std.views.iter().filter(|v| cl.children.contains(&v.number)) {
         (v.state, v.documents).hash(&mut h);
@@ -151,9 +158,10 @@ fn clause_context(
                     let state = p.state(&other.id, oc);
                     obj([
                         ("clause", oc.into()),
-                        ("title", other.display_title(oc).into()),
+                        ("title", other.qualified_title(oc).into()),
                         ("url", urls.clause(other, oc).into()),
                         ("relation", pair.relation.as_str().into()),
+                        ("strength", pair.strength.map(|s| s.label()).into()),
                         ("note", pair.note.clone().into()),
                         ("state", state.map(State::as_str).into()),
                         ("state_label", state.map(State::label).into()),
@@ -170,6 +178,11 @@ fn clause_context(
                     urls.dir(&format!("matrix/{}", m.slug())).into(),
                 ),
                 ("clauses", Value::from(rel)),
+                (
+                    "unrelated",
+                    m.unrelated(cat, &cl.number).map(|u| u.text()).into(),
+                ),
+                ("description", m.description.clone().into()),
             ])
         })
         .collect();
@@ -212,7 +225,33 @@ fn clause_context(
         ),
     );
     c.insert_value("related", Value::from(related));
-    c.insert("derived", &cc.derived);
+    c.insert("derived", &derived_view(p, &cc.derived));
     c.insert("exclusion", &cc.exclusion);
+    c.insert("exclusion_contested", &cc.exclusion_contested);
+    c.insert(
+        "exclusion_label",
+        if cat.exclusions == crate::load::standards::ExclusionRule::NotApplicable {
+            "Not applicable"
+        } else {
+            "Excluded"
+        },
+    );
     c
+}
+
+/// The related clauses a derived state comes from: standard, clause,
+/// title and page of each.
+fn derived_view(p: &Pages<'_>, derived: &[(String, String)]) -> Vec<serde_json::Value> {
+    derived
+        .iter()
+        .filter_map(|(s, c)| {
+            let cat = p.site.standards.catalog(s)?;
+            Some(serde_json::json!({
+                "standard": cat.display_name(),
+                "clause": c,
+                "title": cat.qualified_title(c),
+                "url": p.globals.urls.clause(cat, c),
+            }))
+        })
+        .collect()
 }

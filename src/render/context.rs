@@ -3,11 +3,13 @@
 
 use tera::{Context, Tera, Value};
 
+use crate::base::diag::Diagnostic;
 use crate::load::standards::Catalog;
 use crate::render::fragments::Fragments;
 use crate::render::table::DocTable;
 use crate::render::views::{StandardView, Urls, exclusion_rule_text, export_links};
 use crate::resolve::Site;
+use crate::resolve::changes::Changes;
 use crate::resolve::trace::State;
 
 /// The site-wide values every page reads, and the template context that
@@ -84,6 +86,7 @@ fn mappings_view(site: &Site, urls: &Urls) -> Vec<serde_json::Value> {
                 "id": m.id,
                 "name": m.name,
                 "source": m.source,
+                "description": m.description,
                 "slug": m.slug(),
                 "left": l.map(|c| c.display_name()),
                 "right": r.map(|c| c.display_name()),
@@ -98,6 +101,25 @@ fn mappings_view(site: &Site, urls: &Urls) -> Vec<serde_json::Value> {
 }
 
 fn site_json(site: &Site, urls: &Urls) -> serde_json::Value {
+    let mut v = site_settings(site, urls);
+    // With `[history]` only: without it the pages stay as they were.
+    if let (Some(h), Some(m)) = (site.history.as_deref(), v.as_object_mut()) {
+        let mut stamp = crate::render::history::stamp_value(h);
+        stamp["review_due_days"] = site.config.check.review_due_days.into();
+        m.insert("stamp".into(), stamp);
+        if site
+            .config
+            .history
+            .as_ref()
+            .is_some_and(|c| c.baseline.is_some())
+        {
+            m.insert("changes_url".into(), urls.dir("changes").into());
+        }
+    }
+    v
+}
+
+fn site_settings(site: &Site, urls: &Urls) -> serde_json::Value {
     serde_json::json!({
         "title": site.config.title,
         "organization": site.config.organization,
@@ -129,6 +151,9 @@ pub struct Pages<'a> {
     pub frags: &'a Fragments,
     /// The published documents, in order.
     pub published: Vec<usize>,
+    /// The changes since `[history] baseline` (with history and a
+    /// baseline): the changes page, the diff pages and the links to them.
+    pub changes: Option<Result<Changes, Diagnostic>>,
 }
 
 impl<'a> Pages<'a> {
@@ -141,6 +166,7 @@ impl<'a> Pages<'a> {
         frags: &'a Fragments,
     ) -> Pages<'a> {
         Pages {
+            changes: crate::resolve::changes::baseline(site),
             published: (0..site.docs.len())
                 .filter(|&i| site.published[i])
                 .collect(),

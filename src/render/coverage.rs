@@ -18,11 +18,15 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
         };
         let slug = cat.slug();
         let path = format!("standards/{slug}/coverage/index.html");
-        if plan.due(&path, &|_| outline_print(cov)) {
+        let overdue = overdue_reviews(p);
+        let print = |_: &dyn crate::render::plan::Prints| {
+            crate::base::fingerprint::fingerprint(&(outline_print(cov), &overdue))
+        };
+        if plan.due(&path, &print) {
             let views = clause_views(p, cat, cov);
             let gaps: Vec<&ClauseView> = views
                 .iter()
-                .filter(|v| v.requirement && v.state != State::Full && v.state != State::Excluded)
+                .filter(|v| v.requirement && v.state != State::Full && !v.state.is_out_of_scope())
                 .collect();
             let mut c = Context::new();
             c.insert("title", &format!("Coverage of {}", cat.display_name()));
@@ -31,10 +35,29 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             c.insert("gaps", &gaps);
             c.insert("exports", &coverage_export_links(&slug));
             c.insert("mappings", &mappings_of(p, cat));
+            c.insert("overdue", &overdue);
             push(jobs, path, "coverage.html", "coverage", c);
         }
     }
     exclusions(p, plan, jobs);
+}
+
+/// The published documents whose review date has passed (id, title, page,
+/// review date), for the dashboards' banner.
+fn overdue_reviews(p: &Pages<'_>) -> Vec<serde_json::Value> {
+    p.published
+        .iter()
+        .filter(|&&i| p.site.is_overdue(i))
+        .map(|&i| {
+            let m = &p.site.docs[i].meta;
+            serde_json::json!({
+                "id": m.id,
+                "title": m.title,
+                "url": p.site.urls[i],
+                "review_by": m.review_by.map(|d| d.to_string()),
+            })
+        })
+        .collect()
 }
 
 /// The applicability and exclusion register (from the configuration and
@@ -56,12 +79,23 @@ fn exclusions(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
                 .get(&cat.id)
                 .map(|l| {
                     l.iter()
-                        .map(|e| serde_json::json!({
-                            "clause": e.clause,
-                            "title": cat.display_title(&e.clause),
-                            "url": urls.clause(cat, &e.clause),
-                            "justification": e.justification,
-                        }))
+                        .map(|e| {
+                            let cc = p
+                                .site
+                                .public_trace
+                                .standard(&cat.id)
+                                .and_then(|s| s.clause(&e.clause));
+                            serde_json::json!({
+                                "clause": e.clause,
+                                "title": cat.qualified_title(&e.clause),
+                                "url": urls.clause(cat, &e.clause),
+                                "justification": e.justification,
+                                "state": cc.map(|c| c.state.as_str()),
+                                "state_label": cc.map(|c| c.state.label()),
+                                "contested": cc.is_some_and(|c| c.exclusion_contested),
+                                "subclauses": cat.descendants(&e.clause).iter().map(|d| d.number.clone()).collect::<Vec<_>>(),
+                            })
+                        })
                         .collect()
                 })
                 .unwrap_or_default();

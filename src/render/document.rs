@@ -15,7 +15,7 @@ pub fn job(p: &Pages<'_>, i: usize) -> PageJob {
         path: p.table.paths[i].clone(),
         template: "document.html",
         section: "register",
-        context: doc_context(p.site, p.summaries, &p.globals.urls, i),
+        context: doc_context(p, i),
     }
 }
 
@@ -52,7 +52,8 @@ fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
 
 /// The context of document page `i` (built in the parallel render stage:
 /// there are as many of these as documents).
-fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> Context {
+fn doc_context(p: &Pages<'_>, i: usize) -> Context {
+    let (site, summaries, urls) = (p.site, p.summaries, &p.globals.urls);
     let d = &site.docs[i];
     let page = doc_page(site, urls, i);
     let mut c = Context::new();
@@ -79,5 +80,9 @@ fn doc_context(site: &Site, summaries: &[Value], urls: &Urls, i: usize) -> Conte
     }
     c.insert_value("page", page);
     c.insert_value("content", Value::safe_string(&site.rendered[i].html));
+    let changes = p.changes.as_ref().and_then(|c| c.as_ref().ok());
+    if let Some(h) = crate::render::history::document_value(site, changes, i) {
+        c.insert("history", &h);
+    }
     c
 }

@@ -75,7 +75,7 @@ fn direction_print(
             pr.clause_list(&base.id, row.clause),
         )
             .hash(&mut h);
-        for (oc, _, _) in &row.related {
+        for (oc, _, _, _) in &row.related {
             (p.state(&other.id, oc), pr.clause_list(&other.id, oc)).hash(&mut h);
         }
     }
@@ -114,7 +114,7 @@ fn direction_rows(
             let related: Vec<Value> = row
                 .related
                 .iter()
-                .map(|(oc, rel, note)| {
+                .map(|(oc, rel, note, strength)| {
                     let ostate = p.state(&other.id, oc);
                     let pair_id = if reverse {
                         pair_anchor(oc, row.clause)
@@ -123,9 +123,10 @@ fn direction_rows(
                     };
                     obj([
                         ("clause", (*oc).into()),
-                        ("title", other.display_title(oc).into()),
+                        ("title", other.qualified_title(oc).into()),
                         ("url", urls.clause(other, oc).into()),
                         ("relation", rel.as_str().into()),
+                        ("strength", strength.map(|s| s.label()).into()),
                         ("note", note.map(str::to_string).into()),
                         ("state", ostate.map(State::as_str).into()),
                         ("state_label", ostate.map(State::label).into()),
@@ -138,8 +139,9 @@ fn direction_rows(
             obj([
                 ("clause", row.clause.into()),
                 ("group", top_clause(row.clause).into()),
-                ("title", base.display_title(row.clause).into()),
+                ("title", base.qualified_title(row.clause).into()),
                 ("url", urls.clause(base, row.clause).into()),
+                ("unrelated", row.unrelated.map(|u| u.as_str()).into()),
                 ("state", state_here.map(State::as_str).into()),
                 ("state_label", state_here.map(State::label).into()),
                 (

@@ -17,6 +17,7 @@ pub mod context;
 pub mod coverage;
 pub mod document;
 pub mod fragments;
+pub mod history;
 pub mod jobs;
 pub mod listings;
 pub mod matrices;

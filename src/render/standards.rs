@@ -60,6 +60,7 @@ pub fn outline_print(cov: &StandardCoverage) -> u64 {
                     c.direct.len(),
                     &c.derived,
                     &c.exclusion,
+                    c.exclusion_contested,
                 )
             })
             .collect::<Vec<_>>(),
@@ -74,7 +75,7 @@ pub fn clause_views(p: &Pages<'_>, cat: &Catalog, cov: &StandardCoverage) -> Vec
         .zip(&cov.clauses)
         .map(|(cl, cc)| ClauseView {
             number: cl.number.clone(),
-            title: cat.display_title(&cl.number),
+            title: cat.qualified_title(&cl.number),
             depth: cl.depth,
             state: cc.state,
             state_label: cc.state.label(),

@@ -42,6 +42,9 @@ pub struct DocSummary<'a> {
     pub effective: Option<String>,
     pub review_by: Option<String>,
     pub overdue: bool,
+    /// The date of the last commit that changed it (with history only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_changed: Option<String>,
     pub url: &'a str,
     pub published: bool,
     pub summary: Option<&'a str>,
@@ -129,6 +132,7 @@ pub fn doc_summary(site: &Site, i: usize) -> DocSummary<'_> {
         effective: d.effective.map(|x| x.to_string()),
         review_by: d.review_by.map(|x| x.to_string()),
         overdue: site.is_overdue(i),
+        last_changed: crate::render::history::last_changed(site, i),
         url: &site.urls[i],
         published: site.published[i],
         summary: d.summary.as_deref(),

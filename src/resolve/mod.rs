@@ -13,7 +13,10 @@
 //! the previous load; the load here never reads a cache.
 
 pub mod anchors;
+pub mod changes;
 pub mod clauses;
+pub mod diff;
+pub mod history;
 pub mod layout;
 pub mod links;
 pub mod markdown;
@@ -90,6 +93,11 @@ pub struct Site {
     pub diags: Diagnostics,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
+    /// What the site's git repository says of it, when `[history]` asks
+    /// (see [`history`]); `None` otherwise.
+    pub history: Option<Arc<history::SiteHistory>>,
+    /// Why `history` is `None`, for `-v`.
+    pub history_off: Option<String>,
 }
 
 /// Why a site could not be loaded at all (a usage or configuration error).
@@ -132,7 +140,26 @@ pub struct Parts {
 impl Site {
     /// Load the site in the folder `root`.
     pub fn load(root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
-        Site::load_from(&FileSystem::new(root), options)
+        let mut site = Site::load_from(&FileSystem::new(root), options)?;
+        site.read_history();
+        Ok(site)
+    }
+
+    /// Read the site's repository when `[history]` asks for it: the
+    /// history, its findings and the publication stamp.
+    pub fn read_history(&mut self) {
+        let mut laps = Laps::start();
+        let (h, off, notes) = history::load(&self.root, &self.config, jiff::Timestamp::now());
+        if h.is_some() {
+            laps.lap("history");
+            self.phases.extend(laps.phases);
+        }
+        self.history = h.map(Arc::new);
+        self.history_off = off;
+        if !notes.is_empty() {
+            self.diags.extend(notes);
+            self.diags.sort();
+        }
     }
 
     /// Load the site whose files `source` gives: each step in turn.
@@ -231,6 +258,8 @@ impl Site {
             public_trace,
             diags,
             phases: laps.phases,
+            history: None,
+            history_off: None,
         }
     }
 

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::load::config::{Config, Unpublished};
 use crate::load::content::{Document, Level, Status};
-use crate::load::standards::{Catalog, Mapping, Relation, Standards};
+use crate::load::standards::{
+    Catalog, ExclusionRule, Mapping, Relation, Standards, Strength, Unrelated,
+};
 use crate::resolve::clauses::ResolvedRef;
 
 /// Coverage of one clause.
@@ -22,12 +24,19 @@ pub enum State {
     Full,
     /// Addressed by approved documents, only partially.
     Partial,
-    /// Not addressed directly, but a related clause of a mapped standard is.
-    Derived,
     /// Only draft or review documents address it.
     Planned,
-    /// Excluded in `clausebook.toml`, with a justification.
+    /// Not addressed directly, but a related clause of a standard in scope
+    /// is (through a mapping whose two standards are in scope).
+    Derived,
+    /// Excluded in `clausebook.toml`, with a justification, and no approved
+    /// document addresses it.
     Excluded,
+    /// Determined as not applicable (a standard whose exclusion rule is
+    /// `not-applicable`, such as ISO 9001:2015), with a justification, and
+    /// no approved document addresses it.
+    #[serde(rename = "not-applicable")]
+    NotApplicable,
     /// Nothing addresses it.
     Gap,
     /// Outside the requirement clauses (scope, terms, ...).
@@ -42,6 +51,7 @@ impl State {
             State::Derived => "derived",
             State::Planned => "planned",
             State::Excluded => "excluded",
+            State::NotApplicable => "not-applicable",
             State::Gap => "gap",
             State::Informative => "informative",
         }
@@ -54,6 +64,7 @@ impl State {
             State::Derived => "Derived only",
             State::Planned => "Planned",
             State::Excluded => "Excluded",
+            State::NotApplicable => "Not applicable",
             State::Gap => "Gap",
             State::Informative => "Not a requirement",
         }
@@ -64,11 +75,16 @@ impl State {
         match self {
             State::Full => 5,
             State::Partial => 4,
-            State::Derived => 3,
-            State::Planned => 2,
+            State::Planned => 3,
+            State::Derived => 2,
             State::Gap => 1,
-            State::Excluded | State::Informative => 6,
+            State::Excluded | State::NotApplicable | State::Informative => 6,
         }
+    }
+
+    /// Excluded or not applicable: out of the site's scope.
+    pub fn is_out_of_scope(self) -> bool {
+        matches!(self, State::Excluded | State::NotApplicable)
     }
 }
 
@@ -89,9 +105,15 @@ pub struct ClauseCoverage {
     pub requirement: bool,
     /// Every document addressing the clause, sorted by document.
     pub direct: Vec<Address>,
-    /// Related clauses of mapped standards that approved documents address.
+    /// Related clauses of the other standards in scope (through mappings
+    /// whose two standards are in scope) that approved documents address.
     pub derived: Vec<(String, String)>,
+    /// The justification of the exclusion (or of "not applicable") that
+    /// names this clause or an ancestor, whether or not it is in effect.
     pub exclusion: Option<String>,
+    /// The exclusion is not in effect: approved documents address the
+    /// clause, so its state comes from them (rule `excluded-with-evidence`).
+    pub exclusion_contested: bool,
 }
 
 /// Counts for the coverage dashboard.
@@ -103,10 +125,14 @@ pub struct Stats {
     pub derived: usize,
     pub planned: usize,
     pub excluded: usize,
+    pub not_applicable: usize,
     pub gaps: usize,
-    /// Share of requirement clauses (excluded ones aside) addressed directly
-    /// by approved documents, in full or in part, in percent.
+    /// Share of requirement clauses (excluded and not applicable ones aside)
+    /// addressed directly by approved documents, in full or in part, in
+    /// percent.
     pub percent: f64,
+    /// The same share counting only clauses addressed in full.
+    pub percent_full: f64,
 }
 
 /// Coverage of one standard in scope.
@@ -198,7 +224,7 @@ impl Trace {
                         .unwrap_or_default();
                     direct.sort_by_key(|a| a.doc);
                     let requirement = requirement_set.contains(&c.number.as_str());
-                    let derived = derived_for(standards, &addresses, docs, cat, &c.number);
+                    let derived = derived_for(standards, &addresses, docs, cat, &c.number, &scope);
                     // Excluding a heading excludes its subclauses too.
                     let exclusion = excluded
                         .get(c.number.as_str())
@@ -208,24 +234,35 @@ impl Trace {
                                 .find_map(|a| excluded.get(a.number.as_str()))
                         })
                         .map(|s| s.to_string());
+                    // Approved evidence outranks an exclusion: an exclusion
+                    // takes effect only where no approved document
+                    // addresses the clause.
+                    let evidence = direct.iter().any(approved);
+                    let out_of_scope = if cat.exclusions == ExclusionRule::NotApplicable {
+                        State::NotApplicable
+                    } else {
+                        State::Excluded
+                    };
                     let state = if !cat.is_normative(&c.number) {
                         State::Informative
-                    } else if exclusion.is_some() {
-                        State::Excluded
+                    } else if exclusion.is_some() && !evidence {
+                        out_of_scope
                     } else if direct.iter().any(|a| approved(a) && a.level == Level::Full) {
                         State::Full
-                    } else if direct.iter().any(approved) {
+                    } else if evidence {
                         State::Partial
-                    } else if !derived.is_empty() {
-                        State::Derived
                     } else if direct
                         .iter()
                         .any(|a| docs[a.doc].meta.status.is_unreleased())
                     {
                         State::Planned
+                    } else if !derived.is_empty() {
+                        State::Derived
                     } else {
                         State::Gap
                     };
+                    let exclusion_contested =
+                        exclusion.is_some() && evidence && cat.is_normative(&c.number);
                     ClauseCoverage {
                         number: c.number.clone(),
                         state,
@@ -233,6 +270,7 @@ impl Trace {
                         direct,
                         derived,
                         exclusion,
+                        exclusion_contested,
                     }
                 })
                 .collect();
@@ -270,19 +308,24 @@ impl Trace {
     }
 }
 
-/// Related clauses of every mapping that approved documents address.
+/// Related clauses that approved documents address, through every mapping
+/// whose other standard is in scope too.
 fn derived_for(
     standards: &Standards,
     addresses: &HashMap<(String, String), Vec<Address>>,
     docs: &[std::sync::Arc<Document>],
     cat: &Catalog,
     clause: &str,
+    scope: &[String],
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for m in standards.mappings_for(&cat.id) {
         let Some(other) = m.other_side(&cat.id) else {
             continue;
         };
+        if !scope.iter().any(|s| s == other) {
+            continue;
+        }
         for (oc, _) in m.related_to(&cat.id, clause) {
             let covered = addresses
                 .get(&(other.to_string(), oc.to_string()))
@@ -319,18 +362,17 @@ fn roll_up(cat: &Catalog, list: &mut [ClauseCoverage]) {
             .filter_map(|c| index.get(c).map(|&j| list[j].state))
             .chain(list[i].requirement.then_some(list[i].state))
             .collect();
-        if list[i].exclusion.is_some() {
-            continue;
-        }
         let weakest = states
             .iter()
             .copied()
-            .filter(|s| !matches!(s, State::Excluded | State::Informative))
+            .filter(|s| !s.is_out_of_scope() && *s != State::Informative)
             .min_by_key(|s| s.strength());
         list[i].state = match weakest {
             Some(s) => s,
-            None if states.contains(&State::Excluded) => State::Excluded,
-            None => list[i].state,
+            None => match states.iter().find(|s| s.is_out_of_scope()) {
+                Some(&s) => s,
+                None => list[i].state,
+            },
         };
     }
 }
@@ -345,16 +387,21 @@ fn stats(list: &[ClauseCoverage]) -> Stats {
             State::Derived => s.derived += 1,
             State::Planned => s.planned += 1,
             State::Excluded => s.excluded += 1,
+            State::NotApplicable => s.not_applicable += 1,
             State::Gap => s.gaps += 1,
             State::Informative => {}
         }
     }
-    let base = s.requirements - s.excluded;
-    s.percent = if base == 0 {
-        100.0
-    } else {
-        ((s.full + s.partial) as f64 * 1000.0 / base as f64).round() / 10.0
+    let base = s.requirements - s.excluded - s.not_applicable;
+    let share = |n: usize| {
+        if base == 0 {
+            100.0
+        } else {
+            (n as f64 * 1000.0 / base as f64).round() / 10.0
+        }
     };
+    s.percent = share(s.full + s.partial);
+    s.percent_full = share(s.full);
     s
 }
 
@@ -363,7 +410,10 @@ fn stats(list: &[ClauseCoverage]) -> Stats {
 #[derive(Debug, Clone, Serialize)]
 pub struct MatrixRow<'a> {
     pub clause: &'a str,
-    pub related: Vec<(&'a str, Relation, Option<&'a str>)>,
+    /// Related clause, relation, note and strength of each pair.
+    pub related: Vec<(&'a str, Relation, Option<&'a str>, Option<Strength>)>,
+    /// Why the clause has no related clause (when it has none).
+    pub unrelated: Option<Unrelated>,
 }
 
 /// The rows of a mapping read from `base`'s side, in `base`'s catalog order,
@@ -376,8 +426,9 @@ pub fn matrix_rows<'a>(mapping: &'a Mapping, base: &'a Catalog) -> Vec<MatrixRow
             related: mapping
                 .related_to(&base.id, &c.number)
                 .into_iter()
-                .map(|(other, pair)| (other, pair.relation, pair.note.as_deref()))
+                .map(|(other, pair)| (other, pair.relation, pair.note.as_deref(), pair.strength))
                 .collect(),
+            unrelated: mapping.unrelated(base, &c.number),
         })
         .collect()
 }

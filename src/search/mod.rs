@@ -1,151 +1,56 @@
-//! Full-text search.
+//! Full-text search: one query language ([`query`]), one ranking
+//! ([`query::rank`]), three engines.
 //!
-//! The build writes two indexes of the published documents into the output:
+//! The build analyzes the published documents once ([`query::model::Model`])
+//! and writes that model twice into the output:
 //!
-//! - `search/tantivy/`: a [tantivy] index ([`engine`]), queried by
+//! - `search/tantivy/`: a [tantivy] index ([`tindex`]), searched by
 //!   `clausebook search` and by the `/api/search` endpoint of
-//!   `clausebook serve`;
-//! - `search/index.js`: a compact static index ([`static_index`]) that
-//!   theme/search.js loads with a `<script>` tag and searches by itself, so
-//!   that the search box works on any web server and from `file://`.
+//!   `clausebook serve` ([`engine`]);
+//! - `search/index.js` and its shards: the sharded static index
+//!   ([`query::shards`]) that theme/search.js loads piece by piece with
+//!   `<script>` tags, so that the search box works on any web server and
+//!   from `file://`.
 //!
-//! Both are built from the same [`Entry`] per document.
+//! Both hold the same terms with the same statistics, and every engine
+//! runs the same query tree through the same integer ranking, so that the
+//! three give the same results in the same order (tests/search_parity.rs).
+//! What a result shows (clause pages first, where a document matched, its
+//! snippet, facet counts) is [`answer`], which theme/search.js mirrors.
 
+pub mod answer;
 pub mod engine;
-pub mod static_index;
+pub mod entry;
+pub mod query;
 pub mod text;
+pub mod tindex;
 
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 use crate::resolve::Site;
-use crate::resolve::markdown::TocEntry;
 
-pub use engine::{Hit, Hits, ParseMode, SearchError, SearchIndex, SearchRequest};
+pub use answer::{ClauseHit, Facets, Hit, Hits, ParseMode, SearchError, SearchRequest, Where};
+pub use engine::SearchIndex;
+pub use entry::{ClauseEntry, Entry, entries, entry};
 
 /// Folder of the tantivy index, relative to the output folder.
-pub const INDEX_DIR: &str = "search/tantivy";
-/// The static index script, relative to the output folder.
+pub const INDEX_DIR: &str = tindex::INDEX_DIR;
+/// The root script of the static index, relative to the output folder.
 pub const STATIC_INDEX: &str = "search/index.js";
 
-/// A referenced clause, as the indexes see it.
-#[derive(Debug, Clone)]
-pub struct ClauseEntry {
-    /// Catalog id, e.g. `iso20000-1:2011`.
-    pub standard: String,
-    /// Clause number, e.g. `8.1`.
-    pub number: String,
-    /// The clause's title (or its nearest titled ancestor's).
-    pub title: String,
-    /// Parent, grandparent, … numbers, nearest first.
-    pub ancestors: Vec<String>,
-}
-
-/// One published document, as the indexes see it.
-#[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub kind: &'static str,
-    pub status: &'static str,
-    pub owner: &'a str,
-    pub tags: &'a [String],
-    pub summary: &'a str,
-    /// Site-relative page URL.
-    pub url: &'a str,
-    /// Heading texts, in document order.
-    pub headings: Vec<&'a str>,
-    /// The body as plain text.
-    pub body: &'a str,
-    pub clauses: Vec<ClauseEntry>,
-}
-
-/// The published documents of a site, in id order.
-pub fn entries(site: &Site) -> Vec<Entry<'_>> {
-    (0..site.docs.len())
-        .filter(|&i| site.published[i])
-        .map(|i| entry(site, i))
-        .collect()
-}
-
-/// The entry of document `i` of the site (published or not).
-pub fn entry(site: &Site, i: usize) -> Entry<'_> {
-    let meta = &site.docs[i].meta;
-    let mut headings = Vec::new();
-    flatten_toc(&site.rendered[i].toc, &mut headings);
-    let mut clauses: Vec<ClauseEntry> = Vec::new();
-    for r in site.clauses[i].iter() {
-        if clauses
-            .iter()
-            .any(|c| c.standard == r.key.standard && c.number == r.key.clause)
-        {
-            continue; // the same clause for two sections
-        }
-        let cat = site.standards.catalog(&r.key.standard);
-        clauses.push(ClauseEntry {
-            standard: r.key.standard.clone(),
-            number: r.key.clause.clone(),
-            title: cat
-                .map(|c| c.display_title(&r.key.clause))
-                .unwrap_or_default(),
-            ancestors: cat
-                .map(|c| {
-                    c.ancestors(&r.key.clause)
-                        .into_iter()
-                        .map(|a| a.number.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        });
-    }
-    Entry {
-        id: &meta.id,
-        title: &meta.title,
-        kind: meta.kind.as_str(),
-        status: meta.status.as_str(),
-        owner: meta.owner.as_deref().unwrap_or(""),
-        tags: &meta.tags,
-        summary: meta.summary.as_deref().unwrap_or(""),
-        url: &site.urls[i],
-        headings,
-        body: body_without_title(&site.rendered[i].text, &meta.title),
-        clauses,
-    }
-}
-
-/// The body text without the `# Title` heading that often opens it (the
-/// title has its own field).
-fn body_without_title<'a>(body: &'a str, title: &str) -> &'a str {
-    let trimmed = body.trim_start();
-    match trimmed.get(..title.len()) {
-        Some(head) if !title.is_empty() && head.eq_ignore_ascii_case(title) => {
-            &trimmed[title.len()..]
-        }
-        _ => body,
-    }
-}
-
-fn flatten_toc<'a>(toc: &'a [TocEntry], out: &mut Vec<&'a str>) {
-    for t in toc {
-        out.push(&t.title);
-        flatten_toc(&t.children, out);
-    }
-}
-
 /// Files the search feature adds to the output: the tantivy index under
-/// `search/tantivy/` and the static index `search/index.js`. Called by the
-/// build after pages are rendered.
+/// `search/tantivy/` and the sharded static index under `search/`. Called
+/// by the build after pages are rendered.
 pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let entries = entries(site);
-    // The two indexes are independent: build them side by side.
-    let (tantivy, script) = rayon::join(
-        || engine::build_index(&entries),
-        || static_index::build(site, &entries),
+    let model = query::model::Model::of_site(site);
+    let pattern = query::shards::url_pattern(site);
+    // The two indexes are independent: write them side by side.
+    let (tantivy, shards) = rayon::join(
+        || tindex::build(&model),
+        || query::shards::build(&model, &pattern),
     );
     let mut files = tantivy
         .map_err(|e| Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}")))?;
-    files.push(OutputFile {
-        path: STATIC_INDEX.to_string(),
-        bytes: script.into_bytes(),
-    });
+    files.extend(shards);
     Ok(files)
 }

@@ -609,6 +609,13 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
                 None => return bad("unknown status"),
             },
             "clause" if !v.is_empty() => req.clause = Some(v),
+            "tag" if !v.is_empty() => req.tag = Some(v),
+            "live" => match v.as_str() {
+                "0" => req.mode = ParseMode::Strict,
+                "1" | "" => req.mode = ParseMode::Lenient,
+                _ => return bad("live must be 0 or 1"),
+            },
+            "facets" => req.facets = v != "0",
             _ => {}
         }
     }
@@ -628,7 +635,7 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
         // A query the engine cannot run is the caller's error.
         Err(crate::search::SearchError::Query(m)) => json_reply(
             400,
-            &serde_json::json!({"error": format!("invalid query: {m}"), "help": crate::search::engine::QUERY_HELP}),
+            &serde_json::json!({"error": format!("invalid query: {m}"), "help": crate::search::answer::QUERY_HELP}),
         ),
         Err(e) => json_reply(500, &serde_json::json!({"error": e.to_string()})),
     }

@@ -8,10 +8,13 @@
 //!   Folders answer with their `index.html` (after a redirect adding the
 //!   trailing `/`, so relative links resolve); anything missing gets the
 //!   site's `404.html` with status 404.
-//! - `GET /api/search?q=…&limit=…&kind=…&status=…&clause=…` answers with the
-//!   JSON of [`crate::search::Hits`] (the shape of `clausebook search
-//!   --json`). The query is parsed leniently and its last word completed as
-//!   a prefix (search as you type); it may hold at most
+//! - `GET /api/search?q=…&limit=…&kind=…&status=…&clause=…&tag=…&live=…&facets=…`
+//!   answers with the JSON of [`crate::search::Hits`] (the shape of
+//!   `clausebook search --json`, plus clause pages, where each document
+//!   matched, and with `facets=1` the counts by kind, status, standard and
+//!   clause, tag). By default (`live=1`) the query is read as being typed:
+//!   repaired with warnings, its last word also a prefix; `live=0` reads it
+//!   as the CLI does. It may hold at most
 //!   [`MAX_QUERY_CHARS`] characters and `limit` is capped at
 //!   [`MAX_LIMIT`]. A query the engine cannot run (`id:*`, an unknown
 //!   field) gets 400 and `{"error", "help"}`; only a damaged index gets
@@ -73,6 +76,8 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Print the phases of every rebuild.
     pub verbose: bool,
+    /// The date review deadlines are measured against.
+    pub today: jiff::civil::Date,
 }
 
 /// Run `clausebook serve`; returns the exit code (it only returns on
@@ -81,7 +86,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
     let build = BuildOptions {
         load: LoadOptions {
             drafts: opts.drafts,
-            ..LoadOptions::default()
+            today: opts.today,
         },
         output: opts.output.clone(),
         allow_errors: false,

@@ -1,14 +1,19 @@
-//! The search indexes of a served output folder, updated document by
-//! document after `clausebook serve`'s incremental rebuilds instead of
-//! being rebuilt.
+//! The search indexes of a served output folder, brought up to date after
+//! `clausebook serve`'s incremental rebuilds without a full build.
 //!
 //! [`LiveSearch::open`] opens the tantivy index a full build wrote, with a
 //! writer (holding tantivy's `.tantivy-writer.lock` in the index folder),
-//! and reads every published document once to fill the cache of the
-//! static index ([`StaticIndex`]). [`LiveSearch::update`] then deletes and
-//! adds the changed documents in tantivy and commits, and writes
-//! `search/index.js` again from the cache: the same bytes as a full build
-//! of the same site.
+//! and notes a fingerprint of each document's tantivy document.
+//! [`LiveSearch::update`] analyzes the site again ([`Model`]), deletes and
+//! adds in tantivy the documents whose fingerprint changed (or that were
+//! added or removed) and commits, and writes the sharded static index
+//! again (new shards, a new `search/index.js`, stale shards removed).
+//!
+//! Scores stay exactly a full build's: the engine counts only live
+//! documents (a deleted version of an edited document counts nowhere) and
+//! numbers them in id order whatever their segments, so that the API
+//! answers as `clausebook search` after a full build and as the static
+//! search box ([`crate::search::engine`]).
 //!
 //! A full build writes a new output folder and swaps it in place of the
 //! old one. A `LiveSearch` stays bound to the folder it opened: drop it
@@ -18,41 +23,24 @@
 //! releases the writer lock. The lock file itself stays (an empty file,
 //! unlocked, which locks nothing); full builds do not write it, so it
 //! goes when a build replaces or reuses the folder.
-//!
-//! Scores: the schema, tokenizers and weights are a full build's, but
-//! tantivy's statistics (number of documents, of documents with a term,
-//! average lengths) count a deleted document, such as the old version of
-//! an edited one, until its segment is merged. The merge policy merges a
-//! segment in the background once [`MAX_DELETED`] of its documents are
-//! deleted; until then a score may differ a little from a full build's
-//! (for the edited document's own rare words most: a word in one document
-//! counts as in two). Documents of exactly equal scores may also come in
-//! another order (tantivy orders them by segment, and an edited document
-//! moves to a new one).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tantivy::indexer::LogMergePolicy;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexWriter, Term};
 
-use crate::publish::in_place::{UnsyncedDirectory, overwrite};
+use crate::publish::in_place::{UnsyncedDirectory, write_over, write_shards};
 use crate::resolve::Site;
-use crate::search::engine::{self, Fields};
-use crate::search::static_index::StaticIndex;
-use crate::search::{Entry, INDEX_DIR, STATIC_INDEX, SearchIndex};
+use crate::search::engine::SearchIndex;
+use crate::search::query::model::Model;
+use crate::search::query::shards;
+use crate::search::tindex::{self, Fields, INDEX_DIR, STANDARDS_FILE};
 
 /// Memory of the tantivy writer (its minimum: a few documents at a time).
 const WRITER_MEMORY: usize = 15_000_000;
-/// Share of deleted documents past which a segment is merged in the
-/// background (so that deleted documents stop counting in the scores).
-pub const MAX_DELETED: f32 = 0.02;
 /// The lock file of tantivy's writer, in the index folder.
 const WRITER_LOCK: &str = ".tantivy-writer.lock";
-/// Segments below this many documents are merged together, eight at a time.
-const SMALL_SEGMENT: u32 = 100;
 
 /// The search indexes of a served output folder, kept open and updated
 /// document by document after incremental rebuilds.
@@ -63,9 +51,10 @@ pub struct LiveSearch {
     /// `None` only while dropping.
     writer: Option<IndexWriter>,
     fields: Fields,
-    /// The tokenizer of the `id` field: the term a document is deleted by.
-    keyword: TextAnalyzer,
-    static_index: StaticIndex,
+    /// Id → fingerprint of its tantivy document, as indexed.
+    prints: HashMap<String, u64>,
+    /// The static index being written after the last update.
+    static_write: Option<std::thread::JoinHandle<Result<(), String>>>,
     /// The index folder as opened, to notice a full build swapping it.
     folder: FolderId,
     phases: Vec<(&'static str, Duration)>,
@@ -74,13 +63,9 @@ pub struct LiveSearch {
 impl LiveSearch {
     /// Open the indexes a full build wrote into `output` (the output
     /// folder), for updates. `site` is the site that build was made from
-    /// (use it to warm whatever per-document cache the static index
-    /// needs).
-    ///
-    /// Reads every published document once (about as long as the static
-    /// index of a full build). Fails when the folder has no index, when
-    /// the index was written by another version of Clausebook, or when
-    /// another writer holds it.
+    /// (analyzed once, for the fingerprints of its documents). Fails when
+    /// the folder has no index, when the index was written by another
+    /// version of Clausebook, or when another writer holds it.
     pub fn open(output: &Path, site: &Site) -> Result<LiveSearch, String> {
         let dir = output.join(INDEX_DIR);
         if !dir.join("meta.json").is_file() {
@@ -93,17 +78,14 @@ impl LiveSearch {
             format!("cannot open the search index {}: {e}", dir.display())
         };
         let index = Index::open(UnsyncedDirectory::open(&dir)?).map_err(cannot)?;
-        if index.schema() != engine::schema() {
+        if index.schema() != tindex::schema() {
             return Err(format!(
                 "the search index {} was written by another version of Clausebook: build the site again",
                 dir.display()
             ));
         }
-        engine::register_tokenizers(&index);
-        engine::register_indexing_tokenizers(&index);
-        let fields = Fields::of(&index.schema()).map_err(|e| e.to_string())?;
-        let keyword = index.tokenizer_for_field(fields.id).map_err(cannot)?;
-        // One thread: a handful of documents per commit.
+        let fields = Fields::of(&index.schema())?;
+        // One thread: documents stay in model order.
         let writer: IndexWriter = index
             .writer_with_num_threads(1, WRITER_MEMORY)
             .map_err(|e| match e {
@@ -115,91 +97,79 @@ impl LiveSearch {
             })?;
         let folder =
             FolderId::of(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        let mut policy = LogMergePolicy::default();
-        policy.set_min_layer_size(SMALL_SEGMENT);
-        policy.set_del_docs_ratio_before_merge(MAX_DELETED);
-        writer.set_merge_policy(Box::new(policy));
-
-        let mut static_index = StaticIndex::default();
-        static_index.refresh(site, &crate::search::entries(site));
+        let prints = fingerprints(site);
         Ok(LiveSearch {
             output: output.to_path_buf(),
             dir,
             index,
             writer: Some(writer),
             fields,
-            keyword,
-            static_index,
+            prints,
+            static_write: None,
             folder,
             phases: Vec::new(),
         })
     }
 
-    /// Bring both indexes in `output` up to date with `site`: `changed`
-    /// are ids of documents whose entry may differ (added or edited),
-    /// `removed` are ids no longer published (deleted, renamed away,
-    /// turned draft). Updates tantivy by deleting/adding those documents
-    /// (by the id field) and committing; rewrites search/index.js
-    /// atomically (write a temp file in the same folder, then rename).
-    /// Returns a fresh reader for the server.
+    /// Bring both indexes in `output` up to date with `site`. `changed`
+    /// and `removed` (ids of documents edited or added, and no longer
+    /// published) are kept for callers: the documents to replace are found
+    /// by their fingerprints (see the module doc). Returns a fresh reader
+    /// for the server once tantivy is updated; readers returned before stay
+    /// usable (they see the index as it was).
     ///
-    /// The documents not named are taken as unchanged (their cached part
-    /// of the static index is used as it is), except published documents
-    /// the indexes have never seen, which are added as if named in
-    /// `changed`. An id in `changed` that is not published is removed.
-    /// Readers returned before stay usable (they see the index as it was).
+    /// The static index (read by browsers only where no server answers)
+    /// is written on another thread after this returns: [`LiveSearch::settle`]
+    /// waits for it, as does the next update and dropping.
     ///
     /// On an error, the two indexes may be left apart (one updated, not
     /// the other): build the site in full and open a new `LiveSearch`.
     pub fn update(
         &mut self,
         site: &Site,
-        changed: &[&str],
-        removed: &[&str],
+        _changed: &[&str],
+        _removed: &[&str],
     ) -> Result<SearchIndex, String> {
+        self.settle()?;
         if FolderId::of(&self.dir).ok() != Some(self.folder) {
             return Err(format!(
                 "the search index {} was replaced (by a full build?): open it again",
                 self.dir.display()
             ));
         }
-        // The published documents, in order, and the entries to index
-        // again: the changed ones and any the indexes have not seen.
-        let changed_set: HashSet<&str> = changed.iter().copied().collect();
-        let mut ids: Vec<&str> = Vec::with_capacity(site.docs.len());
-        let mut fresh: Vec<Entry<'_>> = Vec::new();
-        let mut unseen: Vec<&str> = Vec::new();
-        for (i, doc) in site.docs.iter().enumerate() {
-            if !site.published[i] {
-                continue;
-            }
-            let id = doc.meta.id.as_str();
-            ids.push(id);
-            if changed_set.contains(id) {
-                fresh.push(crate::search::entry(site, i));
-            } else if !self.static_index.contains(id) {
-                fresh.push(crate::search::entry(site, i));
-                unseen.push(id);
-            }
-        }
-
+        let t = Instant::now();
+        let now = fingerprints(site);
+        let published: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| site.published[i])
+            .collect();
+        let fresh: Vec<usize> = published
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let id = &site.docs[i].meta.id;
+                self.prints.get(id).is_none_or(|p| now.get(id) != Some(p))
+            })
+            .collect();
+        let prints_time = t.elapsed();
         let LiveSearch {
             dir,
             index,
             writer,
             fields,
-            keyword,
-            static_index,
+            prints,
             ..
         } = self;
         let writer = writer.as_mut().ok_or("the search index is closed")?;
-        // The two indexes are independent: update them side by side.
-        let static_path = self.output.join(STATIC_INDEX);
-        let ((reader, tantivy_time, reader_time), (written, script_time, write_time)) = rayon::join(
+        // The changed documents for tantivy, and the whole site for the
+        // static index, side by side.
+        let ((reader, tantivy_time, reader_time), (model, model_time)) = rayon::join(
             || {
                 let t = Instant::now();
-                let targets = changed.iter().chain(removed).chain(&unseen);
-                let updated = update_tantivy(writer, *fields, keyword, site, targets, &ids);
+                let changed = Model::of_docs(site, &fresh);
+                let updated =
+                    replace_changed(writer, fields, prints, now, &changed).and_then(|()| {
+                        write_over(&dir.join(STANDARDS_FILE), &tindex::standards_json(&changed))
+                    });
                 let tantivy_time = t.elapsed();
                 let t = Instant::now();
                 let reader = updated
@@ -208,28 +178,40 @@ impl LiveSearch {
             },
             || {
                 let t = Instant::now();
-                static_index.refresh(site, &fresh);
-                let script = static_index.script(site, &ids);
-                let script_time = t.elapsed();
-                let t = Instant::now();
-                let written = script.and_then(|s| write_over(&static_path, s.as_bytes()));
-                (written, script_time, t.elapsed())
+                (Model::of_site(site), t.elapsed())
             },
         );
+        let pattern = shards::url_pattern(site);
+        let output = self.output.clone();
+        self.static_write = Some(std::thread::spawn(move || {
+            let files = shards::build(&model, &pattern);
+            write_shards(&output, &files)
+        }));
         self.phases = vec![
+            ("fingerprints", prints_time),
             ("tantivy", tantivy_time),
             ("reader", reader_time),
-            ("static index", script_time),
-            ("write index.js", write_time),
+            ("model", model_time),
         ];
-        written?;
         reader
     }
 
+    /// Wait for the static index of the last update to be written; its
+    /// error, if writing it failed.
+    pub fn settle(&mut self) -> Result<(), String> {
+        match self.static_write.take() {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err("writing the static search index failed".to_string())),
+            None => Ok(()),
+        }
+    }
+
     /// How long each part of the last [`LiveSearch::update`] took: the
-    /// tantivy update (delete, add, commit) and opening the new reader, on
-    /// one thread, side by side with generating `search/index.js` and
-    /// writing it, on another.
+    /// fingerprints, then the tantivy update (the changed documents
+    /// analyzed, deleted, added, committed) and opening the new reader, on
+    /// one thread, side by side with analyzing the whole site for the
+    /// static index, on another.
     pub fn phases(&self) -> &[(&'static str, Duration)] {
         &self.phases
     }
@@ -239,75 +221,82 @@ impl Drop for LiveSearch {
     /// Wait for tantivy's background merges, then release the writer and
     /// its lock.
     fn drop(&mut self) {
+        let _ = self.settle();
         if let Some(writer) = self.writer.take() {
             let _ = writer.wait_merging_threads();
         }
     }
 }
 
-/// Delete the documents of `targets` (by id) and add back those of them
-/// that are published, then commit. On failure, the uncommitted changes
-/// are rolled back.
-fn update_tantivy<'a>(
-    writer: &mut IndexWriter,
-    f: Fields,
-    keyword: &mut TextAnalyzer,
-    site: &Site,
-    targets: impl Iterator<Item = &'a &'a str>,
-    published: &[&str],
-) -> Result<(), String> {
-    let mut terms: BTreeSet<String> = BTreeSet::new();
-    for id in targets {
-        let term = id_term(keyword, id).ok_or_else(|| {
-            format!("the document id `{id}` is too long to update the search index: rebuild it")
-        })?;
-        terms.insert(term);
+/// Id → fingerprint of every published document of `site`: a hash of
+/// all that its tantivy document is made of (its [`crate::search::Entry`]
+/// and the description, clauses and headings a result shows).
+fn fingerprints(site: &Site) -> HashMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out = HashMap::new();
+    for i in (0..site.docs.len()).filter(|&i| site.published[i]) {
+        let e = crate::search::entry::entry(site, i);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            e.id, e.title, e.kind, e.status, e.owner, e.tags, e.summary, e.url,
+        )
+            .hash(&mut h);
+        (&e.headings, e.body).hash(&mut h);
+        for c in &e.clauses {
+            (&c.standard, &c.number, &c.title, &c.ancestors).hash(&mut h);
+        }
+        for r in site.clauses[i].iter() {
+            (&r.section, &r.key.standard, &r.key.clause).hash(&mut h);
+        }
+        for t in &site.rendered[i].toc {
+            (&t.title, &t.id, t.children.len()).hash(&mut h);
+        }
+        out.insert(e.id.to_string(), h.finish());
     }
-    if terms.is_empty() {
+    out
+}
+
+/// Replace in the index the documents of `changed` (those whose
+/// fingerprint in `now` differs from `prints`: added or edited), delete
+/// those no longer in `now`, and commit; `prints` becomes `now`. On
+/// failure, the uncommitted changes are rolled back.
+fn replace_changed(
+    writer: &mut IndexWriter,
+    f: &Fields,
+    prints: &mut HashMap<String, u64>,
+    now: HashMap<String, u64>,
+    changed: &Model,
+) -> Result<(), String> {
+    let mut delete: Vec<&str> = changed
+        .docs
+        .iter()
+        .filter(|d| prints.contains_key(&d.id))
+        .map(|d| d.id.as_str())
+        .collect();
+    delete.extend(
+        prints
+            .keys()
+            .filter(|id| !now.contains_key(*id))
+            .map(String::as_str),
+    );
+    if delete.is_empty() && changed.docs.is_empty() {
         return Ok(());
     }
     let result = (|| {
-        for t in &terms {
-            writer.delete_term(Term::from_field_text(f.id, t));
+        for id in &delete {
+            writer.delete_term(Term::from_field_text(f.id, id));
         }
-        // A term may stand for several ids (ids differing in case only):
-        // every published document with one of the terms goes back.
-        for id in published {
-            let matches = if id.is_ascii() {
-                terms.iter().any(|t| t.eq_ignore_ascii_case(id))
-            } else {
-                id_term(keyword, id).is_some_and(|t| terms.contains(&t))
-            };
-            if !matches {
-                continue;
-            }
-            if let Some(i) = site.doc_index(id) {
-                let e = crate::search::entry(site, i);
-                writer
-                    .add_document(engine::document(&f, &e))
-                    .map_err(|e| e.to_string())?;
-            }
+        for doc in tindex::documents(f, changed, None) {
+            writer.add_document(doc)?;
         }
-        writer.commit().map(|_| ()).map_err(|e| e.to_string())
+        writer.commit().map(|_| ())
     })();
     if let Err(e) = result {
         let _ = writer.rollback();
         return Err(format!("cannot update the search index: {e}"));
     }
+    *prints = now;
     Ok(())
-}
-
-/// The term of `id` in the `id` field (the whole id, lower-cased); `None`
-/// for an id the tokenizer drops (over 200 bytes).
-fn id_term(keyword: &mut TextAnalyzer, id: &str) -> Option<String> {
-    let mut stream = keyword.token_stream(id);
-    stream.advance().then(|| stream.token().text.clone())
-}
-
-/// Write `bytes` over the file at `path` (see [`overwrite`]:
-/// the caller keeps readers out while it writes).
-fn write_over(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    overwrite(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What identifies the index folder as opened: on Unix, the device and

@@ -537,3 +537,29 @@ fn title_case(s: &str) -> String {
     }
     out.replace('-', " ")
 }
+
+/// [`generate`], then with `commits`, a `[history]` table in its
+/// clausebook.toml and a git history of that many commits over the corpus
+/// (`load::history::write::write_corpus_history`). What was written, as
+/// the end of a sentence (`" with 2000 commits (…)"`).
+pub fn generate_with_history(
+    docs: usize,
+    out: &Path,
+    seed: u64,
+    profile: Profile,
+    commits: Option<usize>,
+) -> std::io::Result<String> {
+    generate_profile(docs, out, seed, profile)?;
+    let Some(n) = commits else {
+        return Ok(String::new());
+    };
+    let config = out.join("clausebook.toml");
+    let mut text = std::fs::read_to_string(&config)?;
+    text.push_str("\n[history]\n");
+    std::fs::write(&config, text)?;
+    let h = crate::load::history::write::write_corpus_history(out, n, seed)?;
+    Ok(format!(
+        " with {} commits ({} approvals, {} edits after approval, {} moves, {} clause reference changes)",
+        h.commits, h.approvals, h.edits_after_approval, h.moves, h.clause_changes
+    ))
+}

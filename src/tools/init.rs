@@ -7,7 +7,7 @@ use crate::base::diag::Diagnostic;
 
 const SAMPLE_POLICY: &str = r#"+++
 id = "SMS-POL-001"
-title = "Service Management Policy"
+title = "{POLICY_TITLE}"
 kind = "policy"
 owner = "Service Manager"
 approver = "Managing Director"
@@ -15,7 +15,8 @@ version = "1.0"
 status = "approved"
 effective = {EFFECTIVE}
 review_by = {REVIEW}
-clauses = ["iso20000-1:2011/4.1.2"]
+clauses = {POLICY_CLAUSES}
+fulfils = {POLICY_FULFILS}
 related = ["SMS-PRO-001"]
 tags = ["policy"]
 summary = "Why we manage services the way we do, and who answers for it."
@@ -43,7 +44,7 @@ version = "1.0"
 status = "approved"
 effective = {EFFECTIVE}
 review_by = {REVIEW}
-clauses = ["iso20000-1:2011/9.2"]
+clauses = {CHANGE_CLAUSES}
 related = ["SMS-POL-001"]
 tags = ["change"]
 summary = "How a change is requested, assessed, approved and reviewed."
@@ -71,7 +72,7 @@ approver = "Service Manager"
 version = "0.3"
 status = "draft"
 review_by = {REVIEW}
-clauses = ["iso20000-1:2011/6.1"]
+clauses = {SERVICE_LEVEL_CLAUSES}
 tags = ["service-level"]
 summary = "Agreeing, monitoring and reviewing service levels with customers."
 +++
@@ -92,8 +93,7 @@ version: "1.0"
 status: approved
 effective: {EFFECTIVE}
 review_by: {REVIEW}
-clauses:
-  - iso20000-1:2011/9.2
+clauses: {CHANGE_CLAUSES}
 related: [SMS-PRO-001]
 tags: [change, form]
 ---
@@ -106,8 +106,94 @@ tags: [change, form]
 | Back-out | How to undo the change |
 "#;
 
-/// Create a new site in `dir`.
-pub fn init(dir: &Path, title: Option<&str>, organization: Option<&str>) -> Result<(), Diagnostic> {
+/// The editions `init` writes a site for unless told otherwise: the current
+/// ones.
+pub const DEFAULT_STANDARDS: &[&str] = &["iso20000-1:2018", "iso9001:2015"];
+
+/// The clauses each sample document addresses in one edition: (policy,
+/// change, service level, the policy's `fulfils` key).
+fn sample_clauses(
+    standard: &str,
+) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+    Some(match standard {
+        "iso20000-1:2018" => ("5.2.1", "8.5.1.3", "8.3.3", "service-management-policy"),
+        "iso20000-1:2011" => ("4.1.2", "9.2", "6.1", "service-management-policy"),
+        "iso9001:2015" => ("5.2.2", "8.5.6", "8.2.2", "quality-policy"),
+        "iso9001:2008" => ("5.3", "7.3.7", "7.2.2", ""),
+        _ => return None,
+    })
+}
+
+/// What `init` writes for the editions `standards`: the sample documents'
+/// placeholders and their values.
+fn placeholders(standards: &[String]) -> Vec<(&'static str, String)> {
+    type Sample = (&'static str, &'static str, &'static str, &'static str);
+    let list = |pick: &dyn Fn(Sample) -> &'static str| -> String {
+        let items: Vec<String> = standards
+            .iter()
+            .filter_map(|s| sample_clauses(s).map(|c| format!("\"{s}/{}\"", pick(c))))
+            .collect();
+        format!("[{}]", items.join(", "))
+    };
+    let fulfils: Vec<String> = standards
+        .iter()
+        .filter_map(|s| sample_clauses(s).map(|c| c.3))
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("\"{k}\""))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let service = standards.iter().any(|s| s.starts_with("iso20000"));
+    let quality = standards.iter().any(|s| s.starts_with("iso9001"));
+    let title = match (service, quality) {
+        (true, true) => "Service and Quality Management Policy",
+        (false, true) => "Quality Policy",
+        _ => "Service Management Policy",
+    };
+    vec![
+        ("{POLICY_TITLE}", title.to_string()),
+        ("{POLICY_CLAUSES}", list(&|c| c.0)),
+        ("{POLICY_FULFILS}", format!("[{}]", fulfils.join(", "))),
+        ("{CHANGE_CLAUSES}", list(&|c| c.1)),
+        ("{SERVICE_LEVEL_CLAUSES}", list(&|c| c.2)),
+    ]
+}
+
+/// The editions `init` can write sample documents for.
+pub fn known_standards() -> Vec<&'static str> {
+    [
+        "iso20000-1:2018",
+        "iso9001:2015",
+        "iso20000-1:2011",
+        "iso9001:2008",
+    ]
+    .to_vec()
+}
+
+/// Create a new site in `dir` for the editions `standards` (catalog ids;
+/// empty: [`DEFAULT_STANDARDS`]), its sample documents dated from `today`.
+pub fn init(
+    dir: &Path,
+    title: Option<&str>,
+    organization: Option<&str>,
+    standards: &[String],
+    today: jiff::civil::Date,
+) -> Result<(), Diagnostic> {
+    let standards: Vec<String> = if standards.is_empty() {
+        DEFAULT_STANDARDS.iter().map(|s| s.to_string()).collect()
+    } else {
+        standards.to_vec()
+    };
+    if let Some(unknown) = standards.iter().find(|s| sample_clauses(s).is_none()) {
+        return Err(Diagnostic::error(
+            dir.to_path_buf(),
+            format!("clausebook init has no sample documents for `{unknown}`"),
+        )
+        .with_help(format!(
+            "--standards takes catalog ids separated by commas: {}",
+            known_standards().join(", ")
+        )));
+    }
     let config = dir.join(crate::load::config::CONFIG_FILE);
     if config.exists() {
         return Err(Diagnostic::error(
@@ -133,17 +219,25 @@ title = {}\n\
 organization = {}\n\
 output = \"public\"\n\
 # Standards in scope, by catalog id.\n\
-standards = [\"iso20000-1:2011\"]\n\
+standards = {}\n\
 # Standard assumed by bare clause numbers such as \"4.3.2\".\n\
-default_standard = \"iso20000-1:2011\"\n\n\
+default_standard = {}\n\n\
 # Levels of the check rules (see `clausebook check --help`). A new site has\n\
 # gaps: raise these to \"deny\" once the documents cover the standard.\n\
 [check]\n\
 coverage = \"warn\"\n\
 required-document = \"warn\"\n",
         toml_str(title),
-        toml_str(organization)
+        toml_str(organization),
+        toml::Value::Array(
+            standards
+                .iter()
+                .map(|s| toml::Value::String(s.clone()))
+                .collect()
+        ),
+        toml_str(&standards[0]),
     );
+    let values = placeholders(&standards);
     let files: [(&str, &str); 6] = [
         ("clausebook.toml", &config_text),
         (".gitignore", "/public/\n"),
@@ -160,12 +254,14 @@ required-document = \"warn\"\n",
     ];
     // Sample dates relative to today, so that the new site has no overdue
     // review whenever it is created.
-    let today = jiff::Zoned::now().date();
     let review = today.saturating_add(jiff::Span::new().years(1));
     for (rel, text) in files {
-        let text = text
+        let mut text = text
             .replace("{EFFECTIVE}", &today.to_string())
             .replace("{REVIEW}", &review.to_string());
+        for (k, v) in &values {
+            text = text.replace(k, v);
+        }
         let path = dir.join(rel);
         if rel == ".gitignore" && path.exists() {
             continue;

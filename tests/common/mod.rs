@@ -317,6 +317,12 @@ pub fn bin() -> &'static str {
 /// Run `clausebook --color never <args>` in `cwd` (or a fresh temporary
 /// folder), with colors off.
 pub fn run_cli_in(cwd: Option<&Path>, args: &[&OsStr]) -> Run {
+    run_cli_env(cwd, args, &[])
+}
+
+/// [`run_cli_in`] with environment variables set (`CLAUSEBOOK_TODAY` is
+/// otherwise removed, so that only a test decides what "today" is).
+pub fn run_cli_env(cwd: Option<&Path>, args: &[&OsStr], env: &[(&str, &str)]) -> Run {
     let tmp;
     let dir = match cwd {
         Some(d) => d,
@@ -332,6 +338,8 @@ pub fn run_cli_in(cwd: Option<&Path>, args: &[&OsStr]) -> Run {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .env_remove("CLAUSEBOOK_TODAY")
+        .envs(env.iter().copied())
         .output()
         .expect("run clausebook");
     Run {

@@ -13,6 +13,9 @@ use super::bin;
 
 /// How long a test waits for the server to start or to finish a rebuild.
 pub const SERVE_WAIT: Duration = Duration::from_secs(90);
+/// How long no rebuild may end before [`Served::wait_until_watching`]
+/// takes the server as settled.
+const QUIET: Duration = Duration::from_millis(1500);
 
 /// A running `clausebook serve`, killed when dropped.
 pub struct Served {
@@ -226,8 +229,24 @@ impl Served {
             );
         }
         self.wait_for_rebuild(start, "the watcher's first rebuild");
-        // Let a rebuild of a second write settle too.
-        std::thread::sleep(Duration::from_millis(300));
+        // A second write may have started another rebuild: wait until no
+        // rebuild has ended for a whole quiet period (a fixed short sleep
+        // let a late rebuild land after the caller's snapshot, under load).
+        let mut last = self.reload_status().generation;
+        let mut quiet_since = Instant::now();
+        while quiet_since.elapsed() < QUIET {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = self.reload_status().generation;
+            if now != last {
+                last = now;
+                quiet_since = Instant::now();
+            }
+            assert!(
+                Instant::now() < deadline + SERVE_WAIT,
+                "the server kept rebuilding after {} was rewritten",
+                source.display()
+            );
+        }
     }
 
     /// Wait for a successful rebuild after generation `since`.

@@ -106,3 +106,28 @@ pub fn browser_or_skip(test: &str) -> Option<BrowserTools> {
         dir,
     })
 }
+
+/// Runs tests/browser/shards.js (theme/search.js's engine of the static
+/// index, in node) on the written index `search` (an output's `search/`),
+/// for each (query, mode); its JSON answers.
+pub fn run_shards_js(
+    node: &std::path::Path,
+    search: &std::path::Path,
+    queries: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
+    let tmp = super::tempdir();
+    let file = tmp.path().join("queries.json");
+    std::fs::write(&file, serde_json::to_string(queries).unwrap()).unwrap();
+    let out = std::process::Command::new(node)
+        .arg(repo_root().join("tests/browser/shards.js"))
+        .arg(search)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).expect("JSON")
+}

@@ -12,7 +12,7 @@ use crate::base::diag::{Diagnostic, LineIndex};
 use crate::base::text::suggest_from;
 
 /// The keys Clausebook knows; any other key warns and goes to `extra`.
-pub const KNOWN_KEYS: [&str; 13] = [
+pub const KNOWN_KEYS: [&str; 14] = [
     "id",
     "title",
     "kind",
@@ -26,6 +26,7 @@ pub const KNOWN_KEYS: [&str; 13] = [
     "related",
     "tags",
     "summary",
+    "fulfils",
 ];
 
 /// The longest document id, in characters.
@@ -114,6 +115,11 @@ pub(super) struct Fields<'a> {
     pub(super) cursor: Option<(String, usize)>,
     /// The line index of the source, made at the first finding.
     pub(super) lines: OnceCell<LineIndex>,
+    /// Unquoted TOML values that looked like dates but were not valid ones
+    /// (`review_by = 2026-02-30`), by key, as written: the parser was given
+    /// them quoted, so that they are `invalid-date` findings at their place
+    /// rather than a syntax error hiding the file's other findings.
+    pub(super) bad_dates: Vec<(String, String)>,
 }
 
 impl Fields<'_> {
@@ -251,7 +257,13 @@ impl Fields<'_> {
     fn date(&mut self, key: &str) -> Option<jiff::civil::Date> {
         let v = self.take(key)?;
         let span = self.key_span(key);
+        let written = self
+            .bad_dates
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.clone());
         let text = match &v {
+            Json::String(_) if written.is_some() => written.unwrap_or_default(),
             Json::String(s) => s.trim().to_string(),
             other => {
                 self.error_rule(
@@ -301,23 +313,13 @@ impl Fields<'_> {
             .into_iter()
             .map(|(id, span)| IdRef { id, span })
             .collect();
-        let tags = self
-            .string_list("tags")
-            .into_iter()
-            .filter_map(|(t, span)| {
-                let n = t.chars().count();
-                if n <= MAX_TAG_LEN {
-                    return Some(t.to_lowercase());
-                }
-                self.error(
-                    span,
-                    format!("a tag of {n} characters: tags have at most {MAX_TAG_LEN}"),
-                    Some("tags are short words (each gets a page named after it); put longer text in `summary`".into()),
-                );
-                None
-            })
-            .collect();
+        let tags = self.tags();
         let summary = self.string("summary");
+        let fulfils = self
+            .string_list("fulfils")
+            .into_iter()
+            .map(|(id, span)| IdRef { id, span })
+            .collect();
 
         let top = Span {
             offset: self.fm_start.saturating_sub(4),
@@ -431,8 +433,28 @@ impl Fields<'_> {
             related,
             tags,
             summary,
+            fulfils,
             extra,
         })
+    }
+
+    /// The tags, in lower case; a tag too long to name its page is an error.
+    fn tags(&mut self) -> Vec<String> {
+        self.string_list("tags")
+            .into_iter()
+            .filter_map(|(t, span)| {
+                let n = t.chars().count();
+                if n <= MAX_TAG_LEN {
+                    return Some(t.to_lowercase());
+                }
+                self.error(
+                    span,
+                    format!("a tag of {n} characters: tags have at most {MAX_TAG_LEN}"),
+                    Some("tags are short words (each gets a page named after it); put longer text in `summary`".into()),
+                );
+                None
+            })
+            .collect()
     }
 
     fn clauses(&mut self) -> Vec<ClauseRefSpec> {

@@ -99,7 +99,21 @@ pub fn parse_document(
     if let Some(d) = bounds(&path, &source, &fm) {
         return (None, vec![d]);
     }
-    let table = match parse_table(fm.syntax, fm_text) {
+    let mut bad_dates = Vec::new();
+    let parsed = match parse_table(fm.syntax, fm_text) {
+        Err(e) if fm.syntax == Syntax::Toml => match quote_bad_dates(fm_text) {
+            Some((quoted, found)) => match parse_table(fm.syntax, &quoted) {
+                Ok(t) => {
+                    bad_dates = found;
+                    Ok(t)
+                }
+                Err(_) => Err(e),
+            },
+            None => Err(e),
+        },
+        other => other,
+    };
+    let table = match parsed {
         Ok(t) => t,
         Err((offset, len, msg)) => {
             let help = match fm.syntax {
@@ -131,6 +145,7 @@ pub fn parse_document(
         diags: Vec::new(),
         cursor: None,
         lines: OnceCell::new(),
+        bad_dates,
     };
     let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
         .iter()
@@ -205,6 +220,53 @@ fn bounds(path: &Path, source: &str, fm: &FrontMatter) -> Option<Diagnostic> {
             .with_help(help)
             .with_rule("front-matter"),
     )
+}
+
+/// The TOML front-matter with each top-level value that looks like a date
+/// but is not one (`review_by = 2026-02-30`) replaced by a quoted string of
+/// the same length (so that every offset stays), and the (key, value as
+/// written) of each; `None` when there is none.
+fn quote_bad_dates(text: &str) -> Option<(String, Vec<(String, String)>)> {
+    let mut out = String::with_capacity(text.len());
+    let mut found = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let replaced = (|| {
+            let (key, rest) = line.split_once('=')?;
+            let key = key.trim();
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return None;
+            }
+            let start = line.len() - rest.len() + (rest.len() - rest.trim_start().len());
+            let value: &str = line[start..]
+                .split(|c: char| c.is_whitespace() || c == '#')
+                .next()?;
+            let b = value.as_bytes();
+            let looks_like_date =
+                b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
+            if !looks_like_date
+                || !value.is_ascii()
+                || value.parse::<toml::value::Datetime>().is_ok()
+            {
+                return None;
+            }
+            found.push((key.to_string(), value.to_string()));
+            let inner: String = value[1..value.len() - 1]
+                .chars()
+                .map(|c| if c == '"' || c == '\\' { '_' } else { c })
+                .collect();
+            Some(format!(
+                "{}\"{inner}\"{}",
+                &line[..start],
+                &line[start + value.len()..]
+            ))
+        })();
+        out.push_str(replaced.as_deref().unwrap_or(line));
+    }
+    (!found.is_empty()).then_some((out, found))
 }
 
 /// Parse the front-matter text into a JSON-like table. Errors give a byte

@@ -178,6 +178,9 @@ pub struct Meta {
     pub related: Vec<IdRef>,
     pub tags: Vec<String>,
     pub summary: Option<String>,
+    /// Keys of the required documents (of the catalogs in scope) that this
+    /// document is, e.g. `service-level-agreement`.
+    pub fulfils: Vec<IdRef>,
     /// Unknown front-matter keys, available to templates as `extra`.
     pub extra: BTreeMap<String, Json>,
 }

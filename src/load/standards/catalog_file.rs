@@ -37,10 +37,17 @@ pub(super) struct RawCatalog {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRequiredDocument {
+    key: Option<Spanned<String>>,
     clause: Option<Spanned<String>>,
+    listed_in: Option<String>,
     name: Option<String>,
     #[serde(default)]
     kinds: Vec<String>,
+    #[serde(default)]
+    titles: Vec<String>,
+    #[serde(default)]
+    set: bool,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +93,7 @@ pub(super) fn parse_catalog(file: &Path, src: &str) -> (Option<Catalog>, Vec<Dia
         normative: Vec::new(),
         exclusions: ExclusionRule::None,
         exclusion_note: None,
+        reasonable: Vec::new(),
         required_documents: Vec::new(),
         clauses,
         index: HashMap::new(),
@@ -335,10 +343,39 @@ fn read_required_documents(catalog: &mut Catalog, raw: &RawCatalog, cx: &mut Fil
             cx.error(header, "required document has no `name`", None);
             continue;
         };
+        let key = match &rd.key {
+            Some(k) if slugify(k.as_ref()) != k.as_ref().trim() || k.as_ref().trim().is_empty() => {
+                cx.error(
+                    k.span(),
+                    format!("required document key `{}` is not a key", k.as_ref()),
+                    Some(format!(
+                        "keys are lower-case words joined by `-`, e.g. `{}`",
+                        slugify(&name)
+                    )),
+                );
+                continue;
+            }
+            Some(k) => k.as_ref().trim().to_string(),
+            None => slugify(&name),
+        };
+        if catalog.required_documents.iter().any(|d| d.key == key) {
+            let span = rd.key.as_ref().map_or(header, Spanned::span);
+            cx.error(
+                span,
+                format!("two required documents have the key `{key}`"),
+                Some("give each `[[required_document]]` its own `key`".into()),
+            );
+            continue;
+        }
         catalog.required_documents.push(RequiredDocument {
+            key,
             clause: c.to_string(),
+            listed_in: rd.listed_in.clone().filter(|s| !s.trim().is_empty()),
             name,
             kinds: rd.kinds.clone(),
+            titles: rd.titles.clone(),
+            set: rd.set,
+            note: rd.note.clone().filter(|s| !s.trim().is_empty()),
         });
     }
 }

@@ -68,7 +68,76 @@ fn join_and(items: &[String]) -> String {
 pub(super) struct RawExclusions {
     rule: Option<Spanned<String>>,
     within: Option<Spanned<Vec<Spanned<String>>>>,
+    reasonable: Option<Spanned<Vec<Spanned<String>>>>,
     note: Option<String>,
+}
+
+impl ExclusionRule {
+    /// Under `not-applicable`, whether the catalog advises against claiming
+    /// `clause` not applicable: a clause with subclauses (the claim takes
+    /// them all), or one outside the catalog's `reasonable` clauses. The
+    /// advice, or `None`.
+    pub fn advice(&self, catalog: &Catalog, clause: &str) -> Option<String> {
+        if *self != ExclusionRule::NotApplicable {
+            return None;
+        }
+        let display = catalog.display_name();
+        let c = catalog.clause(clause)?;
+        if !c.children.is_empty() {
+            let below: Vec<&str> = catalog
+                .descendants(clause)
+                .iter()
+                .map(|d| d.number.as_str())
+                .collect();
+            return Some(format!(
+                "{display} {clause} has subclauses: claiming it not applicable takes {} with it",
+                join_and_str(&below)
+            ));
+        }
+        if !catalog.reasonable.is_empty()
+            && !catalog
+                .reasonable
+                .iter()
+                .any(|r| catalog.is_within(clause, r))
+        {
+            return Some(format!(
+                "{display} {clause} is outside the clauses where a requirement can usually be \
+                 determined as not applicable ({})",
+                join_and(&catalog.reasonable)
+            ));
+        }
+        None
+    }
+}
+
+fn join_and_str(items: &[&str]) -> String {
+    let owned: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    join_and(&owned)
+}
+
+/// The clauses of a list of `[exclusions]` (`key`) that the catalog has;
+/// the others are reported.
+fn clause_list(
+    list: Option<&Spanned<Vec<Spanned<String>>>>,
+    key: &str,
+    catalog: &Catalog,
+    cx: &mut FileCtx,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in list.map(|l| l.as_ref().as_slice()).unwrap_or_default() {
+        let v = w.as_ref().trim();
+        if catalog.clause(v).is_none() {
+            let help = did_you_mean(catalog.closest_clause(v));
+            cx.error(
+                w.span(),
+                format!("clause `{v}` in `{key}` is not in the catalog"),
+                help,
+            );
+        } else {
+            out.push(v.to_string());
+        }
+    }
+    out
 }
 
 /// Read a catalog's `[exclusions]` table into `catalog`.
@@ -80,26 +149,8 @@ pub(super) fn read_exclusions(
     let header = ex.span();
     let ex = ex.as_ref();
     catalog.exclusion_note = ex.note.clone().filter(|s| !s.trim().is_empty());
-    let within: Vec<String> = match &ex.within {
-        Some(list) => {
-            let mut out = Vec::new();
-            for w in list.as_ref() {
-                let v = w.as_ref().trim();
-                if catalog.clause(v).is_none() {
-                    let help = did_you_mean(catalog.closest_clause(v));
-                    cx.error(
-                        w.span(),
-                        format!("clause `{v}` in `within` is not in the catalog"),
-                        help,
-                    );
-                } else {
-                    out.push(v.to_string());
-                }
-            }
-            out
-        }
-        None => Vec::new(),
-    };
+    let within = clause_list(ex.within.as_ref(), "within", catalog, cx);
+    catalog.reasonable = clause_list(ex.reasonable.as_ref(), "reasonable", catalog, cx);
     match &ex.rule {
         None => cx.error(
             header,
@@ -141,6 +192,15 @@ pub(super) fn read_exclusions(
         cx.warning(
             list.span(),
             "`within` is ignored unless `rule = \"within\"`",
+            None,
+        );
+    }
+    if let Some(list) = &ex.reasonable
+        && catalog.exclusions != ExclusionRule::NotApplicable
+    {
+        cx.warning(
+            list.span(),
+            "`reasonable` is ignored unless `rule = \"not-applicable\"`",
             None,
         );
     }

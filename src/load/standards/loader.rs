@@ -18,6 +18,10 @@ use crate::load::source::{FileSystem, Source};
 /// The embedded catalogs and mappings: (file name, contents).
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "hs-iso9001-2015--iso20000-1-2018.toml",
+        include_str!("../../../standards/hs-iso9001-2015--iso20000-1-2018.toml"),
+    ),
+    (
         "iso20000-1-2011.toml",
         include_str!("../../../standards/iso20000-1-2011.toml"),
     ),
@@ -191,22 +195,40 @@ impl Loader {
             catalogs,
             mappings: Vec::new(),
         };
-        let mut mappings: Vec<Mapping> = Vec::new();
+        let mut mappings: Vec<(Mapping, bool)> = Vec::new();
         for p in &self.mappings {
             let (m, d) = check_mapping(p, &standards);
             diags.extend(d);
+            // A site's mapping of two standards replaces a built-in one of
+            // the same two (such as the harmonized-structure
+            // correspondence of the 2015 and 2018 editions).
+            if let Some(m) = &m
+                && !p.builtin
+                && let Some(pos) = mappings
+                    .iter()
+                    .position(|(o, builtin)| *builtin && o.slug() == m.slug())
+            {
+                let (old, _) = mappings.remove(pos);
+                let (mut cx, span) = at_mapping_id(p);
+                cx.warning(
+                    span,
+                    format!(
+                        "mapping `{}` replaces the built-in mapping `{}`: both map {} to {}",
+                        m.id, old.id, m.left, m.right
+                    ),
+                    Some(format!(
+                        "give it the id `{}` to say so and silence this warning",
+                        old.id
+                    )),
+                );
+                diags.extend(cx.diags);
+            }
             // Two mappings of the same two standards would share the
             // matrix pages and exports.
             if let Some(m) = &m
-                && let Some(other) = mappings.iter().find(|o| o.slug() == m.slug())
+                && let Some((other, _)) = mappings.iter().find(|(o, _)| o.slug() == m.slug())
             {
-                let mut cx = FileCtx::new(&p.file, &p.src);
-                let span = p
-                    .raw
-                    .id
-                    .as_ref()
-                    .map(Spanned::span)
-                    .unwrap_or_else(|| cx.top());
+                let (mut cx, span) = at_mapping_id(p);
                 cx.error(
                     span,
                     format!(
@@ -225,12 +247,25 @@ impl Loader {
                 diags.extend(cx.diags);
                 continue;
             }
-            mappings.extend(m);
+            mappings.extend(m.map(|m| (m, p.builtin)));
         }
+        let mut mappings: Vec<Mapping> = mappings.into_iter().map(|(m, _)| m).collect();
         mappings.sort_by(|a, b| a.id.cmp(&b.id));
         standards.mappings = mappings;
         (standards, diags)
     }
+}
+
+/// A context for findings in a mapping's file, and where its id stands.
+fn at_mapping_id(p: &PendingMapping) -> (FileCtx<'_>, std::ops::Range<usize>) {
+    let cx = FileCtx::new(&p.file, &p.src);
+    let span = p
+        .raw
+        .id
+        .as_ref()
+        .map(Spanned::span)
+        .unwrap_or_else(|| cx.top());
+    (cx, span)
 }
 
 impl Standards {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::file::{FileCtx, did_you_mean};
-use super::model::{Catalog, Mapping, Pair, Relation, Standards};
+use super::model::{Catalog, Mapping, Pair, Relation, Standards, Strength};
 use crate::base::diag::Diagnostic;
 
 #[derive(Deserialize)]
@@ -20,8 +20,20 @@ pub(super) struct RawMapping {
     left: Option<Spanned<String>>,
     right: Option<Spanned<String>>,
     source: Option<String>,
+    description: Option<String>,
     #[serde(default)]
     pair: Vec<Spanned<RawPair>>,
+    no_counterpart: Option<Spanned<RawNoCounterpart>>,
+}
+
+/// Clauses the source marks as having no related clause, per side.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNoCounterpart {
+    #[serde(default)]
+    left: Vec<Spanned<String>>,
+    #[serde(default)]
+    right: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +42,7 @@ struct RawPair {
     left: Option<Spanned<String>>,
     right: Option<Spanned<String>>,
     relation: Option<Spanned<String>>,
+    strength: Option<Spanned<String>>,
     note: Option<String>,
     source: Option<String>,
 }
@@ -108,7 +121,21 @@ pub(super) fn check_mapping(
         let l = pair_clause(&rp.left, "left", left, &header, &mut cx);
         let r = pair_clause(&rp.right, "right", right, &header, &mut cx);
         let relation = pair_relation(&rp.relation, &mut cx);
-        let (Some(l), Some(r), Some(relation)) = (l, r, relation) else {
+        let strength = match &rp.strength {
+            None => Some(None),
+            Some(s) => match Strength::parse(s.as_ref()) {
+                Some(st) => Some(Some(st)),
+                None => {
+                    cx.error(
+                        s.span(),
+                        format!("unknown strength `{}`", s.as_ref()),
+                        Some("use `closely` or `partially` (related), or leave it out".into()),
+                    );
+                    None
+                }
+            },
+        };
+        let (Some(l), Some(r), Some(relation), Some(strength)) = (l, r, relation, strength) else {
             continue;
         };
         let line = cx.line_of(header.start);
@@ -127,8 +154,16 @@ pub(super) fn check_mapping(
             relation,
             note: rp.note.clone().filter(|s| !s.trim().is_empty()),
             source: rp.source.clone().filter(|s| !s.trim().is_empty()),
+            strength,
         });
     }
+    let (nil_left, nil_right) = match &raw.no_counterpart {
+        Some(nc) => (
+            no_counterpart(&nc.as_ref().left, "left", left, &pairs, &mut cx),
+            no_counterpart(&nc.as_ref().right, "right", right, &pairs, &mut cx),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut diags = cx.diags;
     if p.builtin && !diags.is_empty() {
         // Only a site catalog replacing a built-in one can break a built-in
@@ -168,9 +203,61 @@ pub(super) fn check_mapping(
         left: left.id.clone(),
         right: right.id.clone(),
         source: raw.source.clone().unwrap_or_default(),
+        description: raw
+            .description
+            .clone()
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty()),
         pairs,
+        no_counterpart_left: nil_left,
+        no_counterpart_right: nil_right,
     };
     (Some(mapping), diags)
+}
+
+/// The clauses of one side marked as having no counterpart: each must be
+/// in the side's catalog and in no pair.
+fn no_counterpart(
+    list: &[Spanned<String>],
+    which: &str,
+    catalog: Option<&Catalog>,
+    pairs: &[Pair],
+    cx: &mut FileCtx,
+) -> Vec<String> {
+    let Some(catalog) = catalog else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for v in list {
+        let n = v.as_ref().trim();
+        let Some(c) = catalog.clause(n) else {
+            let help = did_you_mean(catalog.closest_clause(n));
+            cx.error(
+                v.span(),
+                format!("clause `{n}` is not in catalog `{}`", catalog.id),
+                help,
+            );
+            continue;
+        };
+        let paired = pairs
+            .iter()
+            .find(|p| (if which == "left" { &p.left } else { &p.right }) == &c.number);
+        if let Some(p) = paired {
+            cx.error(
+                v.span(),
+                format!(
+                    "clause `{n}` is marked as having no counterpart, but a pair relates it ({} ↔ {})",
+                    p.left, p.right
+                ),
+                Some("remove it from `no_counterpart` or remove the pair".into()),
+            );
+            continue;
+        }
+        if !out.contains(&c.number) {
+            out.push(c.number.clone());
+        }
+    }
+    out
 }
 
 /// The clause a pair names on one side, when the side's catalog has it.

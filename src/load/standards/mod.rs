@@ -30,6 +30,7 @@ pub mod reference;
 mod tests;
 
 pub use model::{
-    Catalog, Clause, ClauseKey, ExclusionRule, Mapping, Pair, Relation, RequiredDocument, Standards,
+    Catalog, Clause, ClauseKey, ExclusionRule, Mapping, Pair, Relation, RequiredDocument,
+    Standards, Strength, Unrelated,
 };
 pub use reference::{RefError, ResolveOptions};

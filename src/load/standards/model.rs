@@ -55,6 +55,11 @@ pub struct Catalog {
     pub normative: Vec<String>,
     pub exclusions: ExclusionRule,
     pub exclusion_note: Option<String>,
+    /// Under rule `not-applicable`: the clauses (with their subtrees) where
+    /// a requirement can reasonably be determined as not applicable
+    /// (`[exclusions] reasonable`); a claim elsewhere is warned about. Empty:
+    /// no such advice.
+    pub reasonable: Vec<String>,
     pub required_documents: Vec<RequiredDocument>,
     /// In file order, which is document order.
     pub clauses: Vec<Clause>,
@@ -100,10 +105,47 @@ pub enum ExclusionRule {
 /// A document a standard asks for by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequiredDocument {
+    /// What a document names in its `fulfils` front-matter field to say it
+    /// is this document, e.g. `service-level-agreement`.
+    pub key: String,
+    /// The clause the document belongs to.
     pub clause: String,
+    /// The clause (and item) that lists it as required, e.g. `4.3.1 e)`.
+    pub listed_in: Option<String>,
     pub name: String,
-    /// Document kinds that can fulfil it.
+    /// Document kinds that can fulfil it when no document declares it (the
+    /// fallback, reported as inferred). Empty: never inferred.
     pub kinds: Vec<String>,
+    /// When not empty, an inferred document's title must also hold one of
+    /// these words or phrases (whole words, any case): a kind alone cannot
+    /// tell an operational level agreement from a service level agreement.
+    pub titles: Vec<String>,
+    /// A set of documents rather than one (e.g. the processes of the SMS):
+    /// any number fulfil it together; the check asks for at least one.
+    pub set: bool,
+    pub note: Option<String>,
+}
+
+impl RequiredDocument {
+    /// Whether a document of this kind and title may be inferred to be
+    /// this required document.
+    pub fn may_infer(&self, kind: &str, title: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+            && (self.titles.is_empty() || self.titles.iter().any(|t| has_phrase(title, t)))
+    }
+}
+
+/// Whether `phrase` occurs in `text` as whole words, ignoring case.
+fn has_phrase(text: &str, phrase: &str) -> bool {
+    let text = text.to_lowercase();
+    let phrase = phrase.trim().to_lowercase();
+    if phrase.is_empty() {
+        return false;
+    }
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(&phrase).any(|(i, m)| {
+        !word(text[..i].chars().next_back()) && !word(text[i + m.len()..].chars().next())
+    })
 }
 
 /// Related clauses of two catalogs.
@@ -116,8 +158,51 @@ pub struct Mapping {
     /// Catalog id of the pairs' `right` clauses.
     pub right: String,
     pub source: String,
+    /// What the mapping is and what it covers, in the mapping's own words
+    /// (shown on the matrix pages).
+    pub description: Option<String>,
     /// In file order.
     pub pairs: Vec<Pair>,
+    /// Clauses of the left catalog that the source marks as having no
+    /// related clause in the right one (TR 90006's "nil").
+    pub no_counterpart_left: Vec<String>,
+    /// The same for the right catalog.
+    pub no_counterpart_right: Vec<String>,
+}
+
+/// Why a clause has no related clause in a mapping: three different facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unrelated {
+    /// A heading whose subclauses carry the relations.
+    Heading,
+    /// The mapping says the clause has no counterpart.
+    NoCounterpart,
+    /// The mapping says nothing about the clause.
+    NotCovered,
+}
+
+impl Unrelated {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unrelated::Heading => "heading",
+            Unrelated::NoCounterpart => "no-counterpart",
+            Unrelated::NotCovered => "not-covered",
+        }
+    }
+
+    /// What a page says of such a clause.
+    pub fn text(self) -> &'static str {
+        match self {
+            Unrelated::Heading => "A heading: its subclauses carry the relations.",
+            Unrelated::NoCounterpart => {
+                "No counterpart: the mapping marks this clause as having no related clause."
+            }
+            Unrelated::NotCovered => {
+                "Not related by this mapping: it says nothing about this clause."
+            }
+        }
+    }
 }
 
 /// Two related clauses.
@@ -129,6 +214,43 @@ pub struct Pair {
     pub note: Option<String>,
     /// Overrides the mapping's source for this pair.
     pub source: Option<String>,
+    /// How closely the two clauses are related, when the source says.
+    pub strength: Option<Strength>,
+}
+
+/// How much of their requirements two related clauses share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    /// Most requirements are similar.
+    Closely,
+    /// Only some requirements are similar.
+    Partially,
+}
+
+impl Strength {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Closely => "closely",
+            Strength::Partially => "partially",
+        }
+    }
+
+    /// e.g. `closely related`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Strength::Closely => "closely related",
+            Strength::Partially => "partially related",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Strength> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "closely" => Some(Strength::Closely),
+            "partially" => Some(Strength::Partially),
+            _ => None,
+        }
+    }
 }
 
 /// How the left clause relates to the right one.
@@ -325,6 +447,28 @@ impl Catalog {
             .unwrap_or_default()
     }
 
+    /// The clause's title as pages and exports print it beside other
+    /// clauses: a subclause titled "General", or untitled, says nothing
+    /// without its parent and is qualified by it, as in
+    /// `General (4.5.4 Internal audit)` or `Part of 4.4 Quality management
+    /// system and its processes`.
+    pub fn qualified_title(&self, number: &str) -> String {
+        let Some(c) = self.clause(number) else {
+            return String::new();
+        };
+        let generic = c.title.is_empty() || c.title.eq_ignore_ascii_case("general");
+        let parent = c
+            .parent
+            .as_deref()
+            .map(|p| (p, self.display_title(p)))
+            .filter(|(_, t)| !t.is_empty());
+        match parent {
+            Some((p, t)) if generic && c.title.is_empty() => format!("Part of {p} {t}"),
+            Some((p, t)) if generic => format!("{} ({p} {t})", c.title),
+            _ => self.display_title(number),
+        }
+    }
+
     /// Documents the standard asks for in `number`.
     pub fn required_documents_for(&self, number: &str) -> Vec<&RequiredDocument> {
         self.required_documents
@@ -415,6 +559,34 @@ impl Mapping {
             Some(&self.left)
         } else {
             None
+        }
+    }
+
+    /// Why `clause` of `cat` (one side of the mapping) has no related
+    /// clause, or `None` when it has one.
+    pub fn unrelated(&self, cat: &Catalog, clause: &str) -> Option<Unrelated> {
+        if !self.related_to(&cat.id, clause).is_empty() {
+            return None;
+        }
+        let marked = if self.left == cat.id {
+            &self.no_counterpart_left
+        } else {
+            &self.no_counterpart_right
+        };
+        if marked.iter().any(|c| c == clause) {
+            return Some(Unrelated::NoCounterpart);
+        }
+        let heading = cat.clause(clause).is_some_and(|c| !c.children.is_empty());
+        // Its subclauses carry the relations (or are marked as having none).
+        let below = || {
+            cat.descendants(clause).iter().any(|d| {
+                !self.related_to(&cat.id, &d.number).is_empty() || marked.contains(&d.number)
+            })
+        };
+        if heading && below() {
+            Some(Unrelated::Heading)
+        } else {
+            Some(Unrelated::NotCovered)
         }
     }
 

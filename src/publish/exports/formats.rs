@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::model::{CoverageExport, DirectionRow, DocEntry, RelatedEntry};
 use crate::load::content::{Level, Status};
+use crate::load::standards::{Strength, Unrelated};
 use crate::resolve::trace::State;
 
 /// Documents as one CSV cell: `SMS-PRO-007; SMS-POL-001 [partial, draft, §section]`.
@@ -34,7 +35,7 @@ fn state_cell(s: Option<State>) -> &'static str {
     s.map_or("", State::as_str)
 }
 
-pub(super) const MATRIX_HEADER: [&str; 12] = [
+pub(super) const MATRIX_HEADER: [&str; 14] = [
     "standard",
     "clause",
     "title",
@@ -44,30 +45,34 @@ pub(super) const MATRIX_HEADER: [&str; 12] = [
     "related_clause",
     "related_title",
     "relation",
+    "strength",
     "related_coverage",
     "related_documents",
     "note",
+    "unrelated",
 ];
 
 /// The CSV rows of one direction: a row per related pair and a row per
 /// clause without a related clause.
-pub(super) fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[String; 12]> {
+pub(super) fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) -> Vec<[String; 14]> {
     let mut out = Vec::new();
     for r in rows {
-        let side = |x: Option<&RelatedEntry>| -> [String; 12] {
+        let side = |x: Option<&RelatedEntry>| -> [String; 14] {
             let c = &r.clause;
-            let (rs, rc, rt, rel, rcov, rdocs, note) = match x {
+            let (rs, rc, rt, rel, strength, rcov, rdocs, note) = match x {
                 Some(x) => (
                     other.to_string(),
                     x.clause.clause.clone(),
                     x.clause.title.clone(),
                     x.relation.clone(),
+                    x.strength.map_or("", Strength::as_str).to_string(),
                     state_cell(x.clause.coverage).to_string(),
                     docs_cell(&x.clause.documents),
                     x.note.clone().unwrap_or_default(),
                 ),
                 None => Default::default(),
             };
+            let unrelated = r.unrelated.map_or("", Unrelated::as_str).to_string();
             [
                 base.to_string(),
                 c.clause.clone(),
@@ -78,9 +83,11 @@ pub(super) fn direction_table(base: &str, other: &str, rows: &[DirectionRow]) ->
                 rc,
                 rt,
                 rel,
+                strength,
                 rcov,
                 rdocs,
                 note,
+                unrelated,
             ]
         };
         if r.related.is_empty() {

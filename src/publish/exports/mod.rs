@@ -138,5 +138,24 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
             };
             Ok(OutputFile { path, bytes })
         })
+        .chain(history_exports(site).into_par_iter().map(Ok))
         .collect()
+}
+
+/// With `[history]`: `exports/about.json` (the publication stamp) and
+/// `exports/history.json` (every document's revisions).
+fn history_exports(site: &Site) -> Vec<OutputFile> {
+    let Some(h) = &site.history else {
+        return Vec::new();
+    };
+    vec![
+        OutputFile {
+            path: "exports/about.json".into(),
+            bytes: json_bytes(&h.about()),
+        },
+        OutputFile {
+            path: "exports/history.json".into(),
+            bytes: json_bytes(&h.export()),
+        },
+    ]
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::load::content::{Level, Status};
-use crate::load::standards::{Catalog, Mapping};
+use crate::load::standards::{Catalog, Mapping, Strength, Unrelated};
 use crate::resolve::Site;
 use crate::resolve::trace::{Address, State};
 
@@ -39,6 +39,7 @@ pub struct PairEntry {
     pub left: ClauseEntry,
     pub right: ClauseEntry,
     pub relation: String,
+    pub strength: Option<Strength>,
     pub note: Option<String>,
     pub source: Option<String>,
 }
@@ -49,6 +50,10 @@ pub struct DirectionRow {
     #[serde(flatten)]
     pub clause: ClauseEntry,
     pub related: Vec<RelatedEntry>,
+    /// Why the clause has no related clause: `heading` (its subclauses
+    /// carry the relations), `no-counterpart` (the mapping says it has
+    /// none) or `not-covered` (the mapping says nothing of it).
+    pub unrelated: Option<Unrelated>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +61,7 @@ pub struct RelatedEntry {
     #[serde(flatten)]
     pub clause: ClauseEntry,
     pub relation: String,
+    pub strength: Option<Strength>,
     pub note: Option<String>,
 }
 
@@ -120,6 +126,7 @@ pub struct MappingRef {
     pub id: String,
     pub name: String,
     pub source: String,
+    pub description: Option<String>,
 }
 
 /// The JSON form of a standard's coverage (`exports/coverage-<std>.json`).
@@ -142,6 +149,9 @@ pub struct CoverageRow {
     /// Related clauses of mapped standards addressed by approved documents.
     pub derived: Vec<String>,
     pub exclusion: Option<String>,
+    /// An exclusion names the clause, but approved documents address it:
+    /// not in effect (`coverage` comes from the documents).
+    pub exclusion_contested: bool,
 }
 
 fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
@@ -165,20 +175,7 @@ fn doc_entries(site: &Site, addrs: &[Address]) -> Vec<DocEntry> {
 /// untitled, says nothing without its parent: it is qualified by it, as in
 /// `General (4.5.4 Internal audit)`.
 pub fn clause_title(cat: &Catalog, number: &str) -> String {
-    let Some(c) = cat.clause(number) else {
-        return String::new();
-    };
-    let generic = c.title.is_empty() || c.title.eq_ignore_ascii_case("general");
-    let parent = c
-        .parent
-        .as_deref()
-        .map(|p| (p, cat.display_title(p)))
-        .filter(|(_, t)| !t.is_empty());
-    match parent {
-        Some((p, t)) if generic && c.title.is_empty() => format!("Part of {p} {t}"),
-        Some((p, t)) if generic => format!("{} ({p} {t})", c.title),
-        _ => cat.display_title(number),
-    }
+    cat.qualified_title(number)
 }
 
 fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
@@ -203,6 +200,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             left: clause_entry(site, left, &p.left),
             right: clause_entry(site, right, &p.right),
             relation: p.relation.as_str().to_string(),
+            strength: p.strength,
             note: p.note.clone(),
             source: p.source.clone(),
         })
@@ -215,12 +213,14 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
                 related: row
                     .related
                     .iter()
-                    .map(|(oc, rel, note)| RelatedEntry {
+                    .map(|(oc, rel, note, strength)| RelatedEntry {
                         clause: clause_entry(site, other, oc),
                         relation: rel.as_str().to_string(),
+                        strength: *strength,
                         note: note.map(str::to_string),
                     })
                     .collect(),
+                unrelated: row.unrelated,
             })
             .collect()
     };
@@ -247,6 +247,7 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             id: m.id.clone(),
             name: m.name.clone(),
             source: m.source.clone(),
+            description: m.description.clone(),
         },
         left: StandardRef {
             id: left.id.clone(),
@@ -285,6 +286,7 @@ pub fn coverage(site: &Site, cat: &Catalog) -> Option<CoverageExport> {
                 documents: doc_entries(site, &cc.direct),
                 derived: cc.derived.iter().map(|(s, c)| format!("{s}/{c}")).collect(),
                 exclusion: cc.exclusion.clone(),
+                exclusion_contested: cc.exclusion_contested,
             })
             .collect(),
     })

@@ -90,8 +90,24 @@ pub const COLUMNS: &[Column] = &[
     Column { key: "effective", heading: "Effective", width: 11.0, value: |s, i| Value::Date(s.docs[i].meta.effective) },
     Column { key: "review_by", heading: "Review due", width: 11.0, value: |s, i| Value::Date(s.docs[i].meta.review_by) },
     Column { key: "clauses", heading: "Clauses addressed", width: 48.0, value: |s, i| Value::Clauses(clauses(s, i)) },
+    Column { key: "last_changed", heading: "Last changed", width: 12.0, value: |s, i| Value::Date(last_changed(s, i)) },
     Column { key: "url", heading: "Page", width: 30.0, value: |s, i| Value::Url(s.urls[i].clone()) },
 ];
+
+/// The columns of this site's register: `last_changed` only with history.
+pub fn columns(site: &Site) -> impl Iterator<Item = &'static Column> + '_ {
+    COLUMNS
+        .iter()
+        .filter(|c| c.key != "last_changed" || site.history.is_some())
+}
+
+/// The date of the last commit that changed document `i` (with history).
+pub fn last_changed(site: &Site, i: usize) -> Option<Date> {
+    let h = site.history.as_deref()?;
+    h.document(&site.docs[i].meta.id)?
+        .last_changed()
+        .map(|r| r.commit.author_date())
+}
 
 /// The documents of the register: the published ones, by id.
 pub fn documents(site: &Site) -> impl Iterator<Item = usize> + '_ {
@@ -119,9 +135,9 @@ pub fn clauses(site: &Site, i: usize) -> Vec<ClauseRef> {
 
 /// `exports/register.csv`.
 pub fn csv(site: &Site, bom: bool) -> Result<Vec<u8>, String> {
-    let header: Vec<&str> = COLUMNS.iter().map(|c| c.key).collect();
+    let header: Vec<&str> = columns(site).map(|c| c.key).collect();
     let rows: Vec<Vec<String>> = documents(site)
-        .map(|i| COLUMNS.iter().map(|c| (c.value)(site, i).text()).collect())
+        .map(|i| columns(site).map(|c| (c.value)(site, i).text()).collect())
         .collect();
     super::formats::csv_bytes(&header, &rows, bom)
 }
@@ -131,8 +147,8 @@ struct Row<'a>(&'a Site, usize);
 
 impl Serialize for Row<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(COLUMNS.len()))?;
-        for c in COLUMNS {
+        let mut m = s.serialize_map(None)?;
+        for c in columns(self.0) {
             m.serialize_entry(c.key, &(c.value)(self.0, self.1))?;
         }
         m.end()

@@ -18,9 +18,9 @@ use rust_xlsxwriter::{
 };
 
 use super::model::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
-use super::register::{self, COLUMNS, Value};
+use super::register::{self, Value};
 use crate::load::content::Level;
-use crate::load::standards::Catalog;
+use crate::load::standards::{Catalog, Unrelated};
 use crate::resolve::Site;
 use crate::resolve::trace::State;
 
@@ -115,14 +115,14 @@ fn state_colours(s: State) -> (Option<u32>, u32) {
         State::Partial => (Some(0xFFEB9C), 0x9C5700),
         State::Derived => (Some(0xDDEBF7), 0x1F4E78),
         State::Planned => (Some(0xFCE4D6), 0x843C0C),
-        State::Excluded => (Some(0xE7E6E6), 0x3A3838),
+        State::Excluded | State::NotApplicable => (Some(0xE7E6E6), 0x3A3838),
         State::Gap => (Some(0xFFC7CE), 0x9C0006),
         State::Informative => (None, 0x595959),
     }
 }
 
 /// What each state means, for the cover sheet's legend.
-const STATES: [(State, &str); 7] = [
+const STATES: [(State, &str); 8] = [
     (State::Full, "an approved document addresses the clause"),
     (
         State::Partial,
@@ -130,12 +130,16 @@ const STATES: [(State, &str); 7] = [
     ),
     (
         State::Derived,
-        "not addressed directly; a related clause of a mapped standard is",
+        "no document of its own; a related clause of another standard in scope is addressed",
     ),
     (State::Planned, "only draft or review documents address it"),
     (
         State::Excluded,
-        "excluded by the site, with a justification",
+        "excluded by the site, with a justification, and no approved document addresses it",
+    ),
+    (
+        State::NotApplicable,
+        "determined as not applicable, with a justification, and no approved document addresses it",
     ),
     (State::Gap, "nothing addresses it"),
     (
@@ -298,6 +302,11 @@ fn workbook(site: &Site, cover: Cover, tables: &[Table]) -> Result<Vec<u8>, Xlsx
     }
     ws.write_string_with_format(r, 0, "Published", &f.label)?;
     ws.write_datetime_with_format(r, 1, &date, &f.date.clone().set_align(FormatAlign::Left))?;
+    if let Some(h) = &site.history {
+        r += 1;
+        ws.write_string_with_format(r, 0, "Revision", &f.label)?;
+        ws.write_string_with_format(r, 1, fit(&h.revision_line()), &f.text)?;
+    }
     r += 2;
     ws.write_string_with_format(r, 0, "Sheet", &f.header)?;
     ws.write_string_with_format(r, 1, "What it holds", &f.header)?;
@@ -498,13 +507,24 @@ fn direction_sheet(
         };
         if r.related.is_empty() {
             let mut row = left();
-            row.extend((0..6).map(|_| text("")));
+            let why = match r.unrelated {
+                Some(Unrelated::Heading) => "heading: see its subclauses",
+                Some(Unrelated::NoCounterpart) => "no counterpart",
+                Some(Unrelated::NotCovered) => "not related by this mapping",
+                None => "",
+            };
+            row.push(text(why));
+            row.extend((0..5).map(|_| text("")));
             out.push(row);
         }
         for x in &r.related {
             let mut row = left();
+            let relation = match x.strength {
+                Some(s) => format!("{} ({})", x.relation, s.label()),
+                None => x.relation.clone(),
+            };
             row.extend([
-                text(&x.relation),
+                text(&relation),
                 code(
                     &x.clause.clause,
                     Some(clause_url(site, other, &x.clause.clause)),
@@ -655,7 +675,8 @@ pub fn matrix_workbook(
 pub fn register_workbook(site: &Site) -> Result<Vec<u8>, XlsxError> {
     let mut used = vec!["About".to_string()];
     // The id links to the page: no URL column.
-    let columns: Vec<&register::Column> = COLUMNS.iter().filter(|c| c.key != "url").collect();
+    let columns: Vec<&register::Column> =
+        register::columns(site).filter(|c| c.key != "url").collect();
     let mut rows = Vec::new();
     let mut evidence = Vec::new();
     for i in register::documents(site) {

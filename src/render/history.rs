@@ -1,0 +1,181 @@
+//! What the pages show of the site's history (with `[history]`): each
+//! document's revision history and banners, the publication stamp, and
+//! the `changes/` page against `[history] baseline`. Values only: the page
+//! families put them in their contexts, the templates show them.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::base::diag::Diagnostic;
+use crate::load::history::{Change, CommitInfo, DocHistory, Stamp};
+use crate::resolve::Site;
+use crate::resolve::changes::Changes;
+use crate::resolve::history::SiteHistory;
+
+/// The path of the changes page.
+pub const CHANGES_PAGE: &str = "changes/index.html";
+
+/// One revision as a document page lists it.
+#[derive(Serialize)]
+struct RevisionView<'a> {
+    date: String,
+    author: &'a str,
+    short: &'a str,
+    commit: &'a str,
+    subject: &'a str,
+    version: Option<&'a str>,
+    status: Option<&'static str>,
+    approved: bool,
+    /// This revision approved the document: its status became approved,
+    /// or its version or effective date changed while approved.
+    approval: bool,
+    /// "added", "modified", "moved from content/x.md", "removed", …
+    change: String,
+    /// The approved content (body, title or clauses) changed.
+    content_changed: bool,
+}
+
+fn change_text(c: &Change) -> String {
+    match c {
+        Change::Added => "added".into(),
+        Change::Modified => "modified".into(),
+        Change::Moved { from } => format!("moved from {from}"),
+        Change::Removed => "removed".into(),
+        Change::IdChanged { from } => format!("id changed from {from}"),
+    }
+}
+
+/// The stamp as the footer and the exports show it.
+pub fn stamp_value(h: &SiteHistory) -> Value {
+    let s: &Stamp = &h.stamp;
+    json!({
+        "published": h.published.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        "published_iso": h.published.to_string(),
+        "commit": s.commit,
+        "short": s.short,
+        "branch": s.branch,
+        "tags": s.tags,
+        "dirty": s.dirty,
+        "shallow": s.shallow,
+    })
+}
+
+/// The `history` value of document `i`'s page; `None` without history.
+pub fn document_value(site: &Site, changes: Option<&Changes>, i: usize) -> Option<Value> {
+    let h = site.history.as_deref()?;
+    let d = &site.docs[i];
+    let doc: Option<&DocHistory> = h.document(&d.meta.id);
+    let all = doc.map_or(&[][..], |d| &d.revisions[..]);
+    let shown: Vec<RevisionView> = all
+        .iter()
+        .take(h.per_page)
+        .map(|r| RevisionView {
+            date: r.commit.author_date().to_string(),
+            author: &r.commit.author,
+            short: &r.commit.short,
+            commit: &r.commit.id,
+            subject: &r.commit.subject,
+            version: r.state.as_ref().and_then(|s| s.version.as_deref()),
+            status: r.state.as_ref().map(|s| s.status.as_str()),
+            approved: r.approved,
+            approval: r.approved
+                && (r.changed.status
+                    || r.changed.version
+                    || r.changed.effective
+                    || matches!(r.change, Change::Added)),
+            change: change_text(&r.change),
+            content_changed: r.changed.content(),
+        })
+        .collect();
+    let rel = SiteHistory::site_rel(&site.root, &d.path);
+    let approval = h.approvals.get(&d.meta.id).map(|f| {
+        json!({
+            "version": f.version,
+            "approving": commit_value(&f.approving),
+            "at_or_before": f.approving_at_or_before,
+            "later": f.later.iter().map(|l| commit_value(&l.commit)).collect::<Vec<_>>(),
+        })
+    });
+    Some(json!({
+        "revisions": shown,
+        "total": all.len(),
+        "more": all.len().saturating_sub(h.per_page),
+        "uncommitted": h.worktree.is_uncommitted(&rel),
+        "shallow": h.stamp.shallow,
+        "changed_since_approval": approval,
+        "diff_url": changes.and_then(|c| diff_url(site, c, i)),
+    }))
+}
+
+fn commit_value(c: &CommitInfo) -> Value {
+    json!({
+        "short": c.short,
+        "date": c.commit_date().to_string(),
+        "subject": c.subject,
+        "author": c.author,
+    })
+}
+
+/// The date of the newest revision of document `i` ("last changed"), with
+/// history.
+pub fn last_changed(site: &Site, i: usize) -> Option<String> {
+    let h = site.history.as_deref()?;
+    h.document(&site.docs[i].meta.id)?
+        .last_changed()
+        .map(|r| r.commit.author_date().to_string())
+}
+
+/// The context values of the changes page against `[history] baseline`:
+/// `None` when the site has no history or no baseline; the report, or why
+/// it could not be made (a baseline the repository cannot resolve, a
+/// shallow clone without it), as `changes` / `problem`.
+pub fn changes_value(site: &Site, changes: Option<&Result<Changes, Diagnostic>>) -> Option<Value> {
+    let h = site.history.as_deref()?;
+    let baseline = site.config.history.as_ref()?.baseline.as_deref()?;
+    Some(match changes? {
+        Ok(c) => json!({ "baseline": baseline, "changes": c, "shallow": h.stamp.shallow }),
+        Err(d) => json!({
+            "baseline": baseline,
+            "problem": d.message,
+            "help": d.help,
+            "shallow": h.stamp.shallow,
+        }),
+    })
+}
+
+/// The path of the diff page of document `i` (`changes/sms-pol-001/`).
+pub fn diff_page(site: &Site, i: usize) -> String {
+    let dir = site.urls[i]
+        .trim_end_matches("index.html")
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    format!("changes/{dir}/index.html")
+}
+
+/// The diff pages: (output path, the diff as a value), one per document
+/// changed since the baseline and published.
+pub fn diff_pages(site: &Site, c: &Changes) -> Vec<(String, Value)> {
+    c.diffs
+        .iter()
+        .filter_map(|d| {
+            let i = site.doc_index(&d.id).filter(|&i| site.published[i])?;
+            Some((diff_page(site, i), json!(d)))
+        })
+        .collect()
+}
+
+/// The URL (from the site root) of document `i`'s diff page, when it has one.
+pub fn diff_url(site: &Site, c: &Changes, i: usize) -> Option<String> {
+    let id = &site.docs[i].meta.id;
+    (site.published[i] && c.diffs.iter().any(|d| &d.id == id)).then(|| {
+        let page = diff_page(site, i);
+        if site.config.clean_links {
+            page.trim_end_matches("index.html").to_string()
+        } else {
+            page
+        }
+    })
+}

@@ -1,0 +1,277 @@
+//! What changed between two revisions of the site (`clausebook changes`
+//! and the `changes/` page): the document changes the repository's
+//! history gives (`load::history`), and the coverage changes per clause,
+//! worked out by loading the site at both revisions from the repository's
+//! objects (a [`GitSource`], no checkout) and comparing their coverage.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::base::diag::Diagnostic;
+use crate::load::history::{CommitInfo, DocumentChanges, GitSource, HistoryOptions, SiteRepo};
+use crate::load::source::Source;
+use crate::resolve::diff::DocDiff;
+use crate::resolve::trace::State;
+use crate::resolve::{LoadOptions, Site};
+
+/// How a clause's coverage changed, and which documents made the change.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CoverageChange {
+    pub clause: String,
+    pub title: String,
+    pub from: State,
+    pub to: State,
+    /// Documents addressing the clause now that did not before.
+    pub gained: Vec<String>,
+    /// Documents that addressed it before and do not now.
+    pub lost: Vec<String>,
+    /// Every document addressing it now.
+    pub documents: Vec<String>,
+}
+
+/// The coverage changes of one standard.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardChanges {
+    pub standard: String,
+    pub name: String,
+    /// Share of requirement clauses covered, before and after.
+    pub percent_before: f64,
+    pub percent_after: f64,
+    pub clauses: Vec<CoverageChange>,
+}
+
+/// The whole report (schema `clausebook-changes/1`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Changes {
+    #[serde(flatten)]
+    pub documents: DocumentChanges,
+    /// Per standard in scope at either revision.
+    pub coverage: Vec<StandardChanges>,
+    /// The repository is a shallow clone: `since` may be its boundary.
+    pub shallow: bool,
+    /// What reading the two revisions found to report.
+    #[serde(skip)]
+    pub notes: Vec<Diagnostic>,
+    /// The source differences of the documents changed in place, moved or
+    /// re-approved (the changes page only: not in the JSON schema).
+    #[serde(skip)]
+    pub diffs: Vec<DocDiff>,
+}
+
+impl Changes {
+    /// Nothing changed.
+    pub fn is_empty(&self) -> bool {
+        let d = &self.documents;
+        d.added.is_empty()
+            && d.removed.is_empty()
+            && d.retired.is_empty()
+            && d.reapproved.is_empty()
+            && d.changed_without_version.is_empty()
+            && d.moved.is_empty()
+            && d.clause_references.is_empty()
+            && self.coverage.iter().all(|s| s.clauses.is_empty())
+    }
+}
+
+/// The changes from `since` to `until` (both anything git resolves, or a
+/// date; `until` defaults to `HEAD`). `what` names the setting or option
+/// that gave `since` (`--since`, `clausebook.toml`) for messages.
+pub fn between(
+    repo: &SiteRepo,
+    since: &str,
+    until: Option<&str>,
+    what: &str,
+) -> Result<Changes, Diagnostic> {
+    let from = repo.resolve(since).map_err(|e| e.diagnostic(what))?;
+    let to = match until {
+        Some(u) => repo.resolve(u).map_err(|e| e.diagnostic("--until"))?,
+        None => repo.head().clone(),
+    };
+    let mut notes = Vec::new();
+    let before = site_at(repo, &from, &mut notes)?;
+    let after = site_at(repo, &to, &mut notes)?;
+    Ok(report(repo, &from, &to, &before, &after, notes))
+}
+
+/// The changes from `[history] baseline` to `site`; `None` without
+/// history or without a baseline.
+pub fn baseline(site: &Site) -> Option<Result<Changes, Diagnostic>> {
+    let h = site.history.as_deref()?;
+    let since = site.config.history.as_ref()?.baseline.as_deref()?;
+    Some(since_baseline(&h.repo, site, since))
+}
+
+/// The changes from `since` to the site as loaded now (`site`, the working
+/// tree): the document changes up to `HEAD`, the coverage changes up to
+/// `site`.
+pub fn since_baseline(repo: &SiteRepo, site: &Site, since: &str) -> Result<Changes, Diagnostic> {
+    let from = repo
+        .resolve(since)
+        .map_err(|e| e.diagnostic(crate::load::config::CONFIG_FILE))?;
+    let mut notes = Vec::new();
+    let source = source_at(repo, &from, &mut notes);
+    let before = load_quietly(&source, &from)?;
+    let mut changes = report(repo, &from, repo.head(), &before, site, notes);
+    changes.diffs = diffs(&changes.documents, &before, site);
+    Ok(changes)
+}
+
+/// The source differences of the documents `d` lists as changed, moved
+/// or re-approved: their text at `before` against their text in `site`.
+fn diffs(d: &DocumentChanges, before: &Site, site: &Site) -> Vec<DocDiff> {
+    let mut ids: Vec<&str> = d
+        .changed_without_version
+        .iter()
+        .map(|c| c.document.id.as_str())
+        .chain(d.reapproved.iter().map(|r| r.document.id.as_str()))
+        .chain(d.moved.iter().map(|m| m.id.as_str()))
+        .chain(d.clause_references.iter().map(|c| c.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let b = &before.docs[before.doc_index(id)?];
+            let a = &site.docs[site.doc_index(id)?];
+            let (hunks, removed, added) = crate::resolve::diff::hunks(&b.source, &a.source);
+            Some(DocDiff {
+                id: id.to_string(),
+                title: a.meta.title.clone(),
+                from_path: b.path.display().to_string(),
+                to_path: a.path.display().to_string(),
+                hunks,
+                removed,
+                added,
+            })
+        })
+        .collect()
+}
+
+fn report(
+    repo: &SiteRepo,
+    from: &Arc<CommitInfo>,
+    to: &Arc<CommitInfo>,
+    before: &Site,
+    after: &Site,
+    mut notes: Vec<Diagnostic>,
+) -> Changes {
+    let documents = repo.document_changes(from, to, &HistoryOptions::default());
+    notes.extend(documents.notes.iter().cloned());
+    Changes {
+        documents,
+        coverage: coverage_changes(before, after),
+        shallow: repo.is_shallow(),
+        notes,
+        diffs: Vec::new(),
+    }
+}
+
+/// The site as it was at `commit`, loaded from the repository's objects.
+pub fn site_at(
+    repo: &SiteRepo,
+    commit: &CommitInfo,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<Site, Diagnostic> {
+    let source = source_at(repo, commit, notes);
+    load_quietly(&source, commit)
+}
+
+/// The site's files at `commit`, as a source for the loader.
+fn source_at(repo: &SiteRepo, commit: &CommitInfo, notes: &mut Vec<Diagnostic>) -> GitSource {
+    let files = repo.site_files(commit);
+    notes.extend(files.notes.iter().cloned());
+    GitSource::new(repo.root(), files)
+}
+
+fn load_quietly(source: &dyn Source, commit: &CommitInfo) -> Result<Site, Diagnostic> {
+    let options = LoadOptions {
+        drafts: false,
+        today: commit.commit_date(),
+    };
+    Site::load_from(source, options).map_err(|e| {
+        let first = e.into_diagnostics().into_iter().next();
+        let why = first.map_or_else(String::new, |d| format!(": {}", d.message));
+        Diagnostic::error(
+            crate::load::config::CONFIG_FILE,
+            format!(
+                "the site cannot be loaded as it was at commit {} ({}){why}",
+                commit.short,
+                commit.commit_date()
+            ),
+        )
+        .with_help("choose a later revision, when the site's clausebook.toml was valid")
+        .with_rule(crate::load::history::RULE_HISTORY)
+    })
+}
+
+/// The ids of the documents addressing a clause.
+fn addressing(site: &Site, standard: &str, clause: &str) -> Vec<String> {
+    let mut ids: Vec<String> = site
+        .trace
+        .direct(standard, clause)
+        .iter()
+        .map(|a| site.docs[a.doc].meta.id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The coverage changes per clause for every standard in scope at either
+/// revision (in the order of the later scope, then the earlier one).
+pub fn coverage_changes(before: &Site, after: &Site) -> Vec<StandardChanges> {
+    let mut standards: Vec<&str> = after.trace.scope.iter().map(String::as_str).collect();
+    for s in &before.trace.scope {
+        if !standards.contains(&s.as_str()) {
+            standards.push(s);
+        }
+    }
+    let mut out = Vec::new();
+    for std in standards {
+        let b = before.trace.standard(std);
+        let a = after.trace.standard(std);
+        let cat = after
+            .standards
+            .catalog(std)
+            .or_else(|| before.standards.catalog(std));
+        let mut numbers: Vec<&str> = Vec::new();
+        for cov in a.iter().chain(b.iter()) {
+            for c in &cov.clauses {
+                if !numbers.contains(&c.number.as_str()) {
+                    numbers.push(&c.number);
+                }
+            }
+        }
+        let mut clauses = Vec::new();
+        for n in numbers {
+            let from = b.and_then(|s| s.clause(n)).map_or(State::Gap, |c| c.state);
+            let to = a.and_then(|s| s.clause(n)).map_or(State::Gap, |c| c.state);
+            let was = addressing(before, std, n);
+            let now = addressing(after, std, n);
+            if from == to {
+                continue;
+            }
+            let was_set: BTreeSet<&String> = was.iter().collect();
+            let now_set: BTreeSet<&String> = now.iter().collect();
+            clauses.push(CoverageChange {
+                clause: n.to_string(),
+                title: cat.map(|c| c.display_title(n)).unwrap_or_default(),
+                from,
+                to,
+                gained: now_set.difference(&was_set).map(|s| (*s).clone()).collect(),
+                lost: was_set.difference(&now_set).map(|s| (*s).clone()).collect(),
+                documents: now,
+            });
+        }
+        out.push(StandardChanges {
+            standard: std.to_string(),
+            name: cat.map_or_else(|| std.to_string(), |c| c.display_name()),
+            percent_before: b.map_or(0.0, |s| s.stats.percent),
+            percent_after: a.map_or(0.0, |s| s.stats.percent),
+            clauses,
+        });
+    }
+    out
+}

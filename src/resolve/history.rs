@@ -1,0 +1,171 @@
+//! The site's history as the checks, pages and exports read it: when the
+//! site's `clausebook.toml` has a `[history]` table and the site is in a
+//! git repository, [`load`] reads the repository (`load::history`) once per
+//! build: each document's revisions, the approval integrity findings, the
+//! working tree compared with `HEAD`, and the publication stamp.
+//!
+//! Without `[history]`, outside a repository, or when the site's
+//! `clausebook.toml` is not committed (a copy of a site inside another
+//! repository's work tree), the site has no history and builds exactly as
+//! before.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::base::diag::Diagnostic;
+use crate::load::config::Config;
+use crate::load::history::{
+    self, ApprovalFinding, DocHistory, FileState, History, HistoryOptions, SiteRepo, Stamp,
+    WorktreeStatus,
+};
+
+/// What the site knows from its repository.
+pub struct SiteHistory {
+    pub repo: SiteRepo,
+    pub history: History,
+    pub worktree: WorktreeStatus,
+    pub stamp: Stamp,
+    /// When the site was published: `SOURCE_DATE_EPOCH` or the clock.
+    pub published: jiff::Timestamp,
+    /// Approval integrity findings, by document id.
+    pub approvals: HashMap<String, ApprovalFinding>,
+    /// `[history] revisions_per_page`.
+    pub per_page: usize,
+}
+
+impl SiteHistory {
+    /// The history of document `id`.
+    pub fn document(&self, id: &str) -> Option<&DocHistory> {
+        self.history.document(id)
+    }
+
+    /// The revision in one line: `a1b2c3d (main, tag audit-2026)`, and
+    /// `, with uncommitted changes` when the working tree differs.
+    pub fn revision_line(&self) -> String {
+        let s = &self.stamp;
+        let mut names: Vec<String> = s.branch.iter().cloned().collect();
+        names.extend(s.tags.iter().map(|t| format!("tag {t}")));
+        let mut line = s.short.clone();
+        if !names.is_empty() {
+            line.push_str(&format!(" ({})", names.join(", ")));
+        }
+        if s.dirty {
+            line.push_str(", with uncommitted changes");
+        }
+        if s.shallow {
+            line.push_str(", shallow clone");
+        }
+        line
+    }
+
+    /// The export `exports/about.json`: when and from which revision the
+    /// site was published.
+    pub fn about(&self) -> serde_json::Value {
+        serde_json::json!({
+            "schema": "clausebook-about/1",
+            "published": self.published.to_string(),
+            "revision": self.stamp,
+            "revision_line": self.revision_line(),
+        })
+    }
+
+    /// The export `exports/history.json`: every document's full history
+    /// and the approval findings.
+    pub fn export(&self) -> serde_json::Value {
+        let mut approvals: Vec<&ApprovalFinding> = self.approvals.values().collect();
+        approvals.sort_by(|a, b| a.id.cmp(&b.id));
+        serde_json::json!({
+            "schema": "clausebook-history/1",
+            "published": self.published.to_string(),
+            "revision": self.stamp,
+            "head": &*self.history.head,
+            "commits": self.history.commits,
+            "shallow": self.history.shallow,
+            "documents": self.history.documents,
+            "changed_since_approval": approvals,
+        })
+    }
+
+    /// The site-relative path (`content/x.md`) of a document file below
+    /// the site root.
+    pub fn site_rel(root: &Path, path: &Path) -> String {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
+/// Whether `[history]` asks for history.
+pub fn wanted(config: &Config) -> bool {
+    config.history.as_ref().is_some_and(|h| h.enabled)
+}
+
+/// Read the repository of the site at `root` when `[history]` asks for
+/// it; the reason history is off otherwise (for `-v`), and what reading it
+/// found to report (warnings with rule `history`).
+pub fn load(
+    root: &Path,
+    config: &Config,
+    now: jiff::Timestamp,
+) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
+    if !wanted(config) {
+        return (
+            None,
+            Some("history is off: clausebook.toml has no [history] table".into()),
+            Vec::new(),
+        );
+    }
+    let mut notes = Vec::new();
+    let repo = match history::open(root) {
+        Ok(r) => r,
+        Err(off) => {
+            notes.extend(off.warning);
+            return (None, Some(format!("history is off: {}", off.reason)), notes);
+        }
+    };
+    let published = match history::build_time(now) {
+        Ok(t) => t,
+        Err(mut d) => {
+            d.level = crate::base::diag::Level::Warning;
+            notes.push(d);
+            now
+        }
+    };
+    let worktree = repo.worktree();
+    if worktree.state(crate::load::config::CONFIG_FILE) == FileState::Untracked {
+        // A copy of a site inside another repository's work tree (an
+        // output or temporary folder): not the site the history is of.
+        return (
+            None,
+            Some(format!(
+                "history is off: the site's clausebook.toml is not committed in the repository at {}",
+                repo.git_dir().display()
+            )),
+            notes,
+        );
+    }
+    notes.extend(repo.notes.iter().cloned());
+    let history = repo.history(&HistoryOptions::default());
+    notes.extend(history.findings.iter().cloned());
+    let stamp = repo.stamp(worktree.dirty());
+    let approvals = history
+        .approval_findings()
+        .into_iter()
+        .map(|f| (f.id.clone(), f))
+        .collect();
+    let per_page = config.history.as_ref().map_or(20, |h| h.revisions_per_page);
+    (
+        Some(SiteHistory {
+            repo,
+            history,
+            worktree,
+            stamp,
+            published,
+            approvals,
+            per_page,
+        }),
+        None,
+        notes,
+    )
+}
