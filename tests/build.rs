@@ -878,3 +878,33 @@ fn the_404_page_links_from_the_base_url_or_the_host_root() {
     assert_ne!(a.remove("404.html"), b.remove("404.html"));
     assert_same_files(&a, &b, "outputs with and without base_url, 404.html aside");
 }
+
+#[test]
+fn a_link_to_a_missing_file_suggests_the_nearest_file() {
+    // A link to a misspelt file name gets "did you mean" with the nearest document's file, as a link from the linking document.
+    let tmp = tempdir();
+    let site = copy_fixture("link-missing-file", tmp.path());
+    std::fs::create_dir_all(site.join("content/plans")).unwrap();
+    std::fs::rename(
+        site.join("content/policy.md"),
+        site.join("content/plans/service-plan.md"),
+    )
+    .unwrap();
+    replace(
+        &site.join("content/procedure.md"),
+        "(plans/plan.md#scope)",
+        "(plans/servce-plan.md)",
+    );
+    replace(
+        &site.join("content/procedure.md"),
+        "(policy.md)",
+        "(procedure.md)",
+    );
+    let run = build_fails(&site, 1, &[]);
+    assert!(
+        run.stderr
+            .contains("did you mean `plans/service-plan.md` (content/plans/service-plan.md)?"),
+        "{}",
+        run.stderr
+    );
+}

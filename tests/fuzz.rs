@@ -464,7 +464,12 @@ fn configuration_parsing_never_panics_and_locates_every_error() {
         .run(&config_text(), |text| {
             match Config::parse(&text) {
                 Ok(_) => {}
-                Err(ConfigError::Invalid(d)) => assert_located_finding(&d, "clausebook.toml"),
+                Err(ConfigError::Invalid(ds)) => {
+                    prop_assert!(!ds.is_empty());
+                    for d in &ds {
+                        assert_located_finding(d, "clausebook.toml")
+                    }
+                }
                 Err(ConfigError::Missing(_)) => prop_assert!(false, "parse never says missing"),
             }
             Ok(())
@@ -489,8 +494,10 @@ fn generated_configurations_load_or_fail_located() {
                         assert_located_finding(d, &file);
                     }
                 }
-                Err(clausebook::resolve::SiteError::Config(ConfigError::Invalid(d))) => {
-                    assert_located_finding(&d, "clausebook.toml")
+                Err(clausebook::resolve::SiteError::Config(ConfigError::Invalid(ds))) => {
+                    for d in &ds {
+                        assert_located_finding(d, "clausebook.toml")
+                    }
                 }
                 Err(clausebook::resolve::SiteError::Config(ConfigError::Missing(_))) => {
                     prop_assert!(false, "the file is there")
@@ -655,8 +662,9 @@ fn regression_configurations_give_their_located_errors() {
         let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
         let want = expect.lines().find(|l| !l.starts_with('#')).unwrap();
         match Config::parse(&text) {
-            Err(ConfigError::Invalid(d)) => {
-                assert_located_finding(&d, "clausebook.toml");
+            Err(ConfigError::Invalid(ds)) => {
+                let d = &ds[0];
+                assert_located_finding(d, "clausebook.toml");
                 assert_eq!(
                     format!("config {}", d.location()),
                     want,

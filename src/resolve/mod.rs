@@ -104,7 +104,7 @@ impl SiteError {
     /// The error as diagnostics.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
-            SiteError::Config(e) => vec![e.into_diagnostic()],
+            SiteError::Config(e) => e.into_diagnostics(),
             SiteError::Scope(ds) => ds,
         }
     }

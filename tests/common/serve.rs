@@ -199,35 +199,11 @@ impl Served {
         }
     }
 
-    /// Wait until the watcher sees changes: rewrite `source` (a file of the
-    /// site, unchanged) until a rebuild follows, then wait for it to end.
-    /// The server says it is watching before its watches are in place, so
-    /// a change made at once can go unseen.
+    /// Wait until the server says it is watching: from then on, every
+    /// change is seen (its watches are registered before it says so).
     #[track_caller]
-    pub fn wait_until_watching(&self, source: &Path) {
-        let bytes = std::fs::read(source).unwrap();
-        let start = self.reload_status().generation;
-        let deadline = Instant::now() + SERVE_WAIT;
-        'touch: loop {
-            std::fs::write(source, &bytes).unwrap();
-            let retry = Instant::now() + Duration::from_secs(1);
-            while Instant::now() < retry {
-                if self.reload_status().generation > start {
-                    break 'touch;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no rebuild after rewriting {} for {SERVE_WAIT:?}\n--- stdout\n{}\n--- stderr\n{}",
-                source.display(),
-                self.stdout(),
-                self.stderr()
-            );
-        }
-        self.wait_for_rebuild(start, "the watcher's first rebuild");
-        // Let a rebuild of a second write settle too.
-        std::thread::sleep(Duration::from_millis(300));
+    pub fn wait_until_watching(&self) {
+        self.wait_for_stdout(0, "Watching ");
     }
 
     /// Wait for a successful rebuild after generation `since`.

@@ -29,6 +29,41 @@ pub const KNOWN_KEYS: [&str; 14] = [
     "fulfils",
 ];
 
+/// Why `text`, ten characters that do not parse as a date, is not one, in
+/// words (not the date parser's internals): "there is no month 13",
+/// "February 2026 has 28 days".
+fn date_problem(text: &str) -> String {
+    let parts: Vec<Option<i16>> = text.split('-').map(|p| p.parse().ok()).collect();
+    let (y, m, d) = match parts.as_slice() {
+        [Some(y), Some(m), Some(d)] if text.len() == 10 => (*y, *m, *d),
+        _ => return "expected YYYY-MM-DD".to_string(),
+    };
+    if !(1..=12).contains(&m) {
+        return format!("there is no month {m}");
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let days = jiff::civil::Date::new(y, m as i8, 1)
+        .map(|first| first.days_in_month())
+        .unwrap_or(31);
+    if d < 1 || d > days as i16 {
+        return format!("{} {y} has {days} days", MONTHS[m as usize - 1]);
+    }
+    "expected YYYY-MM-DD".to_string()
+}
+
 /// The longest document id, in characters.
 pub const MAX_ID_LEN: usize = 100;
 
@@ -283,7 +318,7 @@ impl Fields<'_> {
                     Some(Ok(d)) if text.len() > 10 && text.as_bytes()[10] == b'T' => {
                         return Some(d);
                     }
-                    Some(Err(e)) => e.to_string(),
+                    Some(Err(_)) => date_problem(&text[..10]),
                     _ => "expected YYYY-MM-DD".to_string(),
                 };
                 self.error_rule(
