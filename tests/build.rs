@@ -908,3 +908,73 @@ fn a_link_to_a_missing_file_suggests_the_nearest_file() {
         run.stderr
     );
 }
+
+#[test]
+fn declared_fields_and_kinds_are_checked_by_type_and_shown() {
+    // A site's own fields are validated by their declared type at their value, a wrong kind suggests the declared one, a misspelt field still warns with a did-you-mean, and good values show on the page with an edit link and the kind's own listing.
+    let run = build_fails(&fixture("custom-fields"), 1, &[]);
+    let err = &run.stderr;
+    for (line, col, message) in [
+        (4, 7, "unknown kind `manuel`"),
+        (
+            12,
+            18,
+            "`confidentiality` must be a text in quotes, found a number",
+        ),
+        (
+            13,
+            13,
+            "invalid date `2026-02-30` in `next_audit`: February 2026 has 28 days",
+        ),
+        (14, 8, "`pages` must be a number, found a string"),
+        (15, 13, "`controlled` must be true or false, found a string"),
+        (16, 12, "`audiences` must be a list of texts"),
+    ] {
+        assert!(
+            err.contains(message) && err.contains(&format!("content/bad.md:{line}:{col}")),
+            "{message} at {line}:{col}\n{err}"
+        );
+    }
+    assert!(err.contains("did you mean `manual`?"), "{err}");
+    assert!(
+        err.contains("unknown front-matter key `confidentialty`")
+            && err.contains("did you mean `confidentiality`?"),
+        "{err}"
+    );
+    // Declared fields are not unknown keys.
+    assert!(
+        !err.contains("unknown front-matter key `confidentiality`"),
+        "{err}"
+    );
+
+    let tmp = tempdir();
+    let site = copy_fixture("custom-fields", tmp.path());
+    std::fs::remove_file(site.join("content/bad.md")).unwrap();
+    let out = build_site(&site, tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("documents/man-1/index.html")).unwrap();
+    for shown in [
+        "<dt>Audiences</dt><dd class=\"field\">staff</dd>",
+        "<dt>Confidentiality</dt><dd class=\"field\">internal</dd>",
+        "<dt>Controlled</dt><dd class=\"field\">Yes</dd>",
+        "<dt>Next audit</dt><dd class=\"field\">2026-09-30</dd>",
+        "<dt>Pages</dt><dd class=\"field\">12</dd>",
+        "<a class=\"edit-link\" href=\"https://git.example.com/sms/edit/main/content/manual.md\">Edit this page</a>",
+    ] {
+        assert!(page.contains(shown), "{shown}");
+    }
+    let listing = std::fs::read_to_string(out.join("kinds/manual/index.html")).unwrap();
+    assert!(listing.contains("<h1 class=\"page-title\">Manuals</h1>"));
+    assert!(listing.contains("MAN-1"));
+}
+
+#[test]
+fn the_example_site_builds_without_warnings_about_its_own_fields() {
+    // The example declares `confidentiality` and the `manual` kind: no unknown-key warning, and its manuals have their own listing.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("unknown-key"), "{}", run.stderr);
+    let listing = std::fs::read_to_string(out.join("kinds/manual/index.html")).unwrap();
+    assert!(listing.contains("SMS-MAN-001") && listing.contains("Manuals"));
+}

@@ -247,8 +247,12 @@ fn front_matter_parsing_never_panics_and_locates_every_error() {
     let mut runner = TestRunner::new(config(384));
     runner
         .run(&document(), |text| {
-            let (doc, diags) =
-                content::parse_document(PathBuf::from("content/f.md"), "f.md".into(), text);
+            let (doc, diags) = content::parse_document(
+                PathBuf::from("content/f.md"),
+                "f.md".into(),
+                text,
+                &content::Schema::default(),
+            );
             for d in &diags {
                 assert_located_finding(d, "content/f.md");
             }
@@ -276,8 +280,12 @@ fn arbitrary_text_as_a_document_never_panics() {
     ];
     runner
         .run(&text, |text| {
-            let (_, diags) =
-                content::parse_document(PathBuf::from("content/f.md"), "f.md".into(), text);
+            let (_, diags) = content::parse_document(
+                PathBuf::from("content/f.md"),
+                "f.md".into(),
+                text,
+                &content::Schema::default(),
+            );
             for d in &diags {
                 assert_located_finding(d, "content/f.md");
             }
@@ -296,6 +304,7 @@ fn documents(texts: &[String]) -> Vec<Arc<Document>> {
                 PathBuf::from(format!("content/d{i}.md")),
                 format!("d{i}.md"),
                 t.clone(),
+                &content::Schema::default(),
             )
             .0
             .map(Arc::new)

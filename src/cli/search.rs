@@ -40,6 +40,17 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
             return crate::base::exit::EXIT_USAGE;
         }
     };
+    if let Some(kind) = &args.kind {
+        let schema = crate::load::content::Schema::of(&config);
+        if crate::load::content::Kind::parse_in(kind, &schema.kinds).is_none() {
+            report(
+                styles.stderr,
+                &format!("unknown kind `{kind}`"),
+                Some(&crate::base::text::suggest_from(kind, &schema.kind_names())),
+            );
+            return crate::base::exit::EXIT_USAGE;
+        }
+    }
     if let Some(clause) = &args.clause
         && let Err((message, help)) = known_clause(&args.root, &config, clause)
     {
@@ -94,7 +105,11 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
     }
     let req = SearchRequest {
         query: args.query.clone(),
-        kind: args.kind.clone(),
+        kind: args.kind.as_deref().map(|k| {
+            let schema = crate::load::content::Schema::of(&config);
+            crate::load::content::Kind::parse_in(k, &schema.kinds)
+                .map_or_else(|| k.to_string(), |k| k.as_str().to_string())
+        }),
         status: args.status.clone(),
         clause: args.clause.clone(),
         limit: args.limit.max(1),

@@ -58,7 +58,7 @@ pub struct Config {
     #[serde(default)]
     pub fields: BTreeMap<String, FieldType>,
     /// The site's own document kinds, by name, with their labels
-    /// (`[kinds]`, e.g. `manual = { label = "Manual", plural = "Manuals" }`).
+    /// (`[kinds]`, e.g. `manual = "Manuals"`).
     #[serde(default)]
     pub kinds: BTreeMap<String, KindDecl>,
     /// An image shown beside the title in the header, a path below the
@@ -139,24 +139,21 @@ impl FieldType {
     }
 }
 
-/// A document kind a site declares: its labels. Written as a table
-/// (`{ label = "Manual", plural = "Manuals" }`) or as the plural alone.
+/// A document kind a site declares: the plural label of its listing
+/// page, written alone (`manual = "Manuals"`) or as a table (`manual = {
+/// plural = "Manuals" }`). Pages show the kind's name itself elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum KindDecl {
     Plural(String),
-    Labels {
-        #[serde(default)]
-        label: Option<String>,
-        plural: String,
-    },
+    Labels { plural: String },
 }
 
 impl KindDecl {
     /// The plural label, for listing pages.
     pub fn plural(&self) -> &str {
         match self {
-            KindDecl::Plural(p) | KindDecl::Labels { plural: p, .. } => p,
+            KindDecl::Plural(p) | KindDecl::Labels { plural: p } => p,
         }
     }
 }
@@ -378,6 +375,10 @@ impl Config {
             )));
         }
         config.source = text.to_string();
+        let ds = config.declared_names();
+        if !ds.is_empty() {
+            return Err(ConfigError::Invalid(ds));
+        }
         Ok(config)
     }
 
@@ -416,6 +417,42 @@ impl Config {
             }
         }
         d.at_offset(src, start, key.len())
+    }
+
+    /// The errors of the names in `[fields]` and `[kinds]`: a kind names
+    /// its pages (`kinds/<name>/`), so it is a slug; neither may take a
+    /// built-in name.
+    fn declared_names(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for name in self.kinds.keys() {
+            let slug = !name.is_empty()
+                && name.len() <= 40
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !name.starts_with('-')
+                && !name.ends_with('-');
+            let problem = if !slug {
+                "must be lower-case letters, digits and `-` (it names the kind's page)"
+            } else if crate::load::config_keys::BUILT_IN_KINDS.contains(&name.as_str()) {
+                "is a built-in kind already"
+            } else {
+                continue;
+            };
+            out.push(
+                self.error_at(name, format!("kind `{name}` in [kinds] {problem}"))
+                    .with_help("e.g. `manual = \"Manuals\"` (the plural label of its listing)"),
+            );
+        }
+        for name in self.fields.keys() {
+            if crate::load::config_keys::BUILT_IN_FIELDS.contains(&name.as_str()) {
+                out.push(
+                    self.error_at(name, format!("field `{name}` in [fields] is a built-in field"))
+                        .with_help("declare only the site's own fields; built-in ones have their types already"),
+                );
+            }
+        }
+        out
     }
 
     /// A diagnostic located at the first occurrence of `needle` in the file.
@@ -491,5 +528,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn declared_kinds_and_fields_take_no_built_in_name() {
+        // A kind in [kinds] is a slug and not a built-in kind; a field in [fields] is not a built-in field; both located.
+        let ds = errors(
+            "title = \"T\"\n[fields]\nowner = \"text\"\n[kinds]\npolicy = \"Policies\"\n\"Big Manual\" = \"Manuals\"\n",
+        );
+        let shown: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{}: {}", d.line, d.message))
+            .collect();
+        assert_eq!(ds.len(), 3, "{shown:?}");
+        assert!(
+            shown.iter().any(|s| s.starts_with("3: field `owner`")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("5: kind `policy` in [kinds] is a built-in kind")),
+            "{shown:?}"
+        );
+        assert!(
+            shown.iter().any(|s| s.starts_with("6: kind `Big Manual`")),
+            "{shown:?}"
+        );
     }
 }

@@ -10,6 +10,39 @@ use crate::base::text::suggest_from;
 /// file may not import: `config.rs` uses it).
 const CONFIG_FILE: &str = "clausebook.toml";
 
+/// The built-in front-matter fields (as `content::KNOWN_KEYS`, which the
+/// configuration may not import: content is read after it).
+pub const BUILT_IN_FIELDS: [&str; 14] = [
+    "id",
+    "title",
+    "kind",
+    "owner",
+    "approver",
+    "version",
+    "status",
+    "effective",
+    "review_by",
+    "clauses",
+    "related",
+    "tags",
+    "summary",
+    "fulfils",
+];
+
+/// The built-in kinds (as `content::Kind::ALL`, checked by a test there).
+pub const BUILT_IN_KINDS: [&str; 10] = [
+    "policy",
+    "plan",
+    "process",
+    "procedure",
+    "work-instruction",
+    "form",
+    "register",
+    "record",
+    "agreement",
+    "other",
+];
+
 /// The top-level settings of `clausebook.toml`.
 pub const TOP_KEYS: &[&str] = &[
     "title",

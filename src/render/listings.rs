@@ -26,8 +26,9 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
         let path = format!("kinds/{}/index.html", k.as_str());
         if plan.due(&path, &|pr| listing_print(pr, k, docs)) {
             let mut c = Context::new();
-            c.insert("title", k.plural());
-            c.insert("heading", k.plural());
+            let plural = k.plural_in(&p.site.config.kinds);
+            c.insert("title", plural);
+            c.insert("heading", plural);
             c.insert("term_kind", "kind");
             c.insert_value("items", p.values(docs));
             push(jobs, path, "listing.html", "kinds", c);
@@ -48,7 +49,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     let kind_terms: Vec<serde_json::Value> = kinds
         .iter()
         .map(|(k, v)| {
-            serde_json::json!({"name": k.plural(), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
+            serde_json::json!({"name": k.plural_in(&p.site.config.kinds), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
         })
         .collect();
     let tag_terms: Vec<serde_json::Value> = tags
