@@ -665,7 +665,11 @@ fn example_site_links_all_resolve_and_stay_on_the_site() {
             assert!(!text.contains("@import"), "{path} imports a stylesheet");
             for url in text.split("url(").skip(1) {
                 let url = url.trim_start_matches(['"', '\'']);
-                assert!(!is_external(url), "{path} loads {url}");
+                // `data:` (the banners' SVG icons) is inline, not a request.
+                assert!(
+                    url.starts_with("data:") || !is_external(url),
+                    "{path} loads {url}"
+                );
             }
         }
         if path.ends_with(".js") {
@@ -977,4 +981,77 @@ fn the_example_site_builds_without_warnings_about_its_own_fields() {
     assert!(!run.stderr.contains("unknown-key"), "{}", run.stderr);
     let listing = std::fs::read_to_string(out.join("kinds/manual/index.html")).unwrap();
     assert!(listing.contains("SMS-MAN-001") && listing.contains("Manuals"));
+}
+
+#[test]
+fn small_things_of_the_pages() {
+    // The exclusion register is in clause order, clause badges are in clause order (not front-matter order), and a site's logo and favicon settings reach every page (a built-in favicon otherwise).
+    let tmp = tempdir();
+    let site = copy_fixture("coverage", tmp.path());
+    replace(
+        &site.join("clausebook.toml"),
+        "[[exclusions.\"acme-a:1\"]]\nclause = \"4.5\"\njustification = \"We provide no such service.\"\n",
+        "[[exclusions.\"acme-a:1\"]]\nclause = \"4.6\"\njustification = \"Second.\"\n\n[[exclusions.\"acme-a:1\"]]\nclause = \"4.5\"\njustification = \"We provide no such service.\"\n",
+    );
+    let out = build_site(&site, tmp.path(), &[]);
+    let register = std::fs::read_to_string(out.join("exclusions/index.html")).unwrap();
+    let (a, b) = (
+        register.find("We provide no such service.").unwrap(),
+        register.find("Second.").unwrap(),
+    );
+    assert!(a < b, "4.5 comes after 4.6 in the exclusion register");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"./theme/favicon.svg\">"),
+        "{page}"
+    );
+    assert!(out.join("theme/favicon.svg").is_file());
+
+    // Badges: the document lists 4.9 before 4.1 in its front-matter.
+    let doc = std::fs::read_dir(site.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("acme-a:1/4.9"))
+        .unwrap();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        &doc,
+        text.replace("\"acme-a:1/4.1\", ", "")
+            .replace("\"acme-a:1/4.9\"]", "\"acme-a:1/4.9\", \"acme-a:1/4.1\"]"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("theme")).unwrap();
+    std::fs::write(
+        site.join("theme/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(site.join("theme/icon.png"), b"png").unwrap();
+    replace(
+        &site.join("clausebook.toml"),
+        "organization = \"Fixture Ltd\"",
+        "organization = \"Fixture Ltd\"\nlogo = \"logo.svg\"\nfavicon = \"icon.png\"",
+    );
+    let out = build_site(&site, tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"./theme/icon.png\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img class=\"logo\" src=\"./theme/logo.svg\" alt=\"\">"),
+        "{page}"
+    );
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_lowercase();
+    let doc_page = std::fs::read_to_string(out.join(format!("documents/{id}/index.html"))).unwrap();
+    let (first, last) = (
+        doc_page.find("<span class=\"num\">4.1</span>").unwrap(),
+        doc_page.find("<span class=\"num\">4.9</span>").unwrap(),
+    );
+    assert!(first < last, "badges in front-matter order");
 }

@@ -64,6 +64,8 @@ pub const THEME: &[(&str, &str)] = &[
     ("clausebook.css", include_str!("../../theme/clausebook.css")),
     ("clausebook.js", include_str!("../../theme/clausebook.js")),
     ("search.js", include_str!("../../theme/search.js")),
+    ("dark.css", include_str!("../../theme/dark.css")),
+    ("favicon.svg", include_str!("../../theme/favicon.svg")),
 ];
 
 /// Load the built-in templates, then the site's `templates/*.html` over them.

@@ -78,7 +78,15 @@ fn exclusions(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
                 .exclusions
                 .get(&cat.id)
                 .map(|l| {
-                    l.iter()
+                    // In clause order, whatever the order of the file.
+                    let mut l: Vec<_> = l.iter().collect();
+                    l.sort_by_key(|e| {
+                        cat.clauses
+                            .iter()
+                            .position(|c| c.number == e.clause)
+                            .unwrap_or(usize::MAX)
+                    });
+                    l.into_iter()
                         .map(|e| {
                             let cc = p
                                 .site

@@ -22,7 +22,7 @@ pub fn job(p: &Pages<'_>, i: usize) -> PageJob {
 /// The page-specific part of document page `i`.
 fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
     let d = &site.docs[i];
-    DocPage {
+    let mut page = DocPage {
         path: d.path.display().to_string(),
         extra: &d.meta.extra,
         clauses: site.clauses[i]
@@ -57,7 +57,16 @@ fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
                 .join("/");
             u.replace("{path}", &path)
         }),
-    }
+    };
+    // Badges by standard, then in clause order (not front-matter order).
+    page.clauses.sort_by_key(|b| {
+        let at = site
+            .standards
+            .catalog(b.standard)
+            .and_then(|c| c.clauses.iter().position(|x| x.number == b.clause));
+        (b.standard, at.unwrap_or(usize::MAX))
+    });
+    page
 }
 
 /// A path segment as it may stand in a URL: unreserved characters kept,
