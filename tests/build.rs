@@ -1055,3 +1055,36 @@ fn small_things_of_the_pages() {
     );
     assert!(first < last, "badges in front-matter order");
 }
+
+#[test]
+fn the_dashboard_draws_every_requirement_clause_in_its_state() {
+    // The coverage dashboard's heat map has one cell per requirement clause, in clause order, each with its clause's state and a link to its page.
+    let tmp = tempdir();
+    let out = build_site(&fixture("coverage"), tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("standards/acme-a-1/coverage/index.html")).unwrap();
+    let cells: Vec<&str> = page.split("<a class=\"cell cov-").skip(1).collect();
+    let requirements: usize = page
+        .split("<span class=\"stat-value\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert_eq!(cells.len(), requirements);
+    let states: std::collections::BTreeSet<&str> =
+        cells.iter().map(|c| c.split('"').next().unwrap()).collect();
+    for s in [
+        "full",
+        "partial",
+        "gap",
+        "derived",
+        "planned",
+        "not-applicable",
+    ] {
+        assert!(states.contains(s), "no {s} cell: {states:?}");
+    }
+    let first = cells[0];
+    assert!(
+        first.contains("href=\"../../../standards/acme-a-1/") && first.contains("<title>"),
+        "{first}"
+    );
+}

@@ -46,6 +46,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/coverage.html"),
     ),
     (
+        "coverage_nav.html",
+        include_str!("../../templates/coverage_nav.html"),
+    ),
+    (
         "matrices.html",
         include_str!("../../templates/matrices.html"),
     ),

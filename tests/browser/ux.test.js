@@ -144,6 +144,28 @@ function standardPage() {
     assert((await page.$$('nav.pager a[rel=prev]')).length === 0, 'the first clause has a previous one');
   });
 
+  await check('the dashboard heat map shows every requirement clause, each cell a link to it', async () => {
+    await page.goto(base + std + 'coverage/index.html');
+    const requirements = Number(await page.$eval('.stats .stat .stat-value', (s) => s.textContent));
+    const cells = await page.$$eval('svg.heat a.cell', (as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('aria-label'), getComputedStyle(a.querySelector('rect')).fill]));
+    assert(cells.length === requirements, cells.length + ' cells for ' + requirements + ' requirement clauses');
+    assert(cells.every((c) => c[2] && c[2] !== 'none' && c[2] !== 'rgb(0, 0, 0)'), 'a cell has no colour of its own');
+    // The coverage menu reaches every dashboard and the exclusion register.
+    const menuLinks = await page.$$eval('nav.subnav a', (as) => as.map((a) => a.href));
+    const box = await page.$eval('svg.heat a.cell:nth-of-type(3) rect', (r) => { const b = r.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; });
+    const label = cells[2][1];
+    await page.mouse.click(box[0], box[1]);
+    await page.waitForLoadState();
+    const h1 = await page.$eval('h1', (h) => h.textContent);
+    assert(h1.startsWith(label.split(' ')[0]), 'the cell ' + label + ' led to ' + h1);
+    const menu = menuLinks;
+    assert(menu.some((h) => /exclusions\/index\.html$/.test(h)), 'no exclusion register in ' + menu);
+    for (const h of menu) {
+      await page.goto(h);
+      assert((await page.$$('h1.page-title')).length === 1, h + ' has no page title');
+    }
+  });
+
   await check('the colour scheme toggle switches the palette, automatic by default', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(base + 'index.html');
