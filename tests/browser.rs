@@ -22,6 +22,17 @@ fn output() -> &'static std::path::Path {
     &example_build().1
 }
 
+/// How many checks a browser script passed, from its last line
+/// (`N passed, 0 failed`); panics when there is no such line.
+fn passed_checks(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"))
+}
+
 /// Published (id, title) pairs of the example site.
 fn published() -> Vec<(String, String)> {
     let docs = published_docs(&load_site(&example_build().0, false));
@@ -191,12 +202,7 @@ fn browser_search_box_works_on_every_host() {
     eprintln!("{stdout}");
     assert!(status.success(), "browser test failed:\n{stdout}\n{stderr}");
     // The last line counts the checks: some must have run, none failed.
-    let passed: usize = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"));
+    let passed = passed_checks(&stdout);
     assert!(passed >= 30, "only {passed} browser checks ran:\n{stdout}");
 }
 
@@ -227,12 +233,7 @@ fn navigation_and_small_things_work_in_a_browser() {
         "browser test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let passed: usize = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"));
+    let passed = passed_checks(&stdout);
     assert!(passed >= 9, "only {passed} browser checks ran:\n{stdout}");
     assert!(shots.join("document-phone.png").is_file());
 }

@@ -640,14 +640,14 @@ fn builds_reusing_the_spare_output_equal_a_fresh_build() {
 #[test]
 fn search_for_an_unknown_clause_says_so() {
     // `search --clause 9.9` on a site whose standards have no clause 9.9 is a usage error naming the clause, with the nearest ones, not an empty result.
-    let run = run_cli(&[
-        std::ffi::OsStr::new("search"),
-        "policy".as_ref(),
-        "--clause".as_ref(),
-        "9.9".as_ref(),
-        "--root".as_ref(),
-        fixture("clause-refs").as_os_str(),
-    ]);
+    let root = fixture("clause-refs");
+    let search = |clause: &str| {
+        let args = ["search", "policy", "--clause", clause, "--root"];
+        let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        args.push(root.as_os_str());
+        run_cli(&args)
+    };
+    let run = search("9.9");
     run.assert_code(2);
     assert!(
         run.stderr
@@ -656,14 +656,7 @@ fn search_for_an_unknown_clause_says_so() {
         "{}",
         run.stderr
     );
-    let run = run_cli(&[
-        std::ffi::OsStr::new("search"),
-        "policy".as_ref(),
-        "--clause".as_ref(),
-        "iso9001:2008/4.33".as_ref(),
-        "--root".as_ref(),
-        fixture("clause-refs").as_os_str(),
-    ]);
+    let run = search("iso9001:2008/4.33");
     run.assert_code(2);
     assert!(
         run.stderr.contains("has no clause `4.33`"),

@@ -154,8 +154,7 @@ function standardPage() {
     const menuLinks = await page.$$eval('nav.subnav a', (as) => as.map((a) => a.href));
     const box = await page.$eval('svg.heat a.cell:nth-of-type(3) rect', (r) => { const b = r.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; });
     const label = cells[2][1];
-    await page.mouse.click(box[0], box[1]);
-    await page.waitForLoadState();
+    await Promise.all([page.waitForNavigation(), page.mouse.click(box[0], box[1])]);
     const h1 = await page.$eval('h1', (h) => h.textContent);
     assert(h1.startsWith(label.split(' ')[0]), 'the cell ' + label + ' led to ' + h1);
     const menu = menuLinks;
