@@ -72,7 +72,7 @@ fn main() {
             clausebook::tools::corpus::generate(docs, &dir, 42).expect("corpus written");
             let gen_time = t.elapsed();
             let t = Instant::now();
-            let written = clausebook::load::history::write::write_corpus_history(&dir, commits, 42)
+            let written = clausebook::tools::repo::write_corpus_history(&dir, commits, 42)
                 .expect("history written");
             println!(
                 "generated {docs} documents in {:.1} s, {} commits in {:.1} s: {written:?}",

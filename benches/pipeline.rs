@@ -37,7 +37,12 @@ fn stages(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     let files = clausebook::load::source::FileSystem::new(&root);
     g.bench_function("load", |b| {
-        b.iter(|| black_box(clausebook::load::content::load(&files)))
+        b.iter(|| {
+            black_box(clausebook::load::content::load(
+                &files,
+                &clausebook::load::content::Schema::default(),
+            ))
+        })
     });
     g.bench_function("site", |b| {
         b.iter(|| black_box(Site::load(&root, options()).ok()))

@@ -1,7 +1,9 @@
 //! The browser's side of search and live reload: theme/search.js run by
 //! node against the Rust stemmer and the static index, and
 //! tests/browser/search.test.js driving headless Chromium; the matrix
-//! page's navigation through tests/browser/matrix.test.js.
+//! page's navigation through tests/browser/matrix.test.js; and the
+//! navigation and the small things of the pages (tests/browser/ux.test.js),
+//! which also saves screenshots of the main pages in target/screenshots/.
 //!
 //! These tests need node, Chromium and `tests/browser/node_modules`; a
 //! missing tool fails them, naming what to install, unless
@@ -19,6 +21,17 @@ use common::*;
 /// The example site's output, built once for this test binary.
 fn output() -> &'static std::path::Path {
     &example_build().1
+}
+
+/// How many checks a browser script passed, from its last line
+/// (`N passed, 0 failed`); panics when there is no such line.
+fn passed_checks(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"))
 }
 
 /// Published (id, title) pairs of the example site.
@@ -191,12 +204,7 @@ fn browser_search_box_works_on_every_host() {
     eprintln!("{stdout}");
     assert!(status.success(), "browser test failed:\n{stdout}\n{stderr}");
     // The last line counts the checks: some must have run, none failed.
-    let passed: usize = stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_suffix(" passed, 0 failed"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no `N passed, 0 failed` line:\n{stdout}"));
+    let passed = passed_checks(&stdout);
     assert!(passed >= 30, "only {passed} browser checks ran:\n{stdout}");
 }
 
@@ -224,4 +232,36 @@ fn browser_matrix_page_filters_folds_and_keeps_its_headers_in_view() {
         "browser test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn navigation_and_small_things_work_in_a_browser() {
+    // Contents highlight, foldable clause outline, previous/next clause, colour scheme toggle, SVG banner icons, page links without the download arrow and the phone layout work in Chromium from file://; screenshots of the main pages at desktop and phone widths land in target/screenshots/ (tests/browser/ux.test.js).
+    let Some(tools) = browser_or_skip("navigation_and_small_things_work_in_a_browser") else {
+        return;
+    };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let shots = target.join("screenshots");
+    let run = Command::new(&tools.node)
+        .current_dir(&tools.dir)
+        .arg("ux.test.js")
+        .arg("--out")
+        .arg(output())
+        .arg("--shots")
+        .arg(&shots)
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        run.status.success(),
+        "browser test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let passed = passed_checks(&stdout);
+    assert!(passed >= 9, "only {passed} browser checks ran:\n{stdout}");
+    assert!(shots.join("document-phone.png").is_file());
 }

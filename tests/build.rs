@@ -676,7 +676,11 @@ fn example_site_links_all_resolve_and_stay_on_the_site() {
             assert!(!text.contains("@import"), "{path} imports a stylesheet");
             for url in text.split("url(").skip(1) {
                 let url = url.trim_start_matches(['"', '\'']);
-                assert!(!is_external(url), "{path} loads {url}");
+                // `data:` (the banners' SVG icons) is inline, not a request.
+                assert!(
+                    url.starts_with("data:") || !is_external(url),
+                    "{path} loads {url}"
+                );
             }
         }
         if path.ends_with(".js") {
@@ -888,4 +892,210 @@ fn the_404_page_links_from_the_base_url_or_the_host_root() {
     let (mut a, mut b) = (tree_without_index(&plain), tree_without_index(&based));
     assert_ne!(a.remove("404.html"), b.remove("404.html"));
     assert_same_files(&a, &b, "outputs with and without base_url, 404.html aside");
+}
+
+#[test]
+fn a_link_to_a_missing_file_suggests_the_nearest_file() {
+    // A link to a misspelt file name gets "did you mean" with the nearest document's file, as a link from the linking document.
+    let tmp = tempdir();
+    let site = copy_fixture("link-missing-file", tmp.path());
+    std::fs::create_dir_all(site.join("content/plans")).unwrap();
+    std::fs::rename(
+        site.join("content/policy.md"),
+        site.join("content/plans/service-plan.md"),
+    )
+    .unwrap();
+    replace(
+        &site.join("content/procedure.md"),
+        "(plans/plan.md#scope)",
+        "(plans/servce-plan.md)",
+    );
+    replace(
+        &site.join("content/procedure.md"),
+        "(policy.md)",
+        "(procedure.md)",
+    );
+    let run = build_fails(&site, 1, &[]);
+    assert!(
+        run.stderr
+            .contains("did you mean `plans/service-plan.md` (content/plans/service-plan.md)?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn declared_fields_and_kinds_are_checked_by_type_and_shown() {
+    // A site's own fields are validated by their declared type at their value, a wrong kind suggests the declared one, a misspelt field still warns with a did-you-mean, and good values show on the page with an edit link and the kind's own listing.
+    let run = build_fails(&fixture("custom-fields"), 1, &[]);
+    let err = &run.stderr;
+    for (line, col, message) in [
+        (4, 7, "unknown kind `manuel`"),
+        (
+            12,
+            18,
+            "`confidentiality` must be a text in quotes, found a number",
+        ),
+        (
+            13,
+            13,
+            "invalid date `2026-02-30` in `next_audit`: February 2026 has 28 days",
+        ),
+        (14, 8, "`pages` must be a number, found a string"),
+        (15, 13, "`controlled` must be true or false, found a string"),
+        (16, 12, "`audiences` must be a list of texts"),
+    ] {
+        assert!(
+            err.contains(message) && err.contains(&format!("content/bad.md:{line}:{col}")),
+            "{message} at {line}:{col}\n{err}"
+        );
+    }
+    assert!(err.contains("did you mean `manual`?"), "{err}");
+    assert!(
+        err.contains("unknown front-matter key `confidentialty`")
+            && err.contains("did you mean `confidentiality`?"),
+        "{err}"
+    );
+    // Declared fields are not unknown keys.
+    assert!(
+        !err.contains("unknown front-matter key `confidentiality`"),
+        "{err}"
+    );
+
+    let tmp = tempdir();
+    let site = copy_fixture("custom-fields", tmp.path());
+    std::fs::remove_file(site.join("content/bad.md")).unwrap();
+    let out = build_site(&site, tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("documents/man-1/index.html")).unwrap();
+    for shown in [
+        "<dt>Audiences</dt><dd class=\"field\">staff</dd>",
+        "<dt>Confidentiality</dt><dd class=\"field\">internal</dd>",
+        "<dt>Controlled</dt><dd class=\"field\">Yes</dd>",
+        "<dt>Next audit</dt><dd class=\"field\">2026-09-30</dd>",
+        "<dt>Pages</dt><dd class=\"field\">12</dd>",
+        "<a class=\"edit-link\" href=\"https://git.example.com/sms/edit/main/content/manual.md\">Edit this page</a>",
+    ] {
+        assert!(page.contains(shown), "{shown}");
+    }
+    let listing = std::fs::read_to_string(out.join("kinds/manual/index.html")).unwrap();
+    assert!(listing.contains("<h1 class=\"page-title\">Manuals</h1>"));
+    assert!(listing.contains("MAN-1"));
+}
+
+#[test]
+fn the_example_site_builds_without_warnings_about_its_own_fields() {
+    // The example declares `confidentiality` and the `manual` kind: no unknown-key warning, and its manuals have their own listing.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("unknown-key"), "{}", run.stderr);
+    let listing = std::fs::read_to_string(out.join("kinds/manual/index.html")).unwrap();
+    assert!(listing.contains("SMS-MAN-001") && listing.contains("Manuals"));
+}
+
+#[test]
+fn small_things_of_the_pages() {
+    // The exclusion register is in clause order, clause badges are in clause order (not front-matter order), and a site's logo and favicon settings reach every page (a built-in favicon otherwise).
+    let tmp = tempdir();
+    let site = copy_fixture("coverage", tmp.path());
+    replace(
+        &site.join("clausebook.toml"),
+        "[[exclusions.\"acme-a:1\"]]\nclause = \"4.5\"\njustification = \"We provide no such service.\"\n",
+        "[[exclusions.\"acme-a:1\"]]\nclause = \"4.6\"\njustification = \"Second.\"\n\n[[exclusions.\"acme-a:1\"]]\nclause = \"4.5\"\njustification = \"We provide no such service.\"\n",
+    );
+    let out = build_site(&site, tmp.path(), &[]);
+    let register = std::fs::read_to_string(out.join("exclusions/index.html")).unwrap();
+    let (a, b) = (
+        register.find("We provide no such service.").unwrap(),
+        register.find("Second.").unwrap(),
+    );
+    assert!(a < b, "4.5 comes after 4.6 in the exclusion register");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"./theme/favicon.svg\">"),
+        "{page}"
+    );
+    assert!(out.join("theme/favicon.svg").is_file());
+
+    // Badges: the document lists 4.9 before 4.1 in its front-matter.
+    let doc = std::fs::read_dir(site.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("acme-a:1/4.9"))
+        .unwrap();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        &doc,
+        text.replace("\"acme-a:1/4.1\", ", "")
+            .replace("\"acme-a:1/4.9\"]", "\"acme-a:1/4.9\", \"acme-a:1/4.1\"]"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("theme")).unwrap();
+    std::fs::write(
+        site.join("theme/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(site.join("theme/icon.png"), b"png").unwrap();
+    replace(
+        &site.join("clausebook.toml"),
+        "organization = \"Fixture Ltd\"",
+        "organization = \"Fixture Ltd\"\nlogo = \"logo.svg\"\nfavicon = \"icon.png\"",
+    );
+    let out = build_site(&site, tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"./theme/icon.png\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<img class=\"logo\" src=\"./theme/logo.svg\" alt=\"\">"),
+        "{page}"
+    );
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_lowercase();
+    let doc_page = std::fs::read_to_string(out.join(format!("documents/{id}/index.html"))).unwrap();
+    let (first, last) = (
+        doc_page.find("<span class=\"num\">4.1</span>").unwrap(),
+        doc_page.find("<span class=\"num\">4.9</span>").unwrap(),
+    );
+    assert!(first < last, "badges in front-matter order");
+}
+
+#[test]
+fn the_dashboard_draws_every_requirement_clause_in_its_state() {
+    // The coverage dashboard's heat map has one cell per requirement clause, in clause order, each with its clause's state and a link to its page.
+    let tmp = tempdir();
+    let out = build_site(&fixture("coverage"), tmp.path(), &[]);
+    let page = std::fs::read_to_string(out.join("standards/acme-a-1/coverage/index.html")).unwrap();
+    let cells: Vec<&str> = page.split("<a class=\"cell cov-").skip(1).collect();
+    let requirements: usize = page
+        .split("<span class=\"stat-value\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert_eq!(cells.len(), requirements);
+    let states: std::collections::BTreeSet<&str> =
+        cells.iter().map(|c| c.split('"').next().unwrap()).collect();
+    for s in [
+        "full",
+        "partial",
+        "gap",
+        "derived",
+        "planned",
+        "not-applicable",
+    ] {
+        assert!(states.contains(s), "no {s} cell: {states:?}");
+    }
+    let first = cells[0];
+    assert!(
+        first.contains("href=\"../../../standards/acme-a-1/") && first.contains("<title>"),
+        "{first}"
+    );
 }

@@ -317,6 +317,37 @@ fn successful_build_reports_a_summary() {
 }
 
 #[test]
+fn the_summary_counts_the_drafts_and_reviews_left_out() {
+    // A build names how many drafts and documents in review it skipped and how to include them; with --drafts none is skipped.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&fixture("drafts"), &out, &[]);
+    run.assert_code(0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Built "))
+        .unwrap();
+    assert!(
+        line.starts_with("Built 2 documents into ")
+            && line
+                .contains(", 1 draft and 1 document in review skipped (--drafts publishes them)"),
+        "{line}"
+    );
+    let run = build_cli(&fixture("drafts"), &out, &["--drafts"]);
+    run.assert_code(0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Built "))
+        .unwrap();
+    assert!(
+        line.starts_with("Built 4 documents into ") && !line.contains("skipped"),
+        "{line}"
+    );
+}
+
+#[test]
 fn failed_build_keeps_the_previous_output() {
     // Breaking a document after a good build exits 1 and leaves every output file as it was.
     let tmp = tempdir();
@@ -603,5 +634,33 @@ fn builds_reusing_the_spare_output_equal_a_fresh_build() {
         &tree_without_index(&out),
         &tree_without_index(&fresh),
         "a build reusing the spare output and a fresh build",
+    );
+}
+
+#[test]
+fn search_for_an_unknown_clause_says_so() {
+    // `search --clause 9.9` on a site whose standards have no clause 9.9 is a usage error naming the clause, with the nearest ones, not an empty result.
+    let root = fixture("clause-refs");
+    let search = |clause: &str| {
+        let args = ["search", "policy", "--clause", clause, "--root"];
+        let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        args.push(root.as_os_str());
+        run_cli(&args)
+    };
+    let run = search("9.9");
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("no standard in scope (iso20000-1:2011, iso9001:2008) has a clause `9.9`")
+            && run.stderr.contains("did you mean `iso20000-1:2011/9."),
+        "{}",
+        run.stderr
+    );
+    let run = search("iso9001:2008/4.33");
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("has no clause `4.33`"),
+        "{}",
+        run.stderr
     );
 }

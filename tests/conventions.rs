@@ -104,7 +104,7 @@ fn no_test_refers_to_context_outside_the_repository() {
             }
         }
     }
-    for file in ["tests/browser/search.test.js"] {
+    for file in ["tests/browser/search.test.js", "tests/browser/ux.test.js"] {
         let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
         for (i, line) in text.lines().enumerate() {
             let lower = line.to_lowercase();

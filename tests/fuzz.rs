@@ -247,8 +247,12 @@ fn front_matter_parsing_never_panics_and_locates_every_error() {
     let mut runner = TestRunner::new(config(384));
     runner
         .run(&document(), |text| {
-            let (doc, diags) =
-                content::parse_document(PathBuf::from("content/f.md"), "f.md".into(), text);
+            let (doc, diags) = content::parse_document(
+                PathBuf::from("content/f.md"),
+                "f.md".into(),
+                text,
+                &content::Schema::default(),
+            );
             for d in &diags {
                 assert_located_finding(d, "content/f.md");
             }
@@ -276,8 +280,12 @@ fn arbitrary_text_as_a_document_never_panics() {
     ];
     runner
         .run(&text, |text| {
-            let (_, diags) =
-                content::parse_document(PathBuf::from("content/f.md"), "f.md".into(), text);
+            let (_, diags) = content::parse_document(
+                PathBuf::from("content/f.md"),
+                "f.md".into(),
+                text,
+                &content::Schema::default(),
+            );
             for d in &diags {
                 assert_located_finding(d, "content/f.md");
             }
@@ -296,6 +304,7 @@ fn documents(texts: &[String]) -> Vec<Arc<Document>> {
                 PathBuf::from(format!("content/d{i}.md")),
                 format!("d{i}.md"),
                 t.clone(),
+                &content::Schema::default(),
             )
             .0
             .map(Arc::new)
@@ -464,7 +473,12 @@ fn configuration_parsing_never_panics_and_locates_every_error() {
         .run(&config_text(), |text| {
             match Config::parse(&text) {
                 Ok(_) => {}
-                Err(ConfigError::Invalid(d)) => assert_located_finding(&d, "clausebook.toml"),
+                Err(ConfigError::Invalid(ds)) => {
+                    prop_assert!(!ds.is_empty());
+                    for d in &ds {
+                        assert_located_finding(d, "clausebook.toml")
+                    }
+                }
                 Err(ConfigError::Missing(_)) => prop_assert!(false, "parse never says missing"),
             }
             Ok(())
@@ -489,8 +503,10 @@ fn generated_configurations_load_or_fail_located() {
                         assert_located_finding(d, &file);
                     }
                 }
-                Err(clausebook::resolve::SiteError::Config(ConfigError::Invalid(d))) => {
-                    assert_located_finding(&d, "clausebook.toml")
+                Err(clausebook::resolve::SiteError::Config(ConfigError::Invalid(ds))) => {
+                    for d in &ds {
+                        assert_located_finding(d, "clausebook.toml")
+                    }
                 }
                 Err(clausebook::resolve::SiteError::Config(ConfigError::Missing(_))) => {
                     prop_assert!(false, "the file is there")
@@ -657,8 +673,9 @@ fn regression_configurations_give_their_located_errors() {
         let expect = std::fs::read_to_string(path.with_extension("expect")).unwrap();
         let want = expect.lines().find(|l| !l.starts_with('#')).unwrap();
         match Config::parse(&text) {
-            Err(ConfigError::Invalid(d)) => {
-                assert_located_finding(&d, "clausebook.toml");
+            Err(ConfigError::Invalid(ds)) => {
+                let d = &ds[0];
+                assert_located_finding(d, "clausebook.toml");
                 assert_eq!(
                     format!("config {}", d.location()),
                     want,

@@ -5,7 +5,7 @@
 //! between two revisions.
 //!
 //! Every repository is built in-process in a temporary folder with
-//! `clausebook::load::history::write` (no `git` binary needed), with fixed
+//! `clausebook::tools::repo` (no `git` binary needed), with fixed
 //! commit dates, so nothing depends on the calendar or on the machine's
 //! git configuration.
 
@@ -13,10 +13,10 @@ use std::path::Path;
 
 use clausebook::base::diag::Level;
 use clausebook::load::content::Status;
-use clausebook::load::history::write::{RepoWriter, Step, When, build};
 use clausebook::load::history::{
     Change, FileState, HistoryOptions, SiteRepo, open, source_date_epoch,
 };
+use clausebook::tools::repo::{RepoWriter, Step, When, build};
 
 // ------------------------------------------------------------ helpers
 
@@ -225,6 +225,7 @@ fn an_approved_document_edited_without_a_new_version_is_a_finding() {
     let (doc, _) = clausebook::load::content::read_document(
         &clausebook::load::source::FileSystem::new(tmp.path()),
         &tmp.path().join(POLICY),
+        &clausebook::load::content::Schema::default(),
     );
     let d = f.diagnostic(&doc.unwrap(), Level::Error);
     assert_eq!(d.rule, Some("changed-since-approval"));
@@ -1078,7 +1079,7 @@ fn a_generated_corpus_gets_a_deterministic_history() {
     // Gen-corpus's history writer makes N commits of approvals, edits after approval, moves and clause changes, the same for the same seed, with the work tree equal to the last commit.
     let make = |dir: &Path| {
         clausebook::tools::corpus::generate(40, dir, 7).unwrap();
-        clausebook::load::history::write::write_corpus_history(dir, 60, 7).unwrap()
+        clausebook::tools::repo::write_corpus_history(dir, 60, 7).unwrap()
     };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();

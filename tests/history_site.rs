@@ -5,14 +5,14 @@
 //!
 //! The repository is the audit fixture (a policy edited after approval, a
 //! procedure moved and re-approved without a clause), written in-process
-//! with `clausebook::load::history::write` (no `git` binary), with fixed
+//! with `clausebook::tools::repo` (no `git` binary), with fixed
 //! commit dates.
 
 mod common;
 
 use std::path::Path;
 
-use clausebook::load::history::write::{RepoWriter, Step, build};
+use clausebook::tools::repo::{RepoWriter, Step, build};
 use common::*;
 
 const CONFIG: &str = "title = \"History site\"\nstandards = [\"iso9001:2008\"]\n\n\
@@ -155,7 +155,7 @@ fn the_rule_is_in_the_json_report_and_a_new_version_clears_it() {
     w.write(POLICY, &text).unwrap();
     w.commit(
         "Tom Hale",
-        clausebook::load::history::write::When::parse("2026-03-01T10:00:00+00:00").unwrap(),
+        clausebook::tools::repo::When::parse("2026-03-01T10:00:00+00:00").unwrap(),
         "Approve 1.1",
     )
     .unwrap();
@@ -500,7 +500,7 @@ fn the_list_is_bounded_and_says_where_the_rest_is() {
     w.write("clausebook.toml", &cfg).unwrap();
     w.commit(
         "Tom Hale",
-        clausebook::load::history::write::When::parse("2026-03-01T10:00:00+00:00").unwrap(),
+        clausebook::tools::repo::When::parse("2026-03-01T10:00:00+00:00").unwrap(),
         "Shorter histories",
     )
     .unwrap();

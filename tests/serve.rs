@@ -21,7 +21,7 @@ fn serve_fixture(name: &str, extra: &[&str]) -> (Served, PathBuf) {
     ignore_review_dates(&site);
     let served = serve(&site, &tmp.path().join("out"), extra).keeping(tmp);
     if !extra.contains(&"--no-watch") {
-        served.wait_until_watching(&site.join("clausebook.toml"));
+        served.wait_until_watching();
     }
     (served, site)
 }
@@ -200,4 +200,85 @@ fn serve_drafts_publishes_drafts_and_keeps_them_after_a_rebuild() {
     // Without watching, there is no reload script and no reload endpoint.
     assert!(!register.contains("__clausebook"), "{register}");
     assert_eq!(srv.get("/__clausebook/reload").0, 404);
+}
+
+#[test]
+fn a_busy_port_fails_at_once_before_building() {
+    // `serve --port P` on a port another program holds exits with 2 at once, saying what to do, and builds nothing.
+    let tmp = tempdir();
+    let site = copy_fixture("drafts", tmp.path());
+    let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = holder.local_addr().unwrap().port().to_string();
+    let out = tmp.path().join("out");
+    let run = common::run_cli(&[
+        std::ffi::OsStr::new("serve"),
+        "--port".as_ref(),
+        port.as_ref(),
+        "--root".as_ref(),
+        site.as_os_str(),
+        "--output".as_ref(),
+        out.as_os_str(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && run.stderr.contains("--port 0")
+            && run.stderr.contains("nothing was built"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "serve built before binding its port");
+}
+
+#[test]
+fn serve_prints_its_warnings() {
+    // `serve` prints each warning of the first build (not only their count), and the drafts it left out.
+    let tmp = tempdir();
+    let site = copy_fixture("drafts", tmp.path());
+    ignore_review_dates(&site);
+    replace(
+        &site.join("content/approved.md"),
+        "status = \"approved\"",
+        "status = \"approved\"\nconfidentialty = \"internal\"",
+    );
+    let srv = serve(&site, &tmp.path().join("out"), &["--no-watch"]).keeping(tmp);
+    srv.wait_for_stdout(0, "Serving at ");
+    let err = srv.stderr();
+    assert!(
+        err.contains("confidentialty") && err.contains("content/approved.md:"),
+        "{err}"
+    );
+    assert!(
+        srv.stdout().contains(
+            "1 draft and 1 document in review skipped (--drafts publishes them), 6 warnings"
+        ),
+        "{}",
+        srv.stdout()
+    );
+}
+
+#[test]
+fn a_source_folder_created_while_serving_is_watched() {
+    // A theme/ folder made while serving is built at once, and a later change inside it triggers a rebuild too.
+    let (srv, site) = serve_fixture("drafts", &[]);
+    let css = site.join("theme/clausebook.css");
+    let served_css = |mark: &'static str| {
+        let out = srv.output.clone();
+        move |_: &Path| {
+            std::fs::read_to_string(out.join("theme/clausebook.css"))
+                .is_ok_and(|t| t.contains(mark))
+        }
+    };
+    let before = srv.reload_status();
+    std::fs::create_dir(site.join("theme")).unwrap();
+    std::fs::write(&css, "/* New theme mark A */").unwrap();
+    let first = srv.wait_for(before.generation, "a new theme/ folder", |s| {
+        s.error.is_none() && served_css("mark A")(&srv.output)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    std::fs::write(&css, "/* New theme mark B */").unwrap();
+    srv.wait_for(first.generation, "a change inside the new folder", |s| {
+        s.error.is_none() && served_css("mark B")(&srv.output)
+    });
 }

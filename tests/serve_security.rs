@@ -342,7 +342,7 @@ fn many_open_reload_polls_hold_no_thread_each() {
     let (srv, root) = serve(&[]);
     let p = srv.port;
     let doc = root.join("content/procedures/change-management.md");
-    srv.wait_until_watching(&doc);
+    srv.wait_until_watching();
     let first = get_own(p, "/__clausebook/reload", "");
     assert_eq!(first.status, 200, "{}", first.head);
     let v: serde_json::Value = serde_json::from_str(&first.body).unwrap();

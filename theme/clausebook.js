@@ -269,3 +269,100 @@
     if (table) setup(doc, table);
   });
 })();
+
+/* ==========================================================================
+   Feature: contents highlight
+   On a document page, the entry of the contents (nav.toc) for the section
+   being read is marked (class "current", aria-current="location") while
+   scrolling. Without script the contents are plain links.
+   ========================================================================== */
+(function () {
+  'use strict';
+  if (!window.Clausebook || !window.Clausebook.feature) return;
+  window.Clausebook.feature('toc-highlight', function (doc) {
+    var toc = doc.querySelector('nav.toc');
+    if (!toc) return;
+    var links = [];
+    Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
+      var id = decodeURIComponent(a.getAttribute('href').slice(1));
+      var h = id && doc.getElementById(id);
+      if (h) links.push({ a: a, h: h });
+    });
+    if (!links.length) return;
+    var current = null;
+    function update() {
+      // The last heading above the top fifth of the window is being read.
+      var line = window.innerHeight / 5;
+      var found = links[0];
+      for (var i = 0; i < links.length; i++) {
+        if (links[i].h.getBoundingClientRect().top <= line) found = links[i];
+        else break;
+      }
+      if (found === current) return;
+      if (current) {
+        current.a.classList.remove('current');
+        current.a.removeAttribute('aria-current');
+      }
+      current = found;
+      current.a.classList.add('current');
+      current.a.setAttribute('aria-current', 'location');
+    }
+    var pending = false;
+    window.addEventListener('scroll', function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; update(); });
+    }, { passive: true });
+    update();
+  });
+})();
+
+/* ==========================================================================
+   Feature: colour scheme toggle
+   The header's button cycles automatic (the system's choice, the default)
+   → light → dark, remembered in localStorage. It works by changing the
+   media of the dark palette's stylesheet (link#dark-palette). Without
+   script the button stays hidden and the system decides.
+   ========================================================================== */
+(function () {
+  'use strict';
+  var KEY = 'clausebook-theme';
+  var AUTO = 'screen and (prefers-color-scheme: dark)';
+  var MEDIA = { auto: AUTO, light: 'not all', dark: 'screen' };
+  var LABEL = {
+    auto: 'Colour scheme: automatic (follows the system)',
+    light: 'Colour scheme: light',
+    dark: 'Colour scheme: dark'
+  };
+  function stored() {
+    try { return localStorage.getItem(KEY) || 'auto'; } catch (e) { return 'auto'; }
+  }
+  function apply(mode) {
+    var link = document.getElementById('dark-palette');
+    if (!MEDIA[mode]) mode = 'auto';
+    if (link) link.media = MEDIA[mode];
+    document.documentElement.setAttribute('data-theme', mode);
+    return mode;
+  }
+  // As early as the script runs, before the page shows for long.
+  apply(stored());
+  if (!window.Clausebook || !window.Clausebook.feature) return;
+  window.Clausebook.feature('theme-toggle', function (doc) {
+    var button = doc.querySelector('.theme-toggle');
+    if (!button) return;
+    var order = ['auto', 'light', 'dark'];
+    function show(mode) {
+      button.setAttribute('aria-label', LABEL[mode]);
+      button.title = LABEL[mode];
+      button.setAttribute('data-mode', mode);
+    }
+    show(apply(stored()));
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var next = order[(order.indexOf(stored()) + 1) % order.length];
+      try { localStorage.setItem(KEY, next); } catch (e) { /* file:// without storage: this page only */ }
+      show(apply(next));
+      if (stored() !== next) show(apply(next));
+    });
+  });
+})();

@@ -20,6 +20,40 @@ pub enum Format {
     Github,
 }
 
+/// The findings of a build as its terminal shows them: coverage findings,
+/// one per clause, folded into one per standard and level (`clausebook
+/// check` lists them); the others as they are. Used by `build` and `serve`.
+pub fn folded(diags: &crate::base::diag::Diagnostics) -> Vec<Diagnostic> {
+    let (coverage, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| d.rule == Some("coverage"));
+    let mut out: Vec<Diagnostic> = rest.into_iter().cloned().collect();
+    let mut by_level: std::collections::BTreeMap<(Level, String), usize> = Default::default();
+    for d in coverage {
+        let subject = d.subject.as_deref().unwrap_or_default();
+        let standard = subject
+            .rsplit_once('/')
+            .map_or(subject, |(s, _)| s)
+            .to_string();
+        *by_level.entry((d.level, standard)).or_insert(0) += 1;
+    }
+    for ((level, standard), n) in by_level {
+        let mut d = Diagnostic::file(
+            level,
+            crate::load::config::CONFIG_FILE,
+            format!(
+                "{n} requirement clause{} of {standard} {} no approved document",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" }
+            ),
+        )
+        .with_help("run `clausebook check` for the list and the candidate documents")
+        .with_rule("coverage");
+        d.line = 0;
+        out.push(d);
+    }
+    out
+}
+
 /// Human output: one block per finding, then a summary.
 pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
     let mut out = String::new();

@@ -231,10 +231,12 @@ pub fn check_rule_config(site: &Site, diags: &mut Vec<Diagnostic>) {
             ),
         }
     }
-    let known: Vec<&str> = KNOWN_KEYS.to_vec();
+    let mut known: Vec<&str> = KNOWN_KEYS.to_vec();
+    known.extend(site.config.fields.keys().map(String::as_str));
     for (kind, fields) in &site.config.check.required_fields {
-        if kind != "default" && Kind::parse(kind).is_none() {
-            let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        let schema = crate::load::content::Schema::of(&site.config);
+        if kind != "default" && Kind::parse_in(kind, &schema.kinds).is_none() {
+            let kinds = schema.kind_names();
             diags.push(
                 site.config
                     .error_at(

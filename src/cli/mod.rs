@@ -130,8 +130,8 @@ clausebook search supplier --clause iso20000-1:2011/7 --json"
         /// Site folder (holding clausebook.toml)
         #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Only documents of this kind
-        #[arg(long, short = 'k', value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::load::content::Kind::ALL.map(|k| k.as_str())))]
+        /// Only documents of this kind (policy, plan, process, procedure, work-instruction, form, register, record, agreement, other, or one of the site's [kinds])
+        #[arg(long, short = 'k', value_name = "KIND")]
         kind: Option<String>,
         /// Only documents addressing this clause or one below it (`8.1` or `iso20000-1:2011/8.1`)
         #[arg(long, short = 'c', value_name = "CLAUSE")]
@@ -478,10 +478,11 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
                     n => format!(", {n} errors published anyway"),
                 };
                 println!(
-                    "Built {} documents into {} pages in {:.2} s{warn}{errs}: open {}",
+                    "Built {} documents into {} pages in {:.2} s{}{warn}{errs}: open {}",
                     report.documents,
                     report.pages,
                     report.elapsed.as_secs_f64(),
+                    report.skipped.summary(),
                     report.output.join("index.html").display()
                 );
             }
@@ -524,7 +525,7 @@ fn check(
     let site = match crate::resolve::Site::load(root, load) {
         Ok(s) => s,
         Err(crate::resolve::SiteError::Config(e)) => {
-            print_diags(&Diagnostics(vec![e.into_diagnostic()]), color);
+            print_diags(&Diagnostics(e.into_diagnostics()), color);
             return EXIT_USAGE;
         }
         Err(crate::resolve::SiteError::Scope(ds)) => {
@@ -558,34 +559,7 @@ fn check(
 /// Like `print_diags`, but coverage findings, one per clause, are folded
 /// into one line per standard: `clausebook check` lists them.
 fn print_build_diags(diags: &Diagnostics, color: bool) {
-    let (coverage, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-        diags.iter().partition(|d| d.rule == Some("coverage"));
-    for d in rest {
-        eprintln!("{}\n", d.render(color));
-    }
-    let mut by_level: std::collections::BTreeMap<(crate::base::diag::Level, String), usize> =
-        Default::default();
-    for d in coverage {
-        let subject = d.subject.as_deref().unwrap_or_default();
-        let standard = subject
-            .rsplit_once('/')
-            .map_or(subject, |(s, _)| s)
-            .to_string();
-        *by_level.entry((d.level, standard)).or_insert(0) += 1;
-    }
-    for ((level, standard), n) in by_level {
-        let mut d = Diagnostic::file(
-            level,
-            crate::load::config::CONFIG_FILE,
-            format!(
-                "{n} requirement clause{} of {standard} {} no approved document",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "has" } else { "have" }
-            ),
-        )
-        .with_help("run `clausebook check` for the list and the candidate documents")
-        .with_rule("coverage");
-        d.line = 0;
+    for d in crate::check::report::folded(diags) {
         eprintln!("{}\n", d.render(color));
     }
 }

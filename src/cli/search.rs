@@ -34,10 +34,29 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
     let config = match Config::load(&args.root) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{}\n", e.into_diagnostic().render(styles.stderr));
+            for d in e.into_diagnostics() {
+                eprintln!("{}\n", d.render(styles.stderr));
+            }
             return crate::base::exit::EXIT_USAGE;
         }
     };
+    if let Some(kind) = &args.kind {
+        let schema = crate::load::content::Schema::of(&config);
+        if crate::load::content::Kind::parse_in(kind, &schema.kinds).is_none() {
+            report(
+                styles.stderr,
+                &format!("unknown kind `{kind}`"),
+                Some(&crate::base::text::suggest_from(kind, &schema.kind_names())),
+            );
+            return crate::base::exit::EXIT_USAGE;
+        }
+    }
+    if let Some(clause) = &args.clause
+        && let Err((message, help)) = known_clause(&args.root, &config, clause)
+    {
+        report(styles.stderr, &message, Some(&help));
+        return crate::base::exit::EXIT_USAGE;
+    }
     let output = args.root.join(&config.output);
     let index_dir = output.join(crate::search::INDEX_DIR);
     let index = match SearchIndex::open(&index_dir) {
@@ -86,7 +105,11 @@ pub fn command(args: &SearchArgs, styles: Styles) -> i32 {
     }
     let req = SearchRequest {
         query: args.query.clone(),
-        kind: args.kind.clone(),
+        kind: args.kind.as_deref().map(|k| {
+            let schema = crate::load::content::Schema::of(&config);
+            crate::load::content::Kind::parse_in(k, &schema.kinds)
+                .map_or_else(|| k.to_string(), |k| k.as_str().to_string())
+        }),
         status: args.status.clone(),
         clause: args.clause.clone(),
         limit: args.limit.max(1),
@@ -247,6 +270,58 @@ fn is_stale(root: &Path, index_dir: &Path) -> bool {
                     .and_then(|m| m.modified()),
             )
         })
+}
+
+/// Whether `--clause` names a clause of a standard in scope: a bare
+/// number of any of them, or a full reference. Else the error and its help.
+fn known_clause(root: &Path, config: &Config, clause: &str) -> Result<(), (String, String)> {
+    use crate::load::standards::ResolveOptions;
+    let (standards, _) =
+        crate::resolve::scope::load_standards(&crate::load::source::FileSystem::new(root));
+    let bare = clause.trim().trim_end_matches('.');
+    // No `standards` in clausebook.toml: every catalog is in scope.
+    let in_scope: Vec<&crate::load::standards::Catalog> = if config.standards.is_empty() {
+        standards.catalogs.iter().collect()
+    } else {
+        config
+            .standards
+            .iter()
+            .filter_map(|id| standards.catalog(id))
+            .collect()
+    };
+    let is_bare = bare.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if is_bare {
+        if in_scope.iter().any(|c| c.clause(bare).is_some()) {
+            return Ok(());
+        }
+        let near: Vec<String> = in_scope
+            .iter()
+            .filter_map(|c| c.closest_clause(bare).map(|n| format!("`{}/{n}`", c.id)))
+            .collect();
+        let names: Vec<String> = in_scope.iter().map(|c| c.id.clone()).collect();
+        return Err((
+            format!(
+                "no standard in scope ({}) has a clause `{bare}`",
+                names.join(", ")
+            ),
+            match near.is_empty() {
+                true => "give a clause number of a standard in scope, e.g. `8.1`".into(),
+                false => format!("did you mean {}?", near.join(" or ")),
+            },
+        ));
+    }
+    let opts = ResolveOptions {
+        default_standard: config.default_standard.as_deref(),
+        in_scope: &config.standards,
+    };
+    match standards.resolve(clause, &opts) {
+        Ok(_) => Ok(()),
+        Err(e) => Err((
+            e.message(),
+            e.help()
+                .unwrap_or_else(|| "write a clause as `8.1` or `iso20000-1:2018/8.1`".into()),
+        )),
+    }
 }
 
 fn report(color: bool, message: &str, help: Option<&str>) {

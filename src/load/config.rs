@@ -64,6 +64,27 @@ pub struct Config {
     /// page). Without it, history is off and the site builds as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<HistoryConfig>,
+    /// The site's own front-matter fields, by name, with their type
+    /// (`[fields]`, e.g. `confidentiality = "text"`).
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldType>,
+    /// The site's own document kinds, by name, with their labels
+    /// (`[kinds]`, e.g. `manual = "Manuals"`).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, KindDecl>,
+    /// An image shown beside the title in the header, a path below the
+    /// site's `theme/` folder (copied with it), e.g. `"logo.svg"`.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The browser tab's icon, a path below `theme/` (default: the
+    /// built-in one).
+    #[serde(default)]
+    pub favicon: Option<String>,
+    /// "Edit this page" on document pages: a URL in which `{path}` stands
+    /// for the document's path below content/, e.g.
+    /// `"https://git.example.com/sms/edit/main/content/{path}"`.
+    #[serde(default)]
+    pub edit_url: Option<String>,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -94,6 +115,56 @@ impl Unpublished {
         match self {
             Unpublished::Planned => "planned",
             Unpublished::Omit => "omit",
+        }
+    }
+}
+
+/// The type of a front-matter field a site declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// A string.
+    Text,
+    /// A date, `2026-01-31`.
+    Date,
+    /// A number, integer or not.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of strings (a single string is taken as a list of one).
+    List,
+}
+
+impl FieldType {
+    pub const ALL: [&str; 5] = ["text", "date", "number", "boolean", "list"];
+
+    /// What the type is, for messages: "a date (2026-01-31)".
+    pub fn described(self) -> &'static str {
+        match self {
+            FieldType::Text => "a text in quotes",
+            FieldType::Date => "a date written 2026-01-31",
+            FieldType::Number => "a number",
+            FieldType::Boolean => "true or false",
+            FieldType::List => "a list of texts, e.g. [\"a\", \"b\"]",
+        }
+    }
+}
+
+/// A document kind a site declares: the plural label of its listing
+/// page, written alone (`manual = "Manuals"`) or as a table (`manual = {
+/// plural = "Manuals" }`). Pages show the kind's name itself elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum KindDecl {
+    Plural(String),
+    Labels { plural: String },
+}
+
+impl KindDecl {
+    /// The plural label, for listing pages.
+    pub fn plural(&self) -> &str {
+        match self {
+            KindDecl::Plural(p) | KindDecl::Labels { plural: p } => p,
         }
     }
 }
@@ -218,6 +289,29 @@ pub enum RuleLevel {
     Deny,
 }
 
+/// A parse error of the whole file, located.
+fn located(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let mut span = e.span().unwrap_or(0..0);
+    // The rule levels of [check] are read through a flattened map, which
+    // reports errors at the table header: point at the value.
+    if let Some(value) = e
+        .message()
+        .split("unknown variant `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+    {
+        for quoted in [format!("\"{value}\""), format!("'{value}'")] {
+            if let Some(i) = text[span.start..].find(&quoted) {
+                span = span.start + i..span.start + i + quoted.len();
+                break;
+            }
+        }
+    }
+    Diagnostic::error(CONFIG_FILE, e.message().to_string())
+        .at_offset(text, span.start, span.len())
+        .with_help(REFERENCE)
+}
+
 fn default_output() -> PathBuf {
     PathBuf::from("public")
 }
@@ -227,23 +321,32 @@ fn default_output() -> PathBuf {
 pub enum ConfigError {
     /// No `clausebook.toml` in the given folder.
     Missing(PathBuf),
-    /// The file exists but is unreadable or invalid.
-    Invalid(Box<Diagnostic>),
+    /// The file exists but is unreadable or invalid: every problem found,
+    /// at least one.
+    Invalid(Vec<Diagnostic>),
 }
 
 impl ConfigError {
-    /// The error as a diagnostic, saying what to do.
-    pub fn into_diagnostic(self) -> Diagnostic {
+    /// The error as diagnostics, each saying what to do.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
-            ConfigError::Missing(dir) => Diagnostic::error(
+            ConfigError::Missing(dir) => vec![Diagnostic::error(
                 CONFIG_FILE,
                 format!("no clausebook.toml in {}", dir.display()),
             )
-            .with_help("run the command in a site folder, pass --root DIR, or create a site with `clausebook init DIR`"),
-            ConfigError::Invalid(d) => *d,
+            .with_help("run the command in a site folder, pass --root DIR, or create a site with `clausebook init DIR`")],
+            ConfigError::Invalid(ds) => ds,
         }
     }
+
+    fn one(d: Diagnostic) -> ConfigError {
+        ConfigError::Invalid(vec![d])
+    }
 }
+
+/// Where the configuration is documented, for the help of its errors.
+const REFERENCE: &str =
+    "see the `clausebook.toml` section of README.md (and `clausebook build --help`)";
 
 impl Config {
     /// Read and validate `root/clausebook.toml`.
@@ -261,51 +364,57 @@ impl Config {
                 return Err(ConfigError::Missing(root.to_path_buf()));
             }
             Err(e) => {
-                return Err(ConfigError::Invalid(Box::new(Diagnostic::error(
+                return Err(ConfigError::one(Diagnostic::error(
                     CONFIG_FILE,
                     format!("cannot read {}: {e}", path.display()),
-                ))));
+                )));
             }
         };
         Self::parse(&text)
     }
 
-    /// Parse configuration text; errors are located in `clausebook.toml`.
+    /// Parse configuration text; errors are located in `clausebook.toml`,
+    /// all of them at once (each unknown key with a did-you-mean, each
+    /// value of the wrong type), unless the file is not TOML at all.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| {
-            let mut span = e.span().unwrap_or(0..0);
-            // The rule levels of [check] are read through a flattened map,
-            // which reports errors at the table header: point at the value.
-            if let Some(value) = e
-                .message()
-                .split("unknown variant `")
-                .nth(1)
-                .and_then(|rest| rest.split('`').next())
-            {
-                for quoted in [format!("\"{value}\""), format!("'{value}'")] {
-                    if let Some(i) = text[span.start..].find(&quoted) {
-                        span = span.start + i..span.start + i + quoted.len();
-                        break;
-                    }
-                }
+        let mut config: Config = match toml::from_str(text) {
+            Ok(c) => c,
+            Err(e) => {
+                let first = located(text, &e);
+                return Err(ConfigError::Invalid(
+                    match toml::from_str::<toml::Table>(text) {
+                        Ok(table) => crate::load::config_keys::every_error(
+                            text,
+                            &table,
+                            first,
+                            |t| {
+                                toml::Value::Table(t)
+                                    .try_into::<Config>()
+                                    .err()
+                                    .map(|e| e.message().to_string())
+                            },
+                            REFERENCE,
+                        ),
+                        Err(_) => vec![first],
+                    },
+                ));
             }
-            ConfigError::Invalid(Box::new(
-                Diagnostic::error(CONFIG_FILE, e.message().to_string())
-                    .at_offset(text, span.start, span.len())
-                    .with_help("see the configuration reference in README.md"),
-            ))
-        })?;
+        };
         if config.output.as_os_str().is_empty() || config.output == Path::new(".") {
             let d = Diagnostic::error(CONFIG_FILE, "`output` must name a folder of its own");
             let d = match text.find("output") {
                 Some(o) => d.at_offset(text, o, 6),
                 None => d,
             };
-            return Err(ConfigError::Invalid(Box::new(d.with_help(
+            return Err(ConfigError::one(d.with_help(
                 "the output folder is replaced at every build; use e.g. `output = \"public\"`",
-            ))));
+            )));
         }
         config.source = text.to_string();
+        let ds = config.declared_names();
+        if !ds.is_empty() {
+            return Err(ConfigError::Invalid(ds));
+        }
         Ok(config)
     }
 
@@ -346,6 +455,42 @@ impl Config {
         d.at_offset(src, start, key.len())
     }
 
+    /// The errors of the names in `[fields]` and `[kinds]`: a kind names
+    /// its pages (`kinds/<name>/`), so it is a slug; neither may take a
+    /// built-in name.
+    fn declared_names(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for name in self.kinds.keys() {
+            let slug = !name.is_empty()
+                && name.len() <= 40
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !name.starts_with('-')
+                && !name.ends_with('-');
+            let problem = if !slug {
+                "must be lower-case letters, digits and `-` (it names the kind's page)"
+            } else if crate::load::config_keys::BUILT_IN_KINDS.contains(&name.as_str()) {
+                "is a built-in kind already"
+            } else {
+                continue;
+            };
+            out.push(
+                self.error_at(name, format!("kind `{name}` in [kinds] {problem}"))
+                    .with_help("e.g. `manual = \"Manuals\"` (the plural label of its listing)"),
+            );
+        }
+        for name in self.fields.keys() {
+            if crate::load::config_keys::BUILT_IN_FIELDS.contains(&name.as_str()) {
+                out.push(
+                    self.error_at(name, format!("field `{name}` in [fields] is a built-in field"))
+                        .with_help("declare only the site's own fields; built-in ones have their types already"),
+                );
+            }
+        }
+        out
+    }
+
     /// A diagnostic located at the first occurrence of `needle` in the file.
     pub fn error_at(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(CONFIG_FILE, message);
@@ -353,5 +498,98 @@ impl Config {
             Some(o) => d.at_offset(&self.source, o, needle.len()),
             None => d,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::config_keys::TOP_KEYS;
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        match Config::parse(text) {
+            Err(ConfigError::Invalid(ds)) => ds,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_unknown_key_and_bad_value_at_once() {
+        // A clausebook.toml with two misspelt keys and a value of the wrong type gets three located errors, the keys with a did-you-mean.
+        let text = "title = \"T\"\nstandard = [\"iso9001:2015\"]\nclean_links = \"yes\"\n\n[markdown]\nrawhtml = \"escape\"\n";
+        let ds = errors(text);
+        let shown: Vec<(usize, usize, &str)> = ds
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(ds.len(), 3, "{shown:?}");
+        assert_eq!((ds[0].line, ds[0].column), (2, 1));
+        assert!(ds[0].message.contains("unknown key `standard`"));
+        assert!(
+            ds[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `standards`?")
+        );
+        assert_eq!(ds[1].line, 3, "{shown:?}");
+        assert!(ds[1].message.contains("clean_links"), "{shown:?}");
+        assert_eq!((ds[2].line, ds[2].column), (6, 1), "{shown:?}");
+        assert!(
+            ds[2]
+                .message
+                .contains("unknown key `rawhtml` in [markdown]")
+        );
+        assert!(
+            ds[2]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `raw_html`?")
+        );
+    }
+
+    #[test]
+    fn every_top_key_is_a_setting() {
+        // The list of settings the did-you-mean offers holds only keys clausebook.toml accepts.
+        for key in TOP_KEYS {
+            let text = match *key {
+                "title" => "title = \"T\"\n".to_string(),
+                _ => format!("title = \"T\"\n[{key}]\n"),
+            };
+            if let Err(ConfigError::Invalid(ds)) = Config::parse(&text) {
+                assert!(
+                    !ds.iter().any(|d| d.message.contains("unknown")),
+                    "{key}: {ds:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn declared_kinds_and_fields_take_no_built_in_name() {
+        // A kind in [kinds] is a slug and not a built-in kind; a field in [fields] is not a built-in field; both located.
+        let ds = errors(
+            "title = \"T\"\n[fields]\nowner = \"text\"\n[kinds]\npolicy = \"Policies\"\n\"Big Manual\" = \"Manuals\"\n",
+        );
+        let shown: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{}: {}", d.line, d.message))
+            .collect();
+        assert_eq!(ds.len(), 3, "{shown:?}");
+        assert!(
+            shown.iter().any(|s| s.starts_with("3: field `owner`")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("5: kind `policy` in [kinds] is a built-in kind")),
+            "{shown:?}"
+        );
+        assert!(
+            shown.iter().any(|s| s.starts_with("6: kind `Big Manual`")),
+            "{shown:?}"
+        );
     }
 }

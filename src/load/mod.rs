@@ -3,6 +3,7 @@
 //! and theme the pages will be made with.
 
 pub mod config;
+mod config_keys;
 pub mod content;
 pub mod history;
 pub mod source;

@@ -51,6 +51,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/coverage.html"),
     ),
     (
+        "coverage_nav.html",
+        include_str!("../../templates/coverage_nav.html"),
+    ),
+    (
         "matrices.html",
         include_str!("../../templates/matrices.html"),
     ),
@@ -71,6 +75,8 @@ pub const THEME: &[(&str, &str)] = &[
     ("clausebook.css", include_str!("../../theme/clausebook.css")),
     ("clausebook.js", include_str!("../../theme/clausebook.js")),
     ("search.js", include_str!("../../theme/search.js")),
+    ("dark.css", include_str!("../../theme/dark.css")),
+    ("favicon.svg", include_str!("../../theme/favicon.svg")),
 ];
 
 /// The theme files of sites with `[history]` (the publication stamp, the

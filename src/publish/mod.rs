@@ -41,6 +41,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub output: PathBuf,
     pub documents: usize,
+    /// Draft and review documents left out (no `--drafts`).
+    pub skipped: Skipped,
     pub pages: usize,
     pub files: usize,
     pub diags: Diagnostics,
@@ -48,6 +50,47 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Why the site was built without history (for `-v`).
     pub history_off: Option<String>,
+}
+
+/// The documents a build left out because they are not released.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    pub drafts: usize,
+    pub reviews: usize,
+}
+
+impl Skipped {
+    /// Count the unpublished drafts and reviews of `site`.
+    pub fn of(site: &Site) -> Skipped {
+        use crate::load::content::Status;
+        let mut s = Skipped::default();
+        for (d, _) in site.docs.iter().zip(&site.published).filter(|(_, p)| !**p) {
+            match d.meta.status {
+                Status::Draft => s.drafts += 1,
+                Status::Review => s.reviews += 1,
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// ", 2 drafts and 1 review skipped (--drafts publishes them)", or
+    /// nothing when none was.
+    pub fn summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let what = match (self.drafts, self.reviews) {
+            (0, 0) => return String::new(),
+            (d, 0) => plural(d, "draft", "drafts"),
+            (0, r) => plural(r, "document in review", "documents in review"),
+            (d, r) => format!(
+                "{} and {}",
+                plural(d, "draft", "drafts"),
+                plural(r, "document in review", "documents in review")
+            ),
+        };
+        format!(", {what} skipped (--drafts publishes them)")
+    }
 }
 
 /// Why a build failed.
@@ -164,6 +207,7 @@ pub fn build_with(
     let report = BuildReport {
         output,
         documents: site.published.iter().filter(|p| **p).count(),
+        skipped: Skipped::of(&site),
         pages,
         files: written + files.len(),
         diags,

@@ -210,6 +210,9 @@ fn clause_context(
     c.insert("clause", &std.views[ci]);
     c.insert("parent", &parent);
     c.insert("children", &children);
+    // Previous and next clause in catalog order.
+    c.insert("prev", &ci.checked_sub(1).map(|i| &std.views[i]));
+    c.insert("next", &std.views.get(ci + 1));
     c.insert_value("addressed_by", frags.docs(&cat.id, &cl.number));
     c.insert_value("addressed_by_html", frags.first_html(&cat.id, &cl.number));
     let total = site_direct(p, &cat.id, &cl.number);

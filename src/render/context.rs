@@ -129,6 +129,8 @@ fn site_settings(site: &Site, urls: &Urls) -> serde_json::Value {
         "clean_links": site.config.clean_links,
         "unpublished": site.config.unpublished.as_str(),
         "generator": concat!("Clausebook ", env!("CARGO_PKG_VERSION")),
+        "logo": site.config.logo,
+        "favicon": site.config.favicon.as_deref().unwrap_or("favicon.svg"),
         "home_url": if site.config.clean_links { "" } else { "index.html" },
         "standards_url": urls.dir("standards"),
         "matrix_url": urls.dir("matrix"),

@@ -33,6 +33,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             c.insert("standard", &p.globals.standards_view[si]);
             c.insert("stats", &cov.stats);
             c.insert("gaps", &gaps);
+            c.insert("heat", &heat_map(&views));
             c.insert("exports", &coverage_export_links(&slug));
             c.insert("mappings", &mappings_of(p, cat));
             c.insert("overdue", &overdue);
@@ -40,6 +41,39 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
         }
     }
     exclusions(p, plan, jobs);
+}
+
+/// Cells per row of a dashboard's heat map, and a cell's size and step.
+const HEAT_COLUMNS: usize = 20;
+const HEAT_CELL: usize = 26;
+const HEAT_STEP: usize = 30;
+
+/// The standard as a picture: every requirement clause a cell of an SVG
+/// grid in clause order, coloured by its state, linking to its page.
+fn heat_map(views: &[ClauseView]) -> serde_json::Value {
+    let cells: Vec<serde_json::Value> = views
+        .iter()
+        .filter(|v| v.requirement)
+        .enumerate()
+        .map(|(n, v)| {
+            serde_json::json!({
+                "number": v.number,
+                "title": v.title,
+                "state": v.state,
+                "state_label": v.state_label,
+                "url": v.url,
+                "x": (n % HEAT_COLUMNS) * HEAT_STEP,
+                "y": (n / HEAT_COLUMNS) * HEAT_STEP,
+            })
+        })
+        .collect();
+    let rows = cells.len().div_ceil(HEAT_COLUMNS).max(1);
+    serde_json::json!({
+        "cells": cells,
+        "size": HEAT_CELL,
+        "width": HEAT_COLUMNS.min(cells.len().max(1)) * HEAT_STEP,
+        "height": rows * HEAT_STEP,
+    })
 }
 
 /// The published documents whose review date has passed (id, title, page,
@@ -78,7 +112,15 @@ fn exclusions(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
                 .exclusions
                 .get(&cat.id)
                 .map(|l| {
-                    l.iter()
+                    // In clause order, whatever the order of the file.
+                    let mut l: Vec<_> = l.iter().collect();
+                    l.sort_by_key(|e| {
+                        cat.clauses
+                            .iter()
+                            .position(|c| c.number == e.clause)
+                            .unwrap_or(usize::MAX)
+                    });
+                    l.into_iter()
                         .map(|e| {
                             let cc = p
                                 .site

@@ -5,7 +5,7 @@ use tera::{Context, Value};
 
 use crate::render::context::Pages;
 use crate::render::jobs::PageJob;
-use crate::render::views::{ClauseBadge, DocPage, Urls};
+use crate::render::views::{ClauseBadge, DocPage, FieldRow, Urls};
 use crate::resolve::Site;
 
 /// The page of document `i` (built in the parallel render stage: there
@@ -22,7 +22,7 @@ pub fn job(p: &Pages<'_>, i: usize) -> PageJob {
 /// The page-specific part of document page `i`.
 fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
     let d = &site.docs[i];
-    DocPage {
+    let mut page = DocPage {
         path: d.path.display().to_string(),
         extra: &d.meta.extra,
         clauses: site.clauses[i]
@@ -47,7 +47,68 @@ fn doc_page<'a>(site: &'a Site, urls: &Urls, i: usize) -> DocPage<'a> {
             .collect(),
 
         toc: &site.rendered[i].toc,
+        fields: declared_fields(site, i),
+        edit_url: site.config.edit_url.as_ref().map(|u| {
+            let path: String = d
+                .content_path
+                .split('/')
+                .map(percent_encode_segment)
+                .collect::<Vec<_>>()
+                .join("/");
+            u.replace("{path}", &path)
+        }),
+    };
+    // Badges by standard, then in clause order (not front-matter order).
+    page.clauses.sort_by_key(|b| {
+        let at = site
+            .standards
+            .catalog(b.standard)
+            .and_then(|c| c.clauses.iter().position(|x| x.number == b.clause));
+        (b.standard, at.unwrap_or(usize::MAX))
+    });
+    page
+}
+
+/// A path segment as it may stand in a URL: unreserved characters kept,
+/// every other byte percent-encoded.
+fn percent_encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
     }
+    out
+}
+
+/// The declared fields document `i` gives, as label and text: `next_audit`
+/// becomes "Next audit", a list "a, b", a boolean "Yes" or "No".
+fn declared_fields(site: &Site, i: usize) -> Vec<FieldRow> {
+    let extra = &site.docs[i].meta.extra;
+    site.config
+        .fields
+        .keys()
+        .filter_map(|name| {
+            let v = extra.get(name)?;
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => if *b { "Yes" } else { "No" }.to_string(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            let mut label = name.replace(['_', '-'], " ");
+            if let Some(first) = label.get(..1) {
+                label = first.to_uppercase() + &label[1..];
+            }
+            Some(FieldRow { label, value: text })
+        })
+        .collect()
 }
 
 /// The context of document page `i` (built in the parallel render stage:

@@ -27,8 +27,8 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     for (k, docs) in &kinds {
         let listing = Listing {
             base: format!("kinds/{}", k.as_str()),
-            title: k.plural().to_string(),
-            heading: k.plural().to_string(),
+            title: k.plural_in(&p.site.config.kinds).to_string(),
+            heading: k.plural_in(&p.site.config.kinds).to_string(),
             term_kind: "kind",
         };
         listing.pages(p, plan, jobs, docs);
@@ -46,7 +46,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     let kind_terms: Vec<serde_json::Value> = kinds
         .iter()
         .map(|(k, v)| {
-            serde_json::json!({"name": k.plural(), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
+            serde_json::json!({"name": k.plural_in(&p.site.config.kinds), "key": k.as_str(), "count": v.len(), "url": urls.dir(&format!("kinds/{}", k.as_str()))})
         })
         .collect();
     let tag_terms: Vec<serde_json::Value> = tags

@@ -38,7 +38,7 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             let mut c = Context::new();
             c.insert("title", &cat.display_name());
             c.insert("standard", &p.globals.standards_view[si]);
-            c.insert("clauses", &clause_views(p, cat, cov));
+            c.insert("clauses", &tree_rows(&clause_views(p, cat, cov)));
             c.insert("stats", &cov.stats);
             c.insert("mappings", &mappings_of(p, cat));
             push(jobs, path, "standard.html", "standards", c);
@@ -65,6 +65,45 @@ pub fn outline_print(cov: &StandardCoverage) -> u64 {
             })
             .collect::<Vec<_>>(),
     )
+}
+
+/// A row of a standard's clause tree: the clause, whether it opens a
+/// collapsible group of subclauses, and how many groups close after it
+/// (one item each: templates loop over it).
+#[derive(serde::Serialize)]
+pub struct TreeRow<'a> {
+    #[serde(flatten)]
+    pub clause: &'a ClauseView,
+    pub open: bool,
+    pub closes: Vec<u8>,
+}
+
+/// The clause tree of `views` (catalog order, each subclause after its
+/// parent, deeper): rows opening and closing the nested groups.
+pub fn tree_rows(views: &[ClauseView]) -> Vec<TreeRow<'_>> {
+    let mut rows: Vec<TreeRow<'_>> = Vec::with_capacity(views.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (i, v) in views.iter().enumerate() {
+        while open.last().is_some_and(|&d| d >= v.depth) {
+            open.pop();
+            if let Some(r) = rows.last_mut() {
+                r.closes.push(0);
+            }
+        }
+        let opens = views.get(i + 1).is_some_and(|n| n.depth > v.depth);
+        if opens {
+            open.push(v.depth);
+        }
+        rows.push(TreeRow {
+            clause: v,
+            open: opens,
+            closes: Vec::new(),
+        });
+    }
+    if let Some(r) = rows.last_mut() {
+        r.closes.extend(open.iter().map(|_| 0));
+    }
+    rows
 }
 
 /// The views of a standard's clauses, in catalog order.

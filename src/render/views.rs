@@ -75,6 +75,18 @@ pub struct DocPage<'a> {
     pub extra: &'a BTreeMap<String, serde_json::Value>,
     pub clauses: Vec<ClauseBadge<'a>>,
     pub toc: &'a [TocEntry],
+    /// The site's own fields (`[fields]`) this document gives, in the
+    /// order of their names: label and value as shown.
+    pub fields: Vec<FieldRow>,
+    /// "Edit this page": `edit_url` of clausebook.toml for this document.
+    pub edit_url: Option<String>,
+}
+
+/// A declared field of a document page: label and value as shown.
+#[derive(Serialize)]
+pub struct FieldRow {
+    pub label: String,
+    pub value: String,
 }
 
 #[derive(Serialize)]

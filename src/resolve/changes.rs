@@ -157,7 +157,14 @@ fn report(
     after: &Site,
     mut notes: Vec<Diagnostic>,
 ) -> Changes {
-    let documents = repo.document_changes(from, to, &HistoryOptions::default());
+    let documents = repo.document_changes(
+        from,
+        to,
+        &HistoryOptions {
+            schema: crate::load::content::Schema::of(&after.config),
+            ..HistoryOptions::default()
+        },
+    );
     notes.extend(documents.notes.iter().cloned());
     Changes {
         documents,

@@ -146,7 +146,10 @@ pub fn load(
         );
     }
     notes.extend(repo.notes.iter().cloned());
-    let history = repo.history(&HistoryOptions::default());
+    let history = repo.history(&HistoryOptions {
+        schema: crate::load::content::Schema::of(config),
+        ..HistoryOptions::default()
+    });
     notes.extend(history.findings.iter().cloned());
     let stamp = repo.stamp(worktree.dirty());
     let approvals = history

@@ -108,6 +108,26 @@ impl<'a> LinkIndex<'a> {
             .copied()
     }
 
+    /// The document file nearest to the missing `content_path` (below
+    /// content/), for "did you mean": the closest file name, then the
+    /// closest path.
+    pub fn suggest_path(&self, content_path: &str) -> Option<&'a str> {
+        let want = content_path.to_lowercase();
+        let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let want_name = name(&want);
+        self.docs
+            .iter()
+            .map(|d| {
+                let p = d.content_path.to_lowercase();
+                let score = strsim::jaro_winkler(&name(&p), &want_name) * 2.0
+                    + strsim::jaro_winkler(&p, &want);
+                (score, d.content_path.as_str())
+            })
+            .filter(|(s, _)| *s > 2.4)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+            .map(|(_, p)| p)
+    }
+
     /// The closest existing id, for "did you mean".
     pub fn suggest_id(&self, id: &str) -> Option<&'a str> {
         let id_l = id.to_lowercase();

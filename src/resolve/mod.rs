@@ -112,7 +112,7 @@ impl SiteError {
     /// The error as diagnostics.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
-            SiteError::Config(e) => vec![e.into_diagnostic()],
+            SiteError::Config(e) => e.into_diagnostics(),
             SiteError::Scope(ds) => ds,
         }
     }
@@ -173,7 +173,7 @@ impl Site {
         scope::check(&config, &standards, &mut diags).map_err(SiteError::Scope)?;
         laps.lap("config");
 
-        let (files, found) = content::load(source);
+        let (files, found) = content::load(source, &content::Schema::of(&config));
         diags.extend(found);
         let files = files.into_iter().map(Arc::new).collect();
         let layout = Layout::new(files, config.clean_links, options.drafts, &mut diags);

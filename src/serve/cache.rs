@@ -116,6 +116,8 @@ pub struct SiteCache {
     standards: Option<(Arc<Standards>, Vec<Diagnostic>)>,
     /// Every content file, in path order (the order of discovery).
     files: BTreeMap<PathBuf, CachedFile>,
+    /// The fields and kinds the site declared when `files` were parsed.
+    schema: crate::load::content::Schema,
     /// Files to read again whatever their stamp says.
     dirty: HashSet<PathBuf>,
     /// Whether `dirty` lists every change since the last load (told by
@@ -153,6 +155,13 @@ impl SiteCache {
 
         let config = Config::load_from(&source).map_err(SiteError::Config)?;
         self.start(epoch(root, &config.source, &options));
+        let schema = crate::load::content::Schema::of(&config);
+        if schema != self.schema {
+            // Each parse checked the declared fields and kinds: read all.
+            self.files.clear();
+            self.complete = false;
+            self.schema = schema;
+        }
         let standards = self.standards(&source, &mut diags);
         scope::check(&config, &standards, &mut diags).map_err(SiteError::Scope)?;
         laps.lap("config");
@@ -363,6 +372,7 @@ impl SiteCache {
     /// changed; their findings go to `diags`.
     fn load_files(&mut self, source: &FileSystem, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
         let dirty = std::mem::take(&mut self.dirty);
+        let schema = &self.schema;
         if std::mem::take(&mut self.complete) {
             // The watcher said what changed: read those files only.
             let fresh: Vec<(PathBuf, Option<CachedFile>)> = dirty
@@ -370,7 +380,7 @@ impl SiteCache {
                 .map(|file| {
                     let is_doc = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
                         && is_document_name(&file);
-                    let c = is_doc.then(|| read_file(source, &file));
+                    let c = is_doc.then(|| read_file(source, &file, schema));
                     (file, c)
                 })
                 .collect();
@@ -411,7 +421,7 @@ impl SiteCache {
                         };
                         return (file, again);
                     }
-                    let c = read_file(source, &file);
+                    let c = read_file(source, &file, schema);
                     (file, c)
                 })
                 .collect();
@@ -598,9 +608,13 @@ fn stamp(file: &Path) -> Option<(SystemTime, u64)> {
 
 /// Read and parse one content file. The stamp is taken before reading: a
 /// write racing the read changes it, and the next load reads again.
-fn read_file(source: &FileSystem, file: &Path) -> CachedFile {
+fn read_file(
+    source: &FileSystem,
+    file: &Path,
+    schema: &crate::load::content::Schema,
+) -> CachedFile {
     let stamp = stamp(file);
-    let (doc, diags) = content::read_document(source, file);
+    let (doc, diags) = content::read_document(source, file, schema);
     CachedFile {
         stamp,
         doc: doc.map(Arc::new),

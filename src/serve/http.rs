@@ -105,12 +105,22 @@ pub struct Server {
     addr: SocketAddr,
 }
 
+/// Listen on 127.0.0.1:`port` (0: any free port).
+pub fn listen(port: u16) -> Result<std::net::TcpListener, String> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    Ok(listener)
+}
+
 impl Server {
     /// Listen on 127.0.0.1:`port` (0: any free port) and serve `state`.
     pub fn bind(port: u16, state: SiteState) -> Result<Server, String> {
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        Server::on(listen(port)?, state)
+    }
+
+    /// Serve `state` on a socket [`listen`] opened (serve binds its port
+    /// before the first build, so that a busy port fails at once).
+    pub fn on(listener: std::net::TcpListener, state: SiteState) -> Result<Server, String> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         Ok(Server {
             listener,

@@ -161,7 +161,7 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
 /// The folders and files of a site whose changes trigger a rebuild.
 pub fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     let mut out = Vec::new();
-    for dir in ["content", "templates", "theme", "standards"] {
+    for dir in SOURCE_DIRS {
         let p = root.join(dir);
         if p.is_dir() {
             out.push((p, RecursiveMode::Recursive));
@@ -204,60 +204,115 @@ pub fn is_source_change(root: &Path, output: &Path, path: &Path) -> bool {
     }
 }
 
-/// Watch the site and call `rebuild` after each burst of source changes,
-/// with the changed paths. Returns only if the watcher cannot start.
-pub fn watch(
-    root: &Path,
-    output: &Path,
-    mut rebuild: impl FnMut(&[PathBuf]),
-) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reads (the build's own) are not changes; nor are metadata-only
-        // changes such as access times.
-        use notify::EventKind;
-        if let Ok(ev) = res
-            && match ev.kind {
-                EventKind::Create(_) | EventKind::Remove(_) => true,
-                EventKind::Modify(m) => !matches!(m, notify::event::ModifyKind::Metadata(_)),
-                _ => false,
+/// The folders of a site that are watched recursively once they exist.
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "theme", "standards"];
+
+/// A file watcher over a site's sources, its watches registered.
+pub struct Watch {
+    watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    root: PathBuf,
+    output: PathBuf,
+    /// The source folders watched recursively so far.
+    dirs: Vec<PathBuf>,
+}
+
+impl Watch {
+    /// Register the watches over the sources of the site at `root` (its
+    /// output aside): when this returns, every later change is seen.
+    pub fn start(root: &Path, output: &Path) -> Result<Watch, String> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            // Reads (the build's own) are not changes; nor are
+            // metadata-only changes such as access times.
+            use notify::EventKind;
+            if let Ok(ev) = res
+                && match ev.kind {
+                    EventKind::Create(_) | EventKind::Remove(_) => true,
+                    EventKind::Modify(m) => !matches!(m, notify::event::ModifyKind::Metadata(_)),
+                    _ => false,
+                }
+            {
+                let _ = tx.send(ev.paths);
             }
-        {
-            let _ = tx.send(ev.paths);
+        })
+        .map_err(|e| e.to_string())?;
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let output = output
+            .canonicalize()
+            .unwrap_or_else(|_| output.to_path_buf());
+        let mut dirs = Vec::new();
+        for (p, mode) in watched(&root) {
+            watcher
+                .watch(&p, mode)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            if mode == RecursiveMode::Recursive {
+                dirs.push(p);
+            }
         }
-    })
-    .map_err(|e| e.to_string())?;
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let output = output
-        .canonicalize()
-        .unwrap_or_else(|_| output.to_path_buf());
-    for (p, mode) in watched(&root) {
-        watcher
-            .watch(&p, mode)
-            .map_err(|e| format!("{}: {e}", p.display()))?;
+        Ok(Watch {
+            watcher,
+            events: rx,
+            root,
+            output,
+            dirs,
+        })
     }
-    loop {
-        let Ok(first) = rx.recv() else {
-            return Ok(());
-        };
-        let mut changed: Vec<PathBuf> = first;
-        let deadline = Instant::now() + DEBOUNCE;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(more) => changed.extend(more),
-                Err(_) => break,
+
+    /// Watch the source folders created since the last call (a new
+    /// `templates/` for example); returns the files already in them, which
+    /// were written before their watch began.
+    fn adopt_new_dirs(&mut self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        // A folder removed is watched again when it comes back.
+        self.dirs.retain(|p| p.is_dir());
+        for dir in SOURCE_DIRS {
+            let p = self.root.join(dir);
+            if !p.is_dir() || self.dirs.contains(&p) {
+                continue;
+            }
+            if self.watcher.watch(&p, RecursiveMode::Recursive).is_ok() {
+                found.extend(
+                    walkdir::WalkDir::new(&p)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .map(|e| e.into_path()),
+                );
+                self.dirs.push(p);
             }
         }
-        // Editors and tools write through temporary files that are gone
-        // by now; a removed source file still counts.
-        changed.retain(|p| {
-            is_source_change(&root, &output, p)
-                && (p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml"))
-        });
-        changed.sort();
-        changed.dedup();
-        if !changed.is_empty() {
-            rebuild(&changed);
+        found
+    }
+
+    /// Call `rebuild` after each burst of source changes, with the changed
+    /// paths, until the watcher stops.
+    pub fn run(mut self, mut rebuild: impl FnMut(&[PathBuf])) {
+        loop {
+            let Ok(first) = self.events.recv() else {
+                return;
+            };
+            let mut changed: Vec<PathBuf> = first;
+            let deadline = Instant::now() + DEBOUNCE;
+            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                match self.events.recv_timeout(left) {
+                    Ok(more) => changed.extend(more),
+                    Err(_) => break,
+                }
+            }
+            changed.extend(self.adopt_new_dirs());
+            // Editors and tools write through temporary files that are gone
+            // by now; a removed source file still counts.
+            let (root, output) = (&self.root, &self.output);
+            changed.retain(|p| {
+                is_source_change(root, output, p)
+                    && (p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml"))
+            });
+            changed.sort();
+            changed.dedup();
+            if !changed.is_empty() {
+                rebuild(&changed);
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ use crate::resolve::LoadOptions;
 
 pub use http::{
     DEFAULT_LIMIT, DEFAULT_PORT, MAX_CONNECTIONS, MAX_LIMIT, MAX_QUERY_CHARS, Reply, Resolved,
-    Server, SiteState, WORKERS, percent_decode, resolve, respond,
+    Server, SiteState, WORKERS, listen, percent_decode, resolve, respond,
 };
 
 /// Options of `clausebook serve`.
@@ -91,6 +91,18 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         output: opts.output.clone(),
         allow_errors: false,
     };
+    // The port first: a busy port fails at once, before a build that would
+    // replace the output.
+    let listener = match listen(opts.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on 127.0.0.1:{}: {e}\n   = help: another program (perhaps another `clausebook serve`) uses the port: stop it, or choose another port with --port (--port 0 picks a free one); nothing was built",
+                opts.port
+            );
+            return crate::base::exit::EXIT_USAGE;
+        }
+    };
     let (session, report) = match crate::serve::session::Session::start(&opts.root, &build) {
         Ok(r) => r,
         Err(BuildError::Config(ds)) => {
@@ -100,7 +112,7 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             return crate::base::exit::EXIT_USAGE;
         }
         Err(BuildError::Content(ds)) => {
-            for d in ds.iter() {
+            for d in crate::check::report::folded(&ds) {
                 eprintln!("{}\n", d.render(color));
             }
             eprintln!(
@@ -110,14 +122,8 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             return crate::base::exit::EXIT_CONTENT;
         }
     };
-    for d in report.diags.iter().filter(|d| d.is_error()) {
+    for d in crate::check::report::folded(&report.diags) {
         eprintln!("{}\n", d.render(color));
-    }
-    if report.diags.warning_count() > 0 {
-        eprintln!(
-            "{} warning(s): run `clausebook build` or `clausebook check` to see them",
-            report.diags.warning_count()
-        );
     }
     let reload = crate::serve::live::Reload::new();
     let output = session.output().to_path_buf();
@@ -129,39 +135,47 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
             return crate::base::exit::EXIT_USAGE;
         }
     };
-    let server = match Server::bind(opts.port, state) {
+    let server = match Server::on(listener, state) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "error: cannot listen on 127.0.0.1:{}: {e}\n   = help: choose another port with --port, or --port 0 for any free one",
-                opts.port
-            );
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", opts.port);
             return crate::base::exit::EXIT_USAGE;
         }
     };
+    let warnings = match report.diags.warning_count() {
+        0 => String::new(),
+        1 => ", 1 warning".into(),
+        n => format!(", {n} warnings"),
+    };
     println!(
-        "Built {} documents into {}",
+        "Built {} documents into {}{}{warnings}",
         report.documents,
-        output.display()
+        output.display(),
+        report.skipped.summary()
     );
     println!("Serving at {} (Ctrl-C to stop)", server.url());
     let server = Arc::new(server);
     if opts.watch {
-        let server = Arc::clone(&server);
-        let mut session = session;
-        let verbose = opts.verbose;
-        std::thread::spawn(move || {
-            let root = session.root().to_path_buf();
-            let result = crate::serve::live::watch(&root, &output, |changed| {
-                rebuild(&mut session, &server, &reload, changed, color, verbose);
-            });
-            if let Err(e) = result {
-                eprintln!("warning: cannot watch the site for changes ({e}); live reload is off");
+        // The watches are registered before "Watching" is printed: a change
+        // made as soon as it shows is seen.
+        match crate::serve::live::Watch::start(session.root(), &output) {
+            Ok(watch) => {
+                let server = Arc::clone(&server);
+                let mut session = session;
+                let verbose = opts.verbose;
+                std::thread::spawn(move || {
+                    watch.run(|changed| {
+                        rebuild(&mut session, &server, &reload, changed, color, verbose);
+                    });
+                });
+                println!(
+                    "Watching content/, templates/, theme/, standards/ and clausebook.toml for changes"
+                );
             }
-        });
-        println!(
-            "Watching content/, templates/, theme/, standards/ and clausebook.toml for changes"
-        );
+            Err(e) => {
+                eprintln!("warning: cannot watch the site for changes ({e}); live reload is off")
+            }
+        }
     }
     if let Err(e) = server.run() {
         eprintln!("error: cannot serve: {e}");

@@ -94,6 +94,8 @@ pub struct Rebuild {
     pub full: bool,
     /// Published documents.
     pub documents: usize,
+    /// Drafts and reviews left out.
+    pub skipped: crate::publish::Skipped,
     /// Pages of the site, and how many were rendered again.
     pub pages: usize,
     pub rendered: usize,
@@ -217,6 +219,7 @@ impl Session {
         Rebuild {
             full: true,
             documents: r.documents,
+            skipped: r.skipped,
             pages: r.pages,
             rendered: r.pages,
             written: r.files + r.pages,
@@ -323,6 +326,7 @@ impl Session {
         let rebuild = Rebuild {
             full: false,
             documents: published.len(),
+            skipped: crate::publish::Skipped::of(&site),
             pages: outcome.pages,
             rendered: outcome.rendered,
             written,

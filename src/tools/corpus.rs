@@ -540,7 +540,7 @@ fn title_case(s: &str) -> String {
 
 /// [`generate`], then with `commits`, a `[history]` table in its
 /// clausebook.toml and a git history of that many commits over the corpus
-/// (`load::history::write::write_corpus_history`). What was written, as
+/// (`tools::repo::write_corpus_history`). What was written, as
 /// the end of a sentence (`" with 2000 commits (…)"`).
 pub fn generate_with_history(
     docs: usize,
@@ -557,7 +557,7 @@ pub fn generate_with_history(
     let mut text = std::fs::read_to_string(&config)?;
     text.push_str("\n[history]\n");
     std::fs::write(&config, text)?;
-    let h = crate::load::history::write::write_corpus_history(out, n, seed)?;
+    let h = crate::tools::repo::write_corpus_history(out, n, seed)?;
     Ok(format!(
         " with {} commits ({} approvals, {} edits after approval, {} moves, {} clause reference changes)",
         h.commits, h.approvals, h.edits_after_approval, h.moves, h.clause_changes

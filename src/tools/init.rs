@@ -208,7 +208,7 @@ pub fn init(
             content,
             "content/ already holds files; clausebook init never overwrites them",
         )
-        .with_help("create clausebook.toml by hand (see README.md) to make this folder a site"));
+        .with_help("create clausebook.toml by hand (see the `clausebook.toml` section of README.md, and `clausebook build --help`) to make this folder a site, or run `clausebook init` on a new folder"));
     }
     let title = title.unwrap_or("Service Management System");
     let organization = organization.unwrap_or("Example Ltd");

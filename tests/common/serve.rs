@@ -13,9 +13,6 @@ use super::bin;
 
 /// How long a test waits for the server to start or to finish a rebuild.
 pub const SERVE_WAIT: Duration = Duration::from_secs(90);
-/// How long no rebuild may end before [`Served::wait_until_watching`]
-/// takes the server as settled.
-const QUIET: Duration = Duration::from_millis(1500);
 
 /// A running `clausebook serve`, killed when dropped.
 pub struct Served {
@@ -202,51 +199,11 @@ impl Served {
         }
     }
 
-    /// Wait until the watcher sees changes: rewrite `source` (a file of the
-    /// site, unchanged) until a rebuild follows, then wait for it to end.
-    /// The server says it is watching before its watches are in place, so
-    /// a change made at once can go unseen.
+    /// Wait until the server says it is watching: from then on, every
+    /// change is seen (its watches are registered before it says so).
     #[track_caller]
-    pub fn wait_until_watching(&self, source: &Path) {
-        let bytes = std::fs::read(source).unwrap();
-        let start = self.reload_status().generation;
-        let deadline = Instant::now() + SERVE_WAIT;
-        'touch: loop {
-            std::fs::write(source, &bytes).unwrap();
-            let retry = Instant::now() + Duration::from_secs(1);
-            while Instant::now() < retry {
-                if self.reload_status().generation > start {
-                    break 'touch;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no rebuild after rewriting {} for {SERVE_WAIT:?}\n--- stdout\n{}\n--- stderr\n{}",
-                source.display(),
-                self.stdout(),
-                self.stderr()
-            );
-        }
-        self.wait_for_rebuild(start, "the watcher's first rebuild");
-        // A second write may have started another rebuild: wait until no
-        // rebuild has ended for a whole quiet period (a fixed short sleep
-        // let a late rebuild land after the caller's snapshot, under load).
-        let mut last = self.reload_status().generation;
-        let mut quiet_since = Instant::now();
-        while quiet_since.elapsed() < QUIET {
-            std::thread::sleep(Duration::from_millis(100));
-            let now = self.reload_status().generation;
-            if now != last {
-                last = now;
-                quiet_since = Instant::now();
-            }
-            assert!(
-                Instant::now() < deadline + SERVE_WAIT,
-                "the server kept rebuilding after {} was rewritten",
-                source.display()
-            );
-        }
+    pub fn wait_until_watching(&self) {
+        self.wait_for_stdout(0, "Watching ");
     }
 
     /// Wait for a successful rebuild after generation `since`.

@@ -7,27 +7,47 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::model::{ClauseRefSpec, IdRef, Kind, Level, Meta, Span, Status};
+use super::model::{ClauseRefSpec, IdRef, Kind, Level, Meta, Schema, Span, Status};
 use crate::base::diag::{Diagnostic, LineIndex};
 use crate::base::text::suggest_from;
 
 /// The keys Clausebook knows; any other key warns and goes to `extra`.
-pub const KNOWN_KEYS: [&str; 14] = [
-    "id",
-    "title",
-    "kind",
-    "owner",
-    "approver",
-    "version",
-    "status",
-    "effective",
-    "review_by",
-    "clauses",
-    "related",
-    "tags",
-    "summary",
-    "fulfils",
-];
+pub const KNOWN_KEYS: [&str; 14] = crate::load::config_keys::BUILT_IN_FIELDS;
+
+/// Why `text`, ten characters that do not parse as a date, is not one, in
+/// words (not the date parser's internals): "there is no month 13",
+/// "February 2026 has 28 days".
+fn date_problem(text: &str) -> String {
+    let parts: Vec<Option<i16>> = text.split('-').map(|p| p.parse().ok()).collect();
+    let (y, m, d) = match parts.as_slice() {
+        [Some(y), Some(m), Some(d)] if text.len() == 10 => (*y, *m, *d),
+        _ => return "expected YYYY-MM-DD".to_string(),
+    };
+    if !(1..=12).contains(&m) {
+        return format!("there is no month {m}");
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let days = jiff::civil::Date::new(y, m as i8, 1)
+        .map(|first| first.days_in_month())
+        .unwrap_or(31);
+    if d < 1 || d > days as i16 {
+        return format!("{} {y} has {days} days", MONTHS[m as usize - 1]);
+    }
+    "expected YYYY-MM-DD".to_string()
+}
 
 /// The longest document id, in characters.
 pub const MAX_ID_LEN: usize = 100;
@@ -120,6 +140,8 @@ pub(super) struct Fields<'a> {
     /// them quoted, so that they are `invalid-date` findings at their place
     /// rather than a syntax error hiding the file's other findings.
     pub(super) bad_dates: Vec<(String, String)>,
+    /// The fields and kinds the site declares.
+    pub(super) schema: &'a Schema,
 }
 
 impl Fields<'_> {
@@ -283,7 +305,7 @@ impl Fields<'_> {
                     Some(Ok(d)) if text.len() > 10 && text.as_bytes()[10] == b'T' => {
                         return Some(d);
                     }
-                    Some(Err(e)) => e.to_string(),
+                    Some(Err(_)) => date_problem(&text[..10]),
                     _ => "expected YYYY-MM-DD".to_string(),
                 };
                 self.error_rule(
@@ -295,6 +317,116 @@ impl Fields<'_> {
                 None
             }
         }
+    }
+
+    /// Check the value of a field the site declares against its type;
+    /// a single text given for a list becomes a list of one, and a date is
+    /// kept as its text.
+    fn declared_field(&mut self, key: &str, ty: crate::load::config::FieldType, v: &mut Json) {
+        use crate::load::config::FieldType;
+        let fine = match (ty, &*v) {
+            (FieldType::Text, Json::String(_)) => true,
+            (FieldType::Number, Json::Number(_)) => true,
+            (FieldType::Boolean, Json::Bool(_)) => true,
+            (FieldType::List, Json::String(t)) => {
+                *v = Json::Array(vec![Json::String(t.clone())]);
+                true
+            }
+            (FieldType::List, Json::Array(items)) => items.iter().all(Json::is_string),
+            (FieldType::Date, Json::String(t)) => {
+                let written = self
+                    .bad_dates
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_else(|| t.trim().to_string());
+                if written.len() == 10 && written.parse::<jiff::civil::Date>().is_ok() {
+                    true
+                } else {
+                    let span = self.key_span(key);
+                    let why = match written.len() {
+                        10 => date_problem(&written),
+                        _ => "expected YYYY-MM-DD".into(),
+                    };
+                    self.error_rule(
+                        "invalid-date",
+                        span,
+                        format!("invalid date `{written}` in `{key}`: {why}"),
+                        Some("write dates as YYYY-MM-DD, e.g. 2026-03-31".into()),
+                    );
+                    return;
+                }
+            }
+            _ => false,
+        };
+        if !fine {
+            let span = self.key_span(key);
+            let found = type_name(v);
+            self.error(
+                span,
+                format!("`{key}` must be {}, found {found}", ty.described()),
+                Some(format!(
+                    "clausebook.toml declares `{key}` in [fields] as `{}`",
+                    serde_json::to_value(ty)
+                        .ok()
+                        .and_then(|t| t.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                )),
+            );
+        }
+    }
+
+    /// The keys left once the built-in ones are read: the site's own
+    /// fields, checked by type, and unknown keys, each a warning; all kept
+    /// for templates.
+    fn extra(&mut self) -> BTreeMap<String, Json> {
+        let mut extra: BTreeMap<String, Json> =
+            std::mem::take(&mut self.table).into_iter().collect();
+        // The site's own fields: checked by type, kept for templates.
+        for (key, ty) in &self.schema.fields {
+            if let Some(v) = extra.get_mut(key) {
+                self.declared_field(key, *ty, v);
+            }
+        }
+        for key in extra.keys() {
+            if self.schema.fields.contains_key(key) {
+                continue;
+            }
+            let span = self.key_span(key);
+            let mut d = self
+                .locate(
+                    Diagnostic::warning(self.path, format!("unknown front-matter key `{key}`")),
+                    span,
+                )
+                .with_rule("unknown-key");
+            let close = KNOWN_KEYS
+                .iter()
+                .copied()
+                .chain(self.schema.fields.keys().map(String::as_str))
+                .filter(|k| strsim::jaro_winkler(k, key) > 0.85)
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(a, key).total_cmp(&strsim::jaro_winkler(b, key))
+                });
+            d.help = Some(match close {
+                Some(k) => format!(
+                    "did you mean `{k}`? Unknown keys are kept as `extra.{key}` for templates"
+                ),
+                None => format!("it is kept as `extra.{key}` for templates"),
+            });
+            // Point the caret at the key, not the value (the key starts its
+            // line when it was found).
+            if let Some(start) = self.key_start(key) {
+                d = self.locate(
+                    d,
+                    Span {
+                        offset: start,
+                        len: key.len(),
+                    },
+                );
+            }
+            self.diags.push(d);
+        }
+        extra
     }
 
     pub(super) fn meta(&mut self) -> Option<Meta> {
@@ -354,15 +486,18 @@ impl Fields<'_> {
         }
         let kind = match kind_text {
             None => Kind::Other,
-            Some(k) => match Kind::parse(&k) {
+            Some(k) => match Kind::parse_in(&k, &self.schema.kinds) {
                 Some(k) => k,
                 None => {
                     let span = self.key_span("kind");
-                    let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                    let names = self.schema.kind_names();
                     self.error(
                         span,
                         format!("unknown kind `{k}`"),
-                        Some(suggest_from(&k, &names)),
+                        Some(format!(
+                            "{}; a site declares its own kinds in [kinds] of clausebook.toml",
+                            suggest_from(&k, &names)
+                        )),
                     );
                     Kind::Other
                 }
@@ -384,41 +519,7 @@ impl Fields<'_> {
                 }
             },
         };
-        // Whatever is left is unknown: warn, keep for templates.
-        let extra: BTreeMap<String, Json> = std::mem::take(&mut self.table).into_iter().collect();
-        for key in extra.keys() {
-            let span = self.key_span(key);
-            let mut d = self
-                .locate(
-                    Diagnostic::warning(self.path, format!("unknown front-matter key `{key}`")),
-                    span,
-                )
-                .with_rule("unknown-key");
-            let close = KNOWN_KEYS
-                .iter()
-                .filter(|k| strsim::jaro_winkler(k, key) > 0.85)
-                .max_by(|a, b| {
-                    strsim::jaro_winkler(a, key).total_cmp(&strsim::jaro_winkler(b, key))
-                });
-            d.help = Some(match close {
-                Some(k) => format!(
-                    "did you mean `{k}`? Unknown keys are kept as `extra.{key}` for templates"
-                ),
-                None => format!("it is kept as `extra.{key}` for templates"),
-            });
-            // Point the caret at the key, not the value (the key starts its
-            // line when it was found).
-            if let Some(start) = self.key_start(key) {
-                d = self.locate(
-                    d,
-                    Span {
-                        offset: start,
-                        len: key.len(),
-                    },
-                );
-            }
-            self.diags.push(d);
-        }
+        let extra = self.extra();
         Some(Meta {
             id: id?,
             title: title?,

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value as Json;
 
 use super::fields::{Fields, KNOWN_KEYS};
-use super::model::{Document, NEXT_SERIAL, Span};
+use super::model::{Document, NEXT_SERIAL, Schema, Span};
 use super::nesting;
 use crate::base::diag::Diagnostic;
 
@@ -79,6 +79,7 @@ pub fn parse_document(
     path: PathBuf,
     content_path: String,
     text: String,
+    schema: &Schema,
 ) -> (Option<Document>, Vec<Diagnostic>) {
     let source: Arc<str> = Arc::from(text);
     let fm = match split_front_matter(&source) {
@@ -146,6 +147,7 @@ pub fn parse_document(
         cursor: None,
         lines: OnceCell::new(),
         bad_dates,
+        schema,
     };
     let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
         .iter()
@@ -422,6 +424,7 @@ mod tests {
             PathBuf::from("content/t.md"),
             "t.md".into(),
             text.to_string(),
+            &Schema::default(),
         )
     }
 

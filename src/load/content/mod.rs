@@ -17,12 +17,13 @@ use crate::load::source::{CONTENT_DIR, Source};
 
 pub use fields::{ID_SYNTAX, KNOWN_KEYS, MAX_ID_LEN, MAX_TAG_LEN, id_problem};
 pub use front_matter::{MAX_DEPTH, MAX_FRONT_MATTER, parse_document};
-pub use model::{ClauseRefSpec, Document, IdRef, Kind, Level, Meta, Span, Status};
+pub use model::{ClauseRefSpec, Document, IdRef, Kind, Level, Meta, Schema, Span, Status};
 
 /// Load and parse every document of the site in parallel, in path order.
 /// Returns the documents that parsed and every problem found; a document
 /// with an error in its front-matter is left out.
-pub fn load(source: &dyn Source) -> (Vec<Document>, Diagnostics) {
+/// `schema` holds the fields and kinds the site declares.
+pub fn load(source: &dyn Source, schema: &Schema) -> (Vec<Document>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let files = match source.documents() {
         Ok(found) => {
@@ -36,7 +37,7 @@ pub fn load(source: &dyn Source) -> (Vec<Document>, Diagnostics) {
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|file| read_document(source, file))
+        .map(|file| read_document(source, file, schema))
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (doc, ds) in results {
@@ -48,7 +49,11 @@ pub fn load(source: &dyn Source) -> (Vec<Document>, Diagnostics) {
 
 /// Read and parse one document file of the site (`file` is the path as
 /// [`Source::documents`] gives it).
-pub fn read_document(source: &dyn Source, file: &Path) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn read_document(
+    source: &dyn Source,
+    file: &Path,
+    schema: &Schema,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let root = source.root();
     let rel = crate::base::diag::display_path(root, file);
     let bytes = match source.read(file) {
@@ -74,7 +79,7 @@ pub fn read_document(source: &dyn Source, file: &Path) -> (Option<Document>, Vec
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
-    parse_document(rel, content_path, text)
+    parse_document(rel, content_path, text, schema)
 }
 
 /// A file that is not UTF-8, located at its first invalid byte.

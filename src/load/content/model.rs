@@ -25,6 +25,48 @@ pub enum Kind {
     Record,
     Agreement,
     Other,
+    /// A kind the site declares in `[kinds]` of clausebook.toml (its name,
+    /// interned: kinds are few and live as long as the process).
+    #[serde(untagged)]
+    Custom(&'static str),
+}
+
+/// The one copy of each declared kind's name.
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.get(name) {
+        return n;
+    }
+    let n: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(n);
+    n
+}
+
+/// What a site declares beyond the built-in front-matter: its own fields
+/// (with their types) and kinds, from clausebook.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Schema {
+    pub fields: BTreeMap<String, crate::load::config::FieldType>,
+    pub kinds: Vec<String>,
+}
+
+impl Schema {
+    pub fn of(config: &crate::load::config::Config) -> Schema {
+        Schema {
+            fields: config.fields.clone(),
+            kinds: config.kinds.keys().cloned().collect(),
+        }
+    }
+
+    /// Every kind name a document may give: the built-in ones, then the
+    /// site's.
+    pub fn kind_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        names.extend(self.kinds.iter().map(String::as_str));
+        names
+    }
 }
 
 impl Kind {
@@ -53,6 +95,7 @@ impl Kind {
             Kind::Record => "record",
             Kind::Agreement => "agreement",
             Kind::Other => "other",
+            Kind::Custom(name) => name,
         }
     }
 
@@ -69,7 +112,27 @@ impl Kind {
             Kind::Record => "Records",
             Kind::Agreement => "Agreements",
             Kind::Other => "Other documents",
+            Kind::Custom(name) => name,
         }
+    }
+
+    /// Plural label, a declared kind's from `[kinds]`.
+    pub fn plural_in(self, declared: &BTreeMap<String, crate::load::config::KindDecl>) -> &str {
+        match self {
+            Kind::Custom(name) => declared.get(name).map_or(name, |d| d.plural()),
+            k => k.plural(),
+        }
+    }
+
+    /// A built-in kind, else one of the site's `declared` kinds.
+    pub fn parse_in(s: &str, declared: &[String]) -> Option<Kind> {
+        Kind::parse(s).or_else(|| {
+            let t = s.trim();
+            declared
+                .iter()
+                .find(|d| d.as_str() == t || d.eq_ignore_ascii_case(t))
+                .map(|d| Kind::Custom(intern(d)))
+        })
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -240,5 +303,17 @@ impl Document {
     /// Where a front-matter key's value stands (the id when absent).
     pub fn span_of(&self, key: &str) -> Span {
         self.spans.get(key).copied().unwrap_or(self.id_span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_knows_the_built_in_kinds() {
+        // clausebook.toml refuses to redeclare a built-in kind: its list is Kind::ALL.
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, crate::load::config_keys::BUILT_IN_KINDS);
     }
 }

@@ -3,7 +3,7 @@
 //! approval, what changed between two revisions, and the publication stamp.
 //!
 //! The repository is read in-process with [gix](https://docs.rs/gix), never
-//! by running `git`. Everything here reads; only [`write`] (test fixtures
+//! by running `git`. Everything here reads; only `tools::repo` (test fixtures
 //! and `gen-corpus --commits`) writes a repository.
 //!
 //! - [`open`] finds the repository holding the site (or says why history
@@ -27,14 +27,13 @@ mod approval;
 mod assemble;
 mod changes;
 mod entries;
-mod model;
-mod open;
+pub(crate) mod model;
+pub(crate) mod open;
 mod revision;
 mod source;
 mod summary;
 mod walk;
 mod worktree;
-pub mod write;
 
 pub use approval::ApprovalFinding;
 pub use changes::{

@@ -222,6 +222,9 @@ pub struct HistoryOptions {
     pub normalize_clause: Option<ClauseNormalizer>,
     /// Read the history on one thread (for measurements).
     pub single_threaded: bool,
+    /// The site's own fields and kinds, so that older revisions parse as
+    /// the current ones do.
+    pub schema: crate::load::content::Schema,
 }
 
 impl std::fmt::Debug for HistoryOptions {

@@ -62,7 +62,8 @@ pub(crate) fn summarize(
         }
     };
     let content_path = path.strip_prefix("content/").unwrap_or(path).to_string();
-    let (doc, diags) = content::parse_document(PathBuf::from(path), content_path, text);
+    let (doc, diags) =
+        content::parse_document(PathBuf::from(path), content_path, text, &opts.schema);
     let Some(doc) = doc else {
         let why = diags
             .iter()

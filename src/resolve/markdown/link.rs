@@ -60,10 +60,18 @@ pub(super) fn rewrite_link(
             Some(i) => Some(i),
             None => {
                 let shown = resolved.unwrap_or_else(|| path.to_string());
+                out.suggests = true;
+                let help = match links.suggest_path(&shown) {
+                    Some(near) => format!(
+                        "did you mean `{}` (content/{near})?",
+                        relative_link(&doc.content_path, near)
+                    ),
+                    None => "link to a Markdown file relative to this one, or to a document id, e.g. [text](SMS-PRO-007)".into(),
+                };
                 out.diags.push(
                     doc.error_at(span, format!("link to a missing file: content/{shown}"))
-                        .with_help("link to a Markdown file relative to this one, or to a document id, e.g. [text](SMS-PRO-007)")
-                    .with_rule("broken-link"),
+                        .with_help(help)
+                        .with_rule("broken-link"),
                 );
                 return LinkOutcome::Keep;
             }
@@ -102,6 +110,23 @@ pub(super) fn rewrite_link(
         url.push_str(&a);
     }
     LinkOutcome::Rewrite(url)
+}
+
+/// The link from the document at `from` to the file `to` (both below
+/// content/): `../forms/f1.md`.
+fn relative_link(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
 }
 
 fn has_scheme(s: &str) -> bool {

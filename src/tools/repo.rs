@@ -24,7 +24,7 @@ fn io_err(what: &str, e: impl std::fmt::Display) -> io::Error {
 }
 
 fn gix_err(what: &str, e: gix::Error) -> io::Error {
-    io_err(what, super::model::describe(&e))
+    io_err(what, crate::load::history::model::describe(&e))
 }
 
 /// A time as git records it: seconds and the UTC offset in seconds.
@@ -333,7 +333,7 @@ impl RepoWriter {
 
     /// The blob id of `path` in the last commit.
     pub fn blob_at(&self, path: &str) -> Option<ObjectId> {
-        super::open::lookup(&self.repo, self.tree, path)
+        crate::load::history::open::lookup(&self.repo, self.tree, path)
             .ok()
             .flatten()
             .map(|(id, _)| id)
