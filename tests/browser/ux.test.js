@@ -134,14 +134,14 @@ function standardPage() {
     const hrefs = await page.$$eval('ul.clause-outline .clause-num', (as) => as.map((a) => a.href));
     const i = Math.floor(hrefs.length / 2);
     await page.goto(hrefs[i]);
-    const prev = await page.$eval('nav.pager a[rel=prev]', (a) => a.href);
-    const next = await page.$eval('nav.pager a[rel=next]', (a) => a.href);
+    const prev = await page.$eval('nav.clause-nav a[rel=prev]', (a) => a.href);
+    const next = await page.$eval('nav.clause-nav a[rel=next]', (a) => a.href);
     assert(prev === hrefs[i - 1], 'previous is ' + prev + ', not ' + hrefs[i - 1]);
     assert(next === hrefs[i + 1], 'next is ' + next + ', not ' + hrefs[i + 1]);
-    await page.click('nav.pager a[rel=next]');
+    await page.click('nav.clause-nav a[rel=next]');
     assert(page.url() === hrefs[i + 1], 'the next link leads to ' + page.url());
     await page.goto(hrefs[0]);
-    assert((await page.$$('nav.pager a[rel=prev]')).length === 0, 'the first clause has a previous one');
+    assert((await page.$$('nav.clause-nav a[rel=prev]')).length === 0, 'the first clause has a previous one');
   });
 
   await check('the dashboard heat map shows every requirement clause, each cell a link to it', async () => {

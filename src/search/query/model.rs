@@ -211,7 +211,14 @@ fn doc_info(site: &Site, standards: &[StandardInfo], e: &Entry<'_>, i: usize) ->
         id: e.id.to_string(),
         title: e.title.to_string(),
         url: e.url.to_string(),
-        kind: e.kind,
+        // A kind the site declares in `[kinds]` is searched as `other` by
+        // every engine alike (the query language knows the built-in kinds
+        // only; tantivy stores kinds as indexes into them).
+        kind: if super::ast::KINDS.contains(&e.kind) {
+            e.kind
+        } else {
+            "other"
+        },
         status: e.status,
         clauses,
         headings,
