@@ -524,12 +524,8 @@ fn check(
     };
     let site = match crate::resolve::Site::load(root, load) {
         Ok(s) => s,
-        Err(crate::resolve::SiteError::Config(e)) => {
+        Err(e) => {
             print_diags(&Diagnostics(e.into_diagnostics()), color);
-            return EXIT_USAGE;
-        }
-        Err(crate::resolve::SiteError::Scope(ds)) => {
-            print_diags(&Diagnostics(ds), color);
             return EXIT_USAGE;
         }
     };
