@@ -21,7 +21,8 @@
 //!
 //! Kinds, statuses and ids are per-document values, not terms.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
+use rayon::prelude::*;
 
 use super::analyze;
 use super::parse::tag_key;
@@ -115,16 +116,20 @@ impl Model {
     /// order): their terms are what [`Model::of_site`] gives them, the
     /// counts only theirs.
     pub fn of_docs(site: &Site, published: &[usize]) -> Model {
-        let entries: Vec<Entry<'_>> = published
-            .iter()
-            .map(|&i| crate::search::entry::entry(site, i))
-            .collect();
+        // Entries and what a result shows, in parallel; the terms in
+        // document order (their ids are given in order of first use).
         let standards = standards(site);
+        let (entries, docs): (Vec<Entry<'_>>, Vec<DocInfo>) = published
+            .par_iter()
+            .map(|&i| {
+                let e = crate::search::entry::entry(site, i);
+                let info = doc_info(site, &standards, &e, i);
+                (e, info)
+            })
+            .unzip();
         let mut builder = Builder::default();
-        let mut docs = Vec::with_capacity(entries.len());
-        for (n, (e, &i)) in entries.iter().zip(published).enumerate() {
+        for (n, e) in entries.iter().enumerate() {
             builder.add(n as u32, e);
-            docs.push(doc_info(site, &standards, e, i));
         }
         Model {
             docs,
