@@ -257,22 +257,21 @@ fn generate(
             .map_err(|d| vec![d])?;
         Ok(files.len())
     };
-    let ((pages_out, render_time), ((exports_out, export_time), (search_out, search_time))) =
+    // The search indexes first: the longest part, with the most serial
+    // work; a join's second closure waits for an idle thread, and on two
+    // cores the search waited for the exports (1.5 s at 10,000 documents).
+    let ((search_out, search_time), ((pages_out, render_time), (exports_out, export_time))) =
         rayon::join(
-            || {
-                timed(&|| {
-                    pipeline.render(site, tera, &|f| tree.write(&f))?;
-                    Ok(0)
-                })
-            },
+            || timed(&|| write_all(crate::search::output_files(site).map_err(|d| vec![d])?)),
             || {
                 rayon::join(
-                    || timed(&|| write_all(exports::exports(site).map_err(|d| vec![d])?)),
                     || {
                         timed(&|| {
-                            write_all(crate::search::output_files(site).map_err(|d| vec![d])?)
+                            pipeline.render(site, tera, &|f| tree.write(&f))?;
+                            Ok(0)
                         })
                     },
+                    || timed(&|| write_all(exports::exports(site).map_err(|d| vec![d])?)),
                 )
             },
         );
