@@ -9,7 +9,8 @@
 //!   "version": 2, "n": 10000,                       // documents
 //!   "url": "documents/%/index.html",                // page of a document: % = slug of its id
 //!   "kinds": ["policy", …], "statuses": ["approved", …],
-//!   "ks": "AAbE…",                                  // per document: kind × statuses + status, in B64
+//!   "declared": ["manual", …],                      // the kinds the site declares (`kind:` accepts them)
+//!   "ks": "AAbE…", "ksw": 1,                        // per document: kind × statuses + status, in B64, ksw characters each
 //!   "standards": [{"id", "name", "keys": […], "url": "standards/iso20000-1-2011/%/index.html" or null}, …],
 //!   "words": [["", "w/0.1a2b3c4d.js"], ["chang", "w/1.….js"], …],   // first term of each word shard
 //!   "pairs": [["", "p/0.….js"], …],                                  // first pair of each pair shard
@@ -320,10 +321,19 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
     kinds.sort_unstable();
     statuses.sort_unstable();
     let index = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0);
-    let mut ks = String::with_capacity(model.docs.len());
+    // One character per document, two when the site has many kinds.
+    let ksw = if kinds.len() * statuses.len() <= B64.len() {
+        1
+    } else {
+        2
+    };
+    let mut ks = String::with_capacity(model.docs.len() * ksw);
     for d in &model.docs {
         let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
-        ks.push(B64.get(code).map_or('_', |&c| c as char));
+        if ksw == 2 {
+            ks.push(B64[(code / B64.len()) % B64.len()] as char);
+        }
+        ks.push(B64[code % B64.len()] as char);
     }
     let (meta_first, meta_files, sorted) = doc_shards(model, url_pattern, &mut files);
 
@@ -377,9 +387,16 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         }
         push_json(&mut root, s);
     }
+    root.push_str("],\"declared\":[");
+    for (i, k) in model.declared.iter().enumerate() {
+        if i > 0 {
+            root.push(',');
+        }
+        push_json(&mut root, k);
+    }
     root.push_str("],\"ks\":\"");
     root.push_str(&ks);
-    root.push_str("\",\"standards\":[");
+    let _ = write!(root, "\",\"ksw\":{ksw},\"standards\":[");
     for (i, s) in model.standards.iter().enumerate() {
         if i > 0 {
             root.push(',');
