@@ -54,6 +54,17 @@ fn ids(query: &str, limit: usize) -> Vec<String> {
     })
 }
 
+/// The ids of the results of `clausebook search --json`, in order.
+fn cli_ids(stdout: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn search(req: &SearchRequest) -> Vec<String> {
     index()
         .search(req)
@@ -414,13 +425,7 @@ fn cli_filters() {
         "approved",
         "--json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let got: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let got = cli_ids(&r.stdout);
     assert_eq!(
         got,
         ["SMS-PRC-012"],
@@ -492,13 +497,7 @@ fn declared_kinds_are_kinds() {
         "search", "quality", "--root", root, "--kind", "manual", "--json",
     ]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let got: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let got = cli_ids(&r.stdout);
     assert_eq!(got, only, "the CLI's --kind filters as the engine does");
     let r = run_cli(&["search", "kind:manul", "--root", root]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);

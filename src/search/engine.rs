@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -54,14 +55,23 @@ impl Table {
                 .str("id")
                 .map_err(e)?
                 .ok_or("the index has no id column: build the site again")?;
+            // Every id of the segment at once, in term order (a lookup per
+            // document is ten times slower).
+            let mut names: Vec<String> = Vec::with_capacity(id_col.num_terms());
+            let mut stream = id_col.dictionary().stream().map_err(|e| e.to_string())?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             for doc in 0..seg.max_doc() {
                 if seg.alive_bitset().is_some_and(|b| b.is_deleted(doc)) {
                     continue;
                 }
-                let mut id = String::new();
-                if let Some(o) = id_col.term_ords(doc).next() {
-                    id_col.ord_to_str(o, &mut id).map_err(|e| e.to_string())?;
-                }
+                let id = id_col
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| names.get(o as usize))
+                    .cloned()
+                    .unwrap_or_default();
                 let kind = kind_col.first(doc).unwrap_or(0).min(n_kinds as u64 - 1) as u16;
                 let status =
                     STATUSES[(status_col.first(doc).unwrap_or(0) as usize).min(STATUSES.len() - 1)];
@@ -88,12 +98,13 @@ impl Table {
     }
 }
 
-/// An opened index.
+/// An opened index: a snapshot of one commit (a later commit, by
+/// `clausebook serve`, is another `SearchIndex`).
 pub struct SearchIndex {
-    reader: IndexReader,
+    searcher: Searcher,
     fields: Fields,
     path: PathBuf,
-    standards: Vec<StdView>,
+    standards: Arc<Vec<StdView>>,
     /// The kinds `kind` numbers: the built-in ones, then the site's own.
     kinds: Vec<String>,
     /// The site's own kinds (`[kinds]`), for the query parser.
@@ -111,15 +122,21 @@ impl SearchIndex {
         SearchIndex::from_index(&index, dir)
     }
 
-    /// A reader of the last commit of `index` (also an index opened for
-    /// writing, by [`crate::serve::search::LiveSearch`]).
+    /// The last commit of `index` (also an index opened for writing, by
+    /// [`crate::serve::search::LiveSearch`]).
     pub fn from_index(index: &Index, dir: &Path) -> Result<SearchIndex, SearchError> {
-        let fields = Fields::of(&index.schema()).map_err(SearchError::Index)?;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| SearchError::Index(e.to_string()))?;
+        let (standards, declared) = SearchIndex::read_tables(dir)?;
+        SearchIndex::of_searcher(reader.searcher(), dir, standards, declared)
+    }
+
+    /// The standards and the declared kinds of the index in `dir` (the
+    /// files beside tantivy's).
+    pub fn read_tables(dir: &Path) -> Result<(Arc<Vec<StdView>>, Vec<String>), SearchError> {
         let standards: Vec<StdView> = std::fs::read(dir.join(STANDARDS_FILE))
             .map_err(|e| format!("{STANDARDS_FILE}: {e}"))
             .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{STANDARDS_FILE}: {e}")))
@@ -128,14 +145,25 @@ impl SearchIndex {
             .map_err(|e| format!("{KINDS_FILE}: {e}: build the site again"))
             .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{KINDS_FILE}: {e}")))
             .map_err(SearchError::Index)?;
+        Ok((Arc::new(standards), declared))
+    }
+
+    /// The commit `searcher` sees, with the tables of [`SearchIndex::read_tables`].
+    pub fn of_searcher(
+        searcher: Searcher,
+        dir: &Path,
+        standards: Arc<Vec<StdView>>,
+        declared: Vec<String>,
+    ) -> Result<SearchIndex, SearchError> {
+        let fields = Fields::of(searcher.schema()).map_err(SearchError::Index)?;
         let kinds: Vec<String> = KINDS
             .iter()
             .map(|k| k.to_string())
             .chain(declared.iter().cloned())
             .collect();
-        let table = Table::of(&reader.searcher(), kinds.len()).map_err(SearchError::Index)?;
+        let table = Table::of(&searcher, kinds.len()).map_err(SearchError::Index)?;
         Ok(SearchIndex {
-            reader,
+            searcher,
             fields,
             path: dir.to_path_buf(),
             standards,
@@ -345,7 +373,7 @@ struct TantivySource<'a> {
 
 impl<'a> TantivySource<'a> {
     fn new(index: &'a SearchIndex) -> TantivySource<'a> {
-        let searcher = index.reader.searcher();
+        let searcher = index.searcher.clone();
         let deletes = searcher
             .segment_readers()
             .iter()

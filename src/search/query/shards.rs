@@ -279,6 +279,39 @@ pub fn url_pattern(site: &crate::resolve::Site) -> String {
     crate::resolve::layout::dir_url("documents/%", site.config.clean_links)
 }
 
+/// The kinds and statuses the documents of `model` have (sorted), and
+/// `ks`: per document its kind × statuses + status, in [`B64`], in `ksw`
+/// characters (one, two when the site has many kinds).
+fn kinds_and_statuses(model: &Model) -> (Vec<&str>, Vec<&str>, String, usize) {
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut statuses: Vec<&str> = Vec::new();
+    for d in &model.docs {
+        if !kinds.contains(&d.kind) {
+            kinds.push(d.kind);
+        }
+        if !statuses.contains(&d.status) {
+            statuses.push(d.status);
+        }
+    }
+    kinds.sort_unstable();
+    statuses.sort_unstable();
+    let index = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0);
+    let ksw = if kinds.len() * statuses.len() <= B64.len() {
+        1
+    } else {
+        2
+    };
+    let mut ks = String::with_capacity(model.docs.len() * ksw);
+    for d in &model.docs {
+        let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
+        if ksw == 2 {
+            ks.push(B64[(code / B64.len()) % B64.len()] as char);
+        }
+        ks.push(B64[code % B64.len()] as char);
+    }
+    (kinds, statuses, ks, ksw)
+}
+
 /// The files of the static index of `model`: `search/index.js` and its
 /// shards. `url_pattern` is the page of a document (`%`: the slug of its id).
 pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
@@ -308,33 +341,7 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
     files.extend(pair_files);
 
     // Documents.
-    let mut kinds: Vec<&str> = Vec::new();
-    let mut statuses: Vec<&str> = Vec::new();
-    for d in &model.docs {
-        if !kinds.contains(&d.kind) {
-            kinds.push(d.kind);
-        }
-        if !statuses.contains(&d.status) {
-            statuses.push(d.status);
-        }
-    }
-    kinds.sort_unstable();
-    statuses.sort_unstable();
-    let index = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0);
-    // One character per document, two when the site has many kinds.
-    let ksw = if kinds.len() * statuses.len() <= B64.len() {
-        1
-    } else {
-        2
-    };
-    let mut ks = String::with_capacity(model.docs.len() * ksw);
-    for d in &model.docs {
-        let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
-        if ksw == 2 {
-            ks.push(B64[(code / B64.len()) % B64.len()] as char);
-        }
-        ks.push(B64[code % B64.len()] as char);
-    }
+    let (kinds, statuses, ks, ksw) = kinds_and_statuses(model);
     let (meta_first, meta_files, sorted) = doc_shards(model, url_pattern, &mut files);
 
     // Clauses of the standards in scope.
