@@ -43,7 +43,7 @@ fn live(c: &mut Criterion) {
     let root = dir.path().join("site");
     let out = dir.path().join("public");
     clausebook::tools::corpus::generate(docs, &root, 1).expect("corpus");
-    let site = Site::load(&root, options()).expect("site loads");
+    let site = std::sync::Arc::new(Site::load(&root, options()).expect("site loads"));
     write_search_files(&site, &out);
 
     // The second version of a document in the middle.
@@ -55,7 +55,7 @@ fn live(c: &mut Criterion) {
     let path = root.join(&site.docs[i].path);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}\nOne more paragraph, on zyzzyvas.\n")).unwrap();
-    let edited = Site::load(&root, options()).expect("site loads");
+    let edited = std::sync::Arc::new(Site::load(&root, options()).expect("site loads"));
     let mut live = LiveSearch::open(&out, &site).expect("live search");
 
     let mut g = c.benchmark_group(format!("{docs} documents"));

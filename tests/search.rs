@@ -54,6 +54,17 @@ fn ids(query: &str, limit: usize) -> Vec<String> {
     })
 }
 
+/// The ids of the results of `clausebook search --json`, in order.
+fn cli_ids(stdout: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn search(req: &SearchRequest) -> Vec<String> {
     index()
         .search(req)
@@ -414,13 +425,7 @@ fn cli_filters() {
         "approved",
         "--json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let got: Vec<&str> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let got = cli_ids(&r.stdout);
     assert_eq!(
         got,
         ["SMS-PRC-012"],
@@ -432,6 +437,73 @@ fn cli_filters() {
     assert!(
         r.stderr.contains("procedure"),
         "lists the kinds: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn declared_kinds_are_kinds() {
+    // A kind the site declares (`[kinds] manual`) is searched by its name like a built-in kind: `kind:manual` and the CLI's --kind find its documents, the facets count it by name, and a misspelt kind gets a did-you-mean.
+    let manuals = ids("kind:manual", 50);
+    assert!(!manuals.is_empty(), "kind:manual finds the manuals");
+    let docs = &site().docs;
+    for id in &manuals {
+        let doc = docs.iter().find(|d| &d.meta.id == id).unwrap();
+        assert_eq!(doc.meta.kind.as_str(), "manual", "{id}");
+    }
+    assert!(ids("kind:other", 50).iter().all(|id| !manuals.contains(id)));
+    let hits = index()
+        .search(&SearchRequest {
+            query: "quality".into(),
+            limit: 50,
+            facets: true,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    let facets = hits.facets.unwrap();
+    assert!(
+        facets.kinds.iter().any(|(k, n)| k == "manual" && *n > 0),
+        "{:?}",
+        facets.kinds
+    );
+    let only = search(&SearchRequest {
+        query: "quality".into(),
+        limit: 50,
+        kind: Some("manual".into()),
+        ..SearchRequest::default()
+    });
+    assert!(!only.is_empty() && only.iter().all(|id| manuals.contains(id)));
+    let err = index()
+        .search(&SearchRequest {
+            query: "kind:manul".into(),
+            mode: ParseMode::Strict,
+            ..SearchRequest::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did you mean `kind:manual`?"), "{err}");
+    let err = index()
+        .search(&SearchRequest {
+            query: "quality".into(),
+            kind: Some("manul".into()),
+            ..SearchRequest::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did you mean `manual`?"), "{err}");
+
+    let root = example().to_str().unwrap();
+    let r = run_cli(&[
+        "search", "quality", "--root", root, "--kind", "manual", "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let got = cli_ids(&r.stdout);
+    assert_eq!(got, only, "the CLI's --kind filters as the engine does");
+    let r = run_cli(&["search", "kind:manul", "--root", root]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `kind:manual`?"),
+        "{}",
         r.stderr
     );
 }
@@ -556,6 +628,16 @@ fn serve_answers_pages_and_search() {
     let hits = v["results"].as_array().unwrap();
     assert!(!hits.is_empty(), "{body}");
     assert!(hits.iter().all(|h| h["kind"] == "process"), "{body}");
+    // A kind the site declares is a kind for the API too.
+    let (status, _, body) = srv.get("/api/search?q=quality&kind=manual");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let hits = v["results"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{body}");
+    assert!(hits.iter().all(|h| h["kind"] == "manual"), "{body}");
+    let (status, _, body) = srv.get("/api/search?q=quality&kind=manul");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("did you mean `manual`?"), "{body}");
     let (status, _, _) = srv.get("/api/search?q=title%3A%28");
     assert_eq!(status, 200, "half-typed queries are answered");
 }

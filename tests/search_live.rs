@@ -60,7 +60,7 @@ impl Fixture {
 
     /// Load the sources again and update `live` with them.
     fn update(&self, live: &mut LiveSearch, changed: &[&str], removed: &[&str]) -> SearchIndex {
-        let site = load_site(&self.root, false);
+        let site = std::sync::Arc::new(load_site(&self.root, false));
         let index = live
             .update(&site, changed, removed)
             .unwrap_or_else(|e| panic!("update failed: {e}"));
@@ -439,7 +439,11 @@ fn a_full_build_after_updates_replaces_the_index_cleanly() {
     replace(&wi, "Wombatine.", "Numbatine.");
     build_ok(&fx.root, &fx.out, false);
     let err = live
-        .update(&load_site(&fx.root, false), &["SMS-WI-002"], &[])
+        .update(
+            &std::sync::Arc::new(load_site(&fx.root, false)),
+            &["SMS-WI-002"],
+            &[],
+        )
         .err()
         .expect("the old LiveSearch refuses the new folder");
     assert!(err.contains("replaced"), "{err}");

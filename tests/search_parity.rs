@@ -417,6 +417,12 @@ const ENGINE_QUERIES: &[&str] = &[
     "Änderungen",
     "情報管理",
     "cafe",
+    // a kind the example site declares (`[kinds] manual`; the corpus
+    // declares none, so every engine refuses it there)
+    "kind:manual",
+    "kind:Manual quality",
+    "kind:manual OR kind:policy",
+    "quality -kind:manual",
 ];
 
 /// Queries being typed (the search box, the API's default `live=1`): the
@@ -447,6 +453,8 @@ struct Answer {
     ids: Vec<String>,
     scores: Vec<u64>,
     clauses: Vec<String>,
+    /// The kind facet, [(kind, count)], where the engine gave it.
+    kinds: Option<Vec<(String, u64)>>,
 }
 
 fn answer_of(v: &serde_json::Value) -> Result<Answer, String> {
@@ -488,11 +496,16 @@ fn answer_of(v: &serde_json::Value) -> Result<Answer, String> {
             ),
         })
         .collect();
+    let kinds = v
+        .get("kinds")
+        .or_else(|| v.get("facets").and_then(|f| f.get("kinds")))
+        .and_then(|k| serde_json::from_value(k.clone()).ok());
     Ok(Answer {
         total: v["total"].as_u64().unwrap_or(0) as usize,
         ids,
         scores,
         clauses,
+        kinds,
     })
 }
 
@@ -535,18 +548,21 @@ fn browser_answers(
     serde_json::from_slice(&run.stdout).expect("JSON from parity.js")
 }
 
-/// Run every query through the CLI, the API of `clausebook serve` and the
-/// browser on the site at `root`; returns the differences, and how many
-/// strict queries matched something.
+/// Run every query (and `more`, strict) through the CLI, the API of
+/// `clausebook serve` and the browser on the site at `root`; returns the
+/// differences, how many strict queries matched something, and the
+/// browser's answers to `more`.
 fn compare_engines(
     tools: &BrowserTools,
     root: &std::path::Path,
     out: &std::path::Path,
-) -> (Vec<String>, usize) {
+    more: &[&str],
+) -> (Vec<String>, usize, Vec<Result<Answer, String>>) {
     // serve builds the site into `out`; the CLI and the browser read that output.
     let served = serve(root, out, &[]);
     let mut queries: Vec<(&str, &str)> = ENGINE_QUERIES.iter().map(|q| (*q, "strict")).collect();
     queries.extend(LIVE_QUERIES.iter().map(|q| (*q, "live")));
+    queries.extend(more.iter().map(|q| (*q, "strict")));
     let browser = browser_answers(tools, out, &queries);
     assert_eq!(
         browser.len(),
@@ -555,10 +571,11 @@ fn compare_engines(
     );
     let mut wrong = Vec::new();
     let mut matched = 0;
-    for ((q, mode), js) in queries.iter().zip(&browser) {
+    let mut answers = Vec::new();
+    for (i, ((q, mode), js)) in queries.iter().zip(&browser).enumerate() {
         let live = *mode == "live";
         let (status, _, body) = served.get(&format!(
-            "/api/search?q={}&limit=50&live={}",
+            "/api/search?q={}&limit=50&live={}&facets=1",
             percent_encode(q),
             u8::from(live)
         ));
@@ -569,6 +586,9 @@ fn compare_engines(
             Err(format!("HTTP {status}: {body}"))
         };
         let js = answer_of(js);
+        if i >= queries.len() - more.len() {
+            answers.push(js.clone());
+        }
         let mut engines = vec![("API", api.clone())];
         if !live {
             let run = run_cli(&[
@@ -613,20 +633,23 @@ fn compare_engines(
                 || a.ids[..] != js.ids[..n]
                 || a.scores[..] != js.scores[..n]
                 || a.clauses != js.clauses
+                || a.kinds.is_some() && a.kinds != js.kinds
             {
                 wrong.push(format!(
-                    "{q:?} ({mode}): {name} {} {:?} {:?} / browser {} {:?} {:?}",
+                    "{q:?} ({mode}): {name} {} {:?} {:?} {:?} / browser {} {:?} {:?} {:?}",
                     a.total,
                     &a.ids[..n.min(5)],
                     a.clauses,
+                    a.kinds,
                     js.total,
                     &js.ids[..js.ids.len().min(5)],
-                    js.clauses
+                    js.clauses,
+                    js.kinds
                 ));
             }
         }
     }
-    (wrong, matched)
+    (wrong, matched, answers)
 }
 
 #[test]
@@ -658,11 +681,44 @@ fn cli_api_and_browser_give_the_same_answers() {
     for (name, root, min) in [("example", &example, 35), ("corpus", &corpus, 25)] {
         // The output folder of its clausebook.toml, where `search` looks.
         let out = root.join("public");
-        let (wrong, matched) = compare_engines(&tools, root, &out);
+        // Each published title of the example, searched as typed.
+        let docs = if name == "example" {
+            published_docs(&load_site(root, false))
+        } else {
+            Vec::new()
+        };
+        assert!(
+            name != "example" || docs.len() >= 50,
+            "{} titles",
+            docs.len()
+        );
+        let titles: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
+        let (wrong, matched, answers) = compare_engines(&tools, root, &out, &titles);
         assert!(wrong.is_empty(), "{name}:\n{}", wrong.join("\n"));
         assert!(
             matched >= min,
             "{name}: only {matched} queries match documents"
+        );
+        // The three engines agree (above): each title finds its own
+        // document first among documents in all of them.
+        let second: Vec<String> = docs
+            .iter()
+            .zip(&answers)
+            .filter(|((id, _), a)| {
+                a.as_ref().map(|a| a.ids.first()) != Ok(Some(&id.to_lowercase()))
+                    && a.as_ref().map(|a| a.ids.first()) != Ok(Some(id))
+            })
+            .map(|((id, title), a)| {
+                format!(
+                    "{title:?} ({id}): {:?}",
+                    a.as_ref().map(|a| &a.ids[..a.ids.len().min(3)])
+                )
+            })
+            .collect();
+        assert!(
+            second.is_empty(),
+            "titles not ranking their document first:\n{}",
+            second.join("\n")
         );
     }
 }

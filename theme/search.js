@@ -305,11 +305,12 @@
   }
 
   /** Parse a query (parse.rs parse): {root, warnings} or {error}. */
-  function cbParse(query, mode) {
+  function cbParse(query, mode, declared) {
     query = String(query);
     var toks = lex(query), qs = chars(query);
     var endsWithSpace = qs.length === 0 || SPACE.test(qs[qs.length - 1]);
-    var p = { toks: toks, pos: 0, problems: [], liveLast: mode === 'live' && !endsWithSpace, depth: 0 };
+    var p = { toks: toks, pos: 0, problems: [], liveLast: mode === 'live' && !endsWithSpace, depth: 0,
+              kinds: KINDS.concat(declared || []) };
     if (toks.length === 0) {
       if (mode !== 'live') return { error: { column: 1, message: 'the query is empty' } };
       return { root: null, warnings: [] };
@@ -467,6 +468,14 @@
     return keyValue(p, value, f, col, typing(p));
   }
 
+  /** The kind a value that is not one was probably meant to be (parse.rs near_kind). */
+  function nearKind(kinds, value) {
+    for (var i = 0; i < kinds.length; i++) {
+      if ((chars(value).length >= 2 && kinds[i].indexOf(value) === 0) || oneEdit(kinds[i], value)) return kinds[i];
+    }
+    return null;
+  }
+
   function keyValue(p, value, f, col, isTyping) {
     if (f === 'id') {
       var lower = value.toLowerCase();
@@ -480,7 +489,11 @@
     }
     if (f === 'key:kind') {
       var k = asciiLower(value).replace(/[_ ]/g, '-');
-      if (KINDS.indexOf(k) < 0) problem(p, col, '`kind:' + value + '` is not a kind; the kinds are ' + KINDS.join(', '));
+      if (p.kinds.indexOf(k) < 0) {
+        var near = nearKind(p.kinds, k);
+        problem(p, col, '`kind:' + value + '` is not a kind; ' + (near === null ? '' : 'did you mean `kind:' + near + '`? ') +
+          'the kinds are ' + p.kinds.join(', '));
+      }
       return { type: 'value', field: 'kind', value: k };
     }
     if (f === 'key:status') {
@@ -654,6 +667,40 @@
   }
 
   /** Documents → scores of a node (rank.rs eval). */
+  /** [terms, fields] of the runs of two words or more of an AND side by
+      side, none typed, all in the same field (rank.rs adjacent_runs). */
+  function adjacentRuns(items) {
+    var out = [], run = [], field = null;
+    items.concat([null]).forEach(function (it) {
+      var word = it !== null && it.type === 'word' && !it.prefix;
+      if (word && (run.length === 0 || it.field === field)) { run.push(it.term); field = it.field; return; }
+      if (run.length >= 2) out.push([run, fieldMask(field)]);
+      run = [];
+      if (word) { run.push(it.term); field = it.field; }
+    });
+    return out;
+  }
+
+  /** Documents with `terms` side by side in a field of `fm`, scored as a
+      phrase (rank.rs phrase_scores): Map doc -> score. */
+  function phraseScores(src, terms, fm) {
+    var n = src.nDocs(), acc = null, out = new Map();
+    for (var i = 0; i + 1 < terms.length; i++) {
+      var list = src.pairPostings(terms[i] + ' ' + terms[i + 1]);
+      var idf = cbIdf(n, list.length), next = new Map();
+      list.forEach(function (p) {
+        if (acc === null) next.set(p[0], [p[1] & fm, idf]);
+        else {
+          var prev = acc.get(p[0]);
+          if (prev) next.set(p[0], [prev[0] & p[1], prev[1] + idf]);
+        }
+      });
+      acc = next;
+    }
+    if (acc) acc.forEach(function (v, d) { if (v[0]) out.set(d, v[1] * fieldWeight(v[0]) * Q_EXACT); });
+    return out;
+  }
+
   function cbEval(src, node) {
     var n = src.nDocs(), out = new Map();
     switch (node.type) {
@@ -667,23 +714,8 @@
         });
         return out;
       }
-      case 'phrase': {
-        var pm = fieldMask(node.field), acc = null;
-        for (var i = 0; i + 1 < node.terms.length; i++) {
-          var list = src.pairPostings(node.terms[i] + ' ' + node.terms[i + 1]);
-          var idf = cbIdf(n, list.length), next = new Map();
-          list.forEach(function (p) {
-            if (acc === null) next.set(p[0], [p[1] & pm, idf]);
-            else {
-              var prev = acc.get(p[0]);
-              if (prev) next.set(p[0], [prev[0] & p[1], prev[1] + idf]);
-            }
-          });
-          acc = next;
-        }
-        if (acc) acc.forEach(function (v, d) { if (v[0]) out.set(d, v[1] * fieldWeight(v[0]) * Q_EXACT); });
-        return out;
-      }
+      case 'phrase':
+        return phraseScores(src, node.terms, fieldMask(node.field));
       case 'clause': {
         var stds = node.standard === null ? [null] : src.standardsNamed(node.standard);
         var direct = new Map();
@@ -722,6 +754,12 @@
           out = both;
         });
         excluded.forEach(function (ex) { ex.forEach(function (_, d) { out.delete(d); }); });
+        adjacentRuns(node.items).forEach(function (r) {
+          phraseScores(src, r[0], r[1]).forEach(function (bonus, d) {
+            var s = out.get(d);
+            if (s !== undefined) out.set(d, s + bonus);
+          });
+        });
         return out;
       }
       case 'or': {
@@ -809,7 +847,8 @@
     var self = this, ns = (data.statuses || []).length || 1;
     this.kinds = []; this.statuses = [];
     for (var d = 0; d < this.n; d++) {
-      var code = b64(data.ks.charAt(d));
+      var w = data.ksw || 1, code = 0;
+      for (var c = 0; c < w; c++) code = code * 64 + b64(data.ks.charAt(d * w + c));
       this.kinds.push(data.kinds[Math.floor(code / ns)] || '');
       this.statuses.push(data.statuses[code % ns] || '');
     }
@@ -981,6 +1020,11 @@
         break;
       case 'and': case 'or':
         node.items.forEach(function (n) { self.needs(n, out); });
+        if (node.type === 'and') {
+          adjacentRuns(node.items).forEach(function (r) {
+            for (var j = 0; j + 1 < r[0].length; j++) out.push(self.fileOf('pairs', r[0][j] + ' ' + r[0][j + 1]));
+          });
+        }
         break;
       case 'not':
         this.needs(node.item, out);
@@ -1123,7 +1167,7 @@
 
   /** Search: done({total, results, clauses, hits, root, set, warnings} or {error}). */
   ShardEngine.prototype.search = function (query, limit, done, mode) {
-    var self = this, parsed = cbParse(query, mode || 'live');
+    var self = this, parsed = cbParse(query, mode || 'live', this.data.declared);
     var q = { terms: [] };
     if (parsed.error) {
       return done({ total: 0, results: [], q: q, error: 'Column ' + parsed.error.column + ': ' + parsed.error.message });

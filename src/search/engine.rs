@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -17,11 +18,12 @@ use tantivy::{
 use super::answer::{
     self, DocView, Facets, Hit, Hits, ParseMode, SearchError, SearchRequest, StandardFacet, StdView,
 };
+use super::query::Mode;
 use super::query::ast::{KINDS, Node, STATUSES};
 use super::query::model::bits;
+use super::query::parse::parse_in;
 use super::query::rank::{self, Source};
-use super::query::{Mode, parse};
-use super::tindex::{FIELD_BITS, Fields, STANDARDS_FILE};
+use super::tindex::{FIELD_BITS, Fields, KINDS_FILE, STANDARDS_FILE};
 
 /// Clause pages shown before the documents.
 pub const CLAUSE_HITS: usize = 3;
@@ -29,7 +31,8 @@ pub const CLAUSE_HITS: usize = 3;
 /// Per-document values, by number (id order, as the model's).
 struct Table {
     ids: Vec<String>,
-    kinds: Vec<&'static str>,
+    /// Indexes into [`SearchIndex::kinds`].
+    kinds: Vec<u16>,
     statuses: Vec<&'static str>,
     addr: Vec<DocAddress>,
     /// Per segment, the model number of each document (`u32::MAX`: deleted).
@@ -39,10 +42,10 @@ struct Table {
 impl Table {
     /// The live documents of every segment, numbered in id order (the
     /// model's order, whatever the segments).
-    fn of(searcher: &Searcher) -> Result<Table, String> {
+    fn of(searcher: &Searcher, n_kinds: usize) -> Result<Table, String> {
         let e = |e: tantivy::TantivyError| e.to_string();
         // (id, kind, status, address) of every live document.
-        let mut all: Vec<(String, &'static str, &'static str, DocAddress)> = Vec::new();
+        let mut all: Vec<(String, u16, &'static str, DocAddress)> = Vec::new();
         let mut numbers = Vec::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             let ff = seg.fast_fields();
@@ -52,15 +55,24 @@ impl Table {
                 .str("id")
                 .map_err(e)?
                 .ok_or("the index has no id column: build the site again")?;
+            // Every id of the segment at once, in term order (a lookup per
+            // document is ten times slower).
+            let mut names: Vec<String> = Vec::with_capacity(id_col.num_terms());
+            let mut stream = id_col.dictionary().stream().map_err(|e| e.to_string())?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
             for doc in 0..seg.max_doc() {
                 if seg.alive_bitset().is_some_and(|b| b.is_deleted(doc)) {
                     continue;
                 }
-                let mut id = String::new();
-                if let Some(o) = id_col.term_ords(doc).next() {
-                    id_col.ord_to_str(o, &mut id).map_err(|e| e.to_string())?;
-                }
-                let kind = KINDS[(kind_col.first(doc).unwrap_or(0) as usize).min(KINDS.len() - 1)];
+                let id = id_col
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| names.get(o as usize))
+                    .cloned()
+                    .unwrap_or_default();
+                let kind = kind_col.first(doc).unwrap_or(0).min(n_kinds as u64 - 1) as u16;
                 let status =
                     STATUSES[(status_col.first(doc).unwrap_or(0) as usize).min(STATUSES.len() - 1)];
                 all.push((id, kind, status, DocAddress::new(ord as u32, doc)));
@@ -86,12 +98,17 @@ impl Table {
     }
 }
 
-/// An opened index.
+/// An opened index: a snapshot of one commit (a later commit, by
+/// `clausebook serve`, is another `SearchIndex`).
 pub struct SearchIndex {
-    reader: IndexReader,
+    searcher: Searcher,
     fields: Fields,
     path: PathBuf,
-    standards: Vec<StdView>,
+    standards: Arc<Vec<StdView>>,
+    /// The kinds `kind` numbers: the built-in ones, then the site's own.
+    kinds: Vec<String>,
+    /// The site's own kinds (`[kinds]`), for the query parser.
+    declared: Vec<String>,
     table: Table,
 }
 
@@ -105,25 +122,53 @@ impl SearchIndex {
         SearchIndex::from_index(&index, dir)
     }
 
-    /// A reader of the last commit of `index` (also an index opened for
-    /// writing, by [`crate::serve::search::LiveSearch`]).
+    /// The last commit of `index` (also an index opened for writing, by
+    /// [`crate::serve::search::LiveSearch`]).
     pub fn from_index(index: &Index, dir: &Path) -> Result<SearchIndex, SearchError> {
-        let fields = Fields::of(&index.schema()).map_err(SearchError::Index)?;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| SearchError::Index(e.to_string()))?;
+        let (standards, declared) = SearchIndex::read_tables(dir)?;
+        SearchIndex::of_searcher(reader.searcher(), dir, standards, declared)
+    }
+
+    /// The standards and the declared kinds of the index in `dir` (the
+    /// files beside tantivy's).
+    pub fn read_tables(dir: &Path) -> Result<(Arc<Vec<StdView>>, Vec<String>), SearchError> {
         let standards: Vec<StdView> = std::fs::read(dir.join(STANDARDS_FILE))
             .map_err(|e| format!("{STANDARDS_FILE}: {e}"))
             .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{STANDARDS_FILE}: {e}")))
             .map_err(SearchError::Index)?;
-        let table = Table::of(&reader.searcher()).map_err(SearchError::Index)?;
+        let declared: Vec<String> = std::fs::read(dir.join(KINDS_FILE))
+            .map_err(|e| format!("{KINDS_FILE}: {e}: build the site again"))
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{KINDS_FILE}: {e}")))
+            .map_err(SearchError::Index)?;
+        Ok((Arc::new(standards), declared))
+    }
+
+    /// The commit `searcher` sees, with the tables of [`SearchIndex::read_tables`].
+    pub fn of_searcher(
+        searcher: Searcher,
+        dir: &Path,
+        standards: Arc<Vec<StdView>>,
+        declared: Vec<String>,
+    ) -> Result<SearchIndex, SearchError> {
+        let fields = Fields::of(searcher.schema()).map_err(SearchError::Index)?;
+        let kinds: Vec<String> = KINDS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(declared.iter().cloned())
+            .collect();
+        let table = Table::of(&searcher, kinds.len()).map_err(SearchError::Index)?;
         Ok(SearchIndex {
-            reader,
+            searcher,
             fields,
             path: dir.to_path_buf(),
             standards,
+            kinds,
+            declared,
             table,
         })
     }
@@ -131,6 +176,12 @@ impl SearchIndex {
     /// The folder the index was opened from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every kind a document may have: the built-in ones, then those the
+    /// site declares.
+    pub fn kinds(&self) -> &[String] {
+        &self.kinds
     }
 
     /// Number of indexed documents.
@@ -144,8 +195,12 @@ impl SearchIndex {
             ParseMode::Strict => Mode::Strict,
             ParseMode::Lenient => Mode::Live,
         };
-        let parsed =
-            parse(req.query.trim(), mode).map_err(|p| SearchError::Query(p.to_string()))?;
+        let parsed = parse_in(req.query.trim(), mode, &self.declared)
+            .map_err(|p| SearchError::Query(p.to_string()))?;
+        let kind = match &req.kind {
+            Some(k) => Some(self.kind_code(k)?),
+            None => None,
+        };
         let mut hits = Hits {
             query: req.query.clone(),
             total: 0,
@@ -159,7 +214,7 @@ impl SearchIndex {
         };
         let src = TantivySource::new(self);
         let mut found = rank::run(&src, &root);
-        self.filter(&src, req, &mut found);
+        self.filter(&src, req, kind, &mut found);
         src.check()?;
         hits.total = found.len();
         hits.clauses = answer::clause_hits(&root, &self.standards, CLAUSE_HITS);
@@ -175,8 +230,14 @@ impl SearchIndex {
     }
 
     /// Keep the documents the request's filters allow.
-    fn filter(&self, src: &TantivySource<'_>, req: &SearchRequest, found: &mut Vec<(u32, u64)>) {
-        if let Some(k) = &req.kind {
+    fn filter(
+        &self,
+        src: &TantivySource<'_>,
+        req: &SearchRequest,
+        kind: Option<u16>,
+        found: &mut Vec<(u32, u64)>,
+    ) {
+        if let Some(k) = kind {
             found.retain(|h| self.table.kinds[h.0 as usize] == k);
         }
         if let Some(s) = &req.status {
@@ -191,6 +252,22 @@ impl SearchIndex {
         }
         if let Some(t) = &req.tag {
             keep_key(format!("#t:{}", super::query::parse::tag_key(t)));
+        }
+    }
+
+    /// The number of the kind `kind` (a kind's name, `_` or a space for
+    /// `-`), or a message naming the kinds.
+    fn kind_code(&self, kind: &str) -> Result<u16, SearchError> {
+        let v = kind.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        match self.kinds.iter().position(|k| *k == v) {
+            Some(code) => Ok(code as u16),
+            None => {
+                let names: Vec<&str> = self.kinds.iter().map(String::as_str).collect();
+                Err(SearchError::Query(format!(
+                    "unknown kind `{kind}`: {}",
+                    crate::base::text::suggest_from(&v, &names)
+                )))
+            }
         }
     }
 
@@ -237,13 +314,13 @@ impl SearchIndex {
                 .filter(|p| matched.contains(&p.0))
                 .count()
         };
-        let tally = |values: &[&'static str]| {
+        fn tally<'v>(found: &[(u32, u64)], value: impl Fn(u32) -> &'v str) -> Vec<(String, usize)> {
             let mut m: BTreeMap<&str, usize> = BTreeMap::new();
             for h in found {
-                *m.entry(values[h.0 as usize]).or_default() += 1;
+                *m.entry(value(h.0)).or_default() += 1;
             }
             m.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
-        };
+        }
         let mut standards = Vec::new();
         for s in self.standards.iter().filter(|s| s.url.is_some()) {
             let id = s.id.to_lowercase();
@@ -275,8 +352,10 @@ impl SearchIndex {
             .collect();
         tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Facets {
-            kinds: tally(&self.table.kinds),
-            statuses: tally(&self.table.statuses),
+            kinds: tally(found, |d| {
+                &self.kinds[self.table.kinds[d as usize] as usize]
+            }),
+            statuses: tally(found, |d| self.table.statuses[d as usize]),
             standards,
             tags,
         }
@@ -294,7 +373,7 @@ struct TantivySource<'a> {
 
 impl<'a> TantivySource<'a> {
     fn new(index: &'a SearchIndex) -> TantivySource<'a> {
-        let searcher = index.reader.searcher();
+        let searcher = index.searcher.clone();
         let deletes = searcher
             .segment_readers()
             .iter()
@@ -461,7 +540,7 @@ impl Source for TantivySource<'_> {
     }
 
     fn kind(&self, doc: u32) -> &str {
-        self.index.table.kinds[doc as usize]
+        &self.index.kinds[self.index.table.kinds[doc as usize] as usize]
     }
 
     fn status(&self, doc: u32) -> &str {

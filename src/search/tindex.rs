@@ -10,15 +10,16 @@
 //! | field        | holds                                                        |
 //! |--------------|--------------------------------------------------------------|
 //! | `id`         | the id (whole, fast)                                         |
-//! | `kind`, `status` | indexes into [`KINDS`] and [`STATUSES`] (fast)           |
+//! | `kind`, `status` | indexes into [`Model::kinds`] and [`STATUSES`] (fast)     |
 //! | `words`      | every word term of the document (document counts, prefixes)  |
 //! | `f0` … `f8`  | the word terms and pairs of each field of [`bits`]           |
 //! | `keys`       | the `#` keys (tags, clauses addressed, clauses below)        |
 //! | `doc`        | what a result shows, as JSON ([`DocView`])                   |
 //!
 //! Terms are indexed as the model made them, one value each through the
-//! `raw` tokenizer: tantivy's own analyzers are not used. The standards (names, keys, clause tables) are
-//! [`STANDARDS_FILE`] in the index folder.
+//! `raw` tokenizer: tantivy's own analyzers are not used. The standards
+//! (names, keys, clause tables) are [`STANDARDS_FILE`] in the index folder,
+//! the kinds the site declares [`KINDS_FILE`].
 
 use std::path::PathBuf;
 
@@ -29,7 +30,7 @@ use tantivy::schema::{
 use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::answer::{DocView, StdView};
-use super::query::ast::{KINDS, STATUSES};
+use super::query::ast::STATUSES;
 use super::query::model::{Model, bits};
 use crate::base::output::OutputFile;
 
@@ -37,6 +38,9 @@ use crate::base::output::OutputFile;
 pub const INDEX_DIR: &str = "search/tantivy";
 /// The standards of the site, as JSON, in the index folder.
 pub const STANDARDS_FILE: &str = "clausebook-standards.json";
+/// The kinds the site declares (`[kinds]`), as a JSON list, in the index
+/// folder: `kind` numbers them after the built-in ones.
+pub const KINDS_FILE: &str = "clausebook-kinds.json";
 /// Fields of [`bits`] (one tantivy field each).
 pub const FIELD_BITS: usize = 9;
 
@@ -154,6 +158,7 @@ pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<Tantiv
         }
     }
     let code = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0) as u64;
+    let kinds = model.kinds();
     let mut out = Vec::with_capacity(n);
     for (d, ((info, w), (b, k))) in model
         .docs
@@ -167,7 +172,7 @@ pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<Tantiv
         }
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &info.id);
-        doc.add_u64(f.kind, code(KINDS, info.kind));
+        doc.add_u64(f.kind, code(&kinds, info.kind));
         doc.add_u64(f.status, code(STATUSES, info.status));
         for t in w {
             doc.add_text(f.words, t);
@@ -191,6 +196,11 @@ pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<Tantiv
 pub fn standards_json(model: &Model) -> Vec<u8> {
     let views: Vec<StdView> = model.standards.iter().map(StdView::of).collect();
     serde_json::to_vec(&views).unwrap_or_default()
+}
+
+/// The kinds file of `model` ([`KINDS_FILE`]).
+pub fn kinds_json(model: &Model) -> Vec<u8> {
+    serde_json::to_vec(&model.declared).unwrap_or_default()
 }
 
 /// Add every document of `model` to `writer` (not committed).
@@ -236,6 +246,10 @@ pub fn build(model: &Model) -> Result<Vec<OutputFile>, String> {
     files.push(OutputFile {
         path: format!("{INDEX_DIR}/{STANDARDS_FILE}"),
         bytes: standards_json(model),
+    });
+    files.push(OutputFile {
+        path: format!("{INDEX_DIR}/{KINDS_FILE}"),
+        bytes: kinds_json(model),
     });
     Ok(files)
 }

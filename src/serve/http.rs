@@ -610,10 +610,8 @@ fn api_search(state: &SiteState, query: &str) -> Reply {
                 Ok(n) if n >= 1 => limit = n.min(MAX_LIMIT),
                 _ => return bad("limit must be a whole number from 1 to 50"),
             },
-            "kind" if !v.is_empty() => match crate::load::content::Kind::parse(&v) {
-                Some(k) => req.kind = Some(k.as_str().to_string()),
-                None => return bad("unknown kind"),
-            },
+            // The index knows the site's own kinds: it refuses the others.
+            "kind" if !v.is_empty() => req.kind = Some(v),
             "status" if !v.is_empty() => match crate::load::content::Status::parse(&v) {
                 Some(s) => req.status = Some(s.as_str().to_string()),
                 None => return bad("unknown status"),

@@ -4,10 +4,17 @@
 //! [`LiveSearch::open`] opens the tantivy index a full build wrote, with a
 //! writer (holding tantivy's `.tantivy-writer.lock` in the index folder),
 //! and notes a fingerprint of each document's tantivy document.
-//! [`LiveSearch::update`] analyzes the site again ([`Model`]), deletes and
-//! adds in tantivy the documents whose fingerprint changed (or that were
-//! added or removed) and commits, and writes the sharded static index
-//! again (new shards, a new `search/index.js`, stale shards removed).
+//! [`LiveSearch::update`] deletes and adds in tantivy the documents whose
+//! fingerprint changed (or that were added or removed), commits, reloads
+//! its one reader and hands the server a snapshot of the new commit; then,
+//! on another thread, it analyzes the site again ([`Model`]) and writes
+//! the sharded static index again (new shards, a new `search/index.js`,
+//! stale shards removed). The server answers from tantivy: its pages never
+//! load the static index (`search/index.js` is served as a pointer to the
+//! API), so only the tantivy part is on the rebuild's time. The writer
+//! and the reader live as long as the `LiveSearch`; tantivy's default
+//! merge policy merges the one-document segments of the edits in the
+//! background, a few at a time.
 //!
 //! Scores stay exactly a full build's: the engine counts only live
 //! documents (a deleted version of an edited document counts nowhere) and
@@ -24,14 +31,17 @@
 //! unlocked, which locks nothing); full builds do not write it, so it
 //! goes when a build replaces or reuses the folder.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tantivy::{Index, IndexWriter, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::publish::in_place::{UnsyncedDirectory, write_over, write_shards};
 use crate::resolve::Site;
+use crate::search::answer::StdView;
 use crate::search::engine::SearchIndex;
 use crate::search::query::model::Model;
 use crate::search::query::shards;
@@ -47,14 +57,26 @@ const WRITER_LOCK: &str = ".tantivy-writer.lock";
 pub struct LiveSearch {
     output: PathBuf,
     dir: PathBuf,
-    index: Index,
     /// `None` only while dropping.
     writer: Option<IndexWriter>,
+    /// Reloaded after each commit ([`ReloadPolicy::Manual`]).
+    reader: IndexReader,
+    /// The standards and declared kinds of the index (an incremental
+    /// rebuild changes neither: a change to the catalogs or to
+    /// clausebook.toml makes a full build), and the standards file as
+    /// written.
+    standards: Arc<Vec<StdView>>,
+    declared: Vec<String>,
+    standards_file: Vec<u8>,
     fields: Fields,
     /// Id → fingerprint of its tantivy document, as indexed.
     prints: HashMap<String, u64>,
-    /// The static index being written after the last update.
+    /// The static index being written after the last update (after the
+    /// one of the update before, which it waits for).
     static_write: Option<std::thread::JoinHandle<Result<(), String>>>,
+    /// The number of the last update: a static index that a later update
+    /// will write again is not written.
+    generation: Arc<AtomicU64>,
     /// The index folder as opened, to notice a full build swapping it.
     folder: FolderId,
     phases: Vec<(&'static str, Duration)>,
@@ -95,42 +117,54 @@ impl LiveSearch {
                 ),
                 e => cannot(e),
             })?;
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(cannot)?;
+        let (standards, declared) = SearchIndex::read_tables(&dir).map_err(|e| e.to_string())?;
+        let standards_file = std::fs::read(dir.join(STANDARDS_FILE)).unwrap_or_default();
         let folder =
             FolderId::of(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let prints = fingerprints(site);
         Ok(LiveSearch {
             output: output.to_path_buf(),
             dir,
-            index,
             writer: Some(writer),
+            reader,
+            standards,
+            declared,
+            standards_file,
             fields,
             prints,
             static_write: None,
+            generation: Arc::new(AtomicU64::new(0)),
             folder,
             phases: Vec::new(),
         })
     }
 
     /// Bring both indexes in `output` up to date with `site`. `changed`
-    /// and `removed` (ids of documents edited or added, and no longer
-    /// published) are kept for callers: the documents to replace are found
-    /// by their fingerprints (see the module doc). Returns a fresh reader
-    /// for the server once tantivy is updated; readers returned before stay
-    /// usable (they see the index as it was).
+    /// are the ids of the documents whose page was rendered again: of
+    /// those, and of the documents not indexed yet, the ones whose
+    /// fingerprint differs are replaced; the documents no longer published
+    /// are deleted (found by id; `removed` is kept for callers). Returns a snapshot of
+    /// the new commit for the server once tantivy is updated; snapshots
+    /// returned before stay usable (they see the index as it was).
     ///
     /// The static index (read by browsers only where no server answers)
-    /// is written on another thread after this returns: [`LiveSearch::settle`]
-    /// waits for it, as does the next update and dropping.
+    /// is made and written on another thread after this returns, after
+    /// the one of the update before, and not at all when a later update
+    /// comes first: [`LiveSearch::settle`] waits for it, as does dropping.
     ///
     /// On an error, the two indexes may be left apart (one updated, not
     /// the other): build the site in full and open a new `LiveSearch`.
     pub fn update(
         &mut self,
-        site: &Site,
-        _changed: &[&str],
+        site: &Arc<Site>,
+        changed: &[&str],
         _removed: &[&str],
     ) -> Result<SearchIndex, String> {
-        self.settle()?;
         if FolderId::of(&self.dir).ok() != Some(self.folder) {
             return Err(format!(
                 "the search index {} was replaced (by a full build?): open it again",
@@ -138,80 +172,96 @@ impl LiveSearch {
             ));
         }
         let t = Instant::now();
-        let now = fingerprints(site);
-        let published: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| site.published[i])
-            .collect();
-        let fresh: Vec<usize> = published
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let id = &site.docs[i].meta.id;
-                self.prints.get(id).is_none_or(|p| now.get(id) != Some(p))
-            })
+        // What a document's search entry is made of comes from its page:
+        // only the documents whose page was rendered (`changed`) and those
+        // new to the index can differ, and only those are fingerprinted.
+        let rendered: HashSet<&str> = changed.iter().copied().collect();
+        let mut now: HashMap<String, u64> = HashMap::new();
+        let mut fresh: Vec<usize> = Vec::new();
+        let mut published: HashSet<&str> = HashSet::new();
+        for i in (0..site.docs.len()).filter(|&i| site.published[i]) {
+            let id = site.docs[i].meta.id.as_str();
+            published.insert(id);
+            let old = self.prints.get(id);
+            if old.is_some() && !rendered.contains(id) {
+                continue;
+            }
+            let print = fingerprint(site, i);
+            if old != Some(&print) {
+                fresh.push(i);
+            }
+            now.insert(id.to_string(), print);
+        }
+        let gone: Vec<String> = self
+            .prints
+            .keys()
+            .filter(|id| !published.contains(id.as_str()))
+            .cloned()
             .collect();
         let prints_time = t.elapsed();
-        let LiveSearch {
-            dir,
-            index,
-            writer,
-            fields,
-            prints,
-            ..
-        } = self;
-        let writer = writer.as_mut().ok_or("the search index is closed")?;
-        // The changed documents for tantivy, and the whole site for the
-        // static index, side by side.
-        let ((reader, tantivy_time, reader_time), (model, model_time)) = rayon::join(
-            || {
-                let t = Instant::now();
-                let changed = Model::of_docs(site, &fresh);
-                let updated =
-                    replace_changed(writer, fields, prints, now, &changed).and_then(|()| {
-                        write_over(&dir.join(STANDARDS_FILE), &tindex::standards_json(&changed))
-                    });
-                let tantivy_time = t.elapsed();
-                let t = Instant::now();
-                let reader = updated
-                    .and_then(|()| SearchIndex::from_index(index, dir).map_err(|e| e.to_string()));
-                (reader, tantivy_time, t.elapsed())
-            },
-            || {
-                let t = Instant::now();
-                (Model::of_site(site), t.elapsed())
-            },
-        );
+        let t = Instant::now();
+        let changed = Model::of_docs(site, &fresh);
+        let writer = self.writer.as_mut().ok_or("the search index is closed")?;
+        replace_changed(writer, &self.fields, &mut self.prints, now, &gone, &changed)?;
+        let standards = tindex::standards_json(&changed);
+        if standards != self.standards_file {
+            write_over(&self.dir.join(STANDARDS_FILE), &standards)?;
+            self.standards_file = standards;
+        }
+        let tantivy_time = t.elapsed();
+        let t = Instant::now();
+        self.reader
+            .reload()
+            .map_err(|e| format!("cannot read the search index again: {e}"))?;
+        let index = SearchIndex::of_searcher(
+            self.reader.searcher(),
+            &self.dir,
+            Arc::clone(&self.standards),
+            self.declared.clone(),
+        )
+        .map_err(|e| e.to_string());
+        let reader_time = t.elapsed();
         let pattern = shards::url_pattern(site);
         let output = self.output.clone();
+        let site = Arc::clone(site);
+        let before = self.static_write.take();
+        let latest = Arc::clone(&self.generation);
+        let generation = latest.fetch_add(1, Ordering::SeqCst) + 1;
         self.static_write = Some(std::thread::spawn(move || {
+            // One writer at a time, in order; an update that a later one
+            // supersedes writes nothing (the later one writes it all).
+            let before = before.map_or(Ok(()), join_static);
+            let superseded = || latest.load(Ordering::SeqCst) != generation;
+            if superseded() {
+                return before;
+            }
+            let model = Model::of_site(&site);
+            // The site (many small allocations) is freed here, off the
+            // rebuild's time, unless the session still holds it.
+            drop(site);
+            if superseded() {
+                return before;
+            }
             let files = shards::build(&model, &pattern);
-            write_shards(&output, &files)
+            before.and(write_shards(&output, &files))
         }));
         self.phases = vec![
             ("fingerprints", prints_time),
             ("tantivy", tantivy_time),
             ("reader", reader_time),
-            ("model", model_time),
         ];
-        reader
+        index
     }
 
     /// Wait for the static index of the last update to be written; its
     /// error, if writing it failed.
     pub fn settle(&mut self) -> Result<(), String> {
-        match self.static_write.take() {
-            Some(handle) => handle
-                .join()
-                .unwrap_or_else(|_| Err("writing the static search index failed".to_string())),
-            None => Ok(()),
-        }
+        self.static_write.take().map_or(Ok(()), join_static)
     }
 
     /// How long each part of the last [`LiveSearch::update`] took: the
-    /// fingerprints, then the tantivy update (the changed documents
-    /// analyzed, deleted, added, committed) and opening the new reader, on
-    /// one thread, side by side with analyzing the whole site for the
-    /// static index, on another.
+    /// fingerprints, the tantivy update (the changed documents analyzed, deleted, added,
+    /// committed) and the reader reloaded with its document table.
     pub fn phases(&self) -> &[(&'static str, Duration)] {
         &self.phases
     }
@@ -228,43 +278,55 @@ impl Drop for LiveSearch {
     }
 }
 
-/// Id → fingerprint of every published document of `site`: a hash of
-/// all that its tantivy document is made of (its [`crate::search::Entry`]
-/// and the description, clauses and headings a result shows).
-fn fingerprints(site: &Site) -> HashMap<String, u64> {
-    use std::hash::{Hash, Hasher};
-    let mut out = HashMap::new();
-    for i in (0..site.docs.len()).filter(|&i| site.published[i]) {
-        let e = crate::search::entry::entry(site, i);
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (
-            e.id, e.title, e.kind, e.status, e.owner, e.tags, e.summary, e.url,
-        )
-            .hash(&mut h);
-        (&e.headings, e.body).hash(&mut h);
-        for c in &e.clauses {
-            (&c.standard, &c.number, &c.title, &c.ancestors).hash(&mut h);
-        }
-        for r in site.clauses[i].iter() {
-            (&r.section, &r.key.standard, &r.key.clause).hash(&mut h);
-        }
-        for t in &site.rendered[i].toc {
-            (&t.title, &t.id, t.children.len()).hash(&mut h);
-        }
-        out.insert(e.id.to_string(), h.finish());
-    }
-    out
+/// Wait for a thread writing the static index; its error.
+fn join_static(handle: std::thread::JoinHandle<Result<(), String>>) -> Result<(), String> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err("writing the static search index failed".to_string()))
 }
 
-/// Replace in the index the documents of `changed` (those whose
-/// fingerprint in `now` differs from `prints`: added or edited), delete
-/// those no longer in `now`, and commit; `prints` becomes `now`. On
-/// failure, the uncommitted changes are rolled back.
+/// Id → fingerprint of every published document of `site`.
+fn fingerprints(site: &Site) -> HashMap<String, u64> {
+    (0..site.docs.len())
+        .filter(|&i| site.published[i])
+        .map(|i| (site.docs[i].meta.id.clone(), fingerprint(site, i)))
+        .collect()
+}
+
+/// A hash of all that the tantivy document of `site.docs[i]` is made of
+/// (its [`crate::search::Entry`] and the description, clauses and
+/// headings a result shows).
+fn fingerprint(site: &Site, i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let e = crate::search::entry::entry(site, i);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        e.id, e.title, e.kind, e.status, e.owner, e.tags, e.summary, e.url,
+    )
+        .hash(&mut h);
+    (&e.headings, e.body).hash(&mut h);
+    for c in &e.clauses {
+        (&c.standard, &c.number, &c.title, &c.ancestors).hash(&mut h);
+    }
+    for r in site.clauses[i].iter() {
+        (&r.section, &r.key.standard, &r.key.clause).hash(&mut h);
+    }
+    for t in &site.rendered[i].toc {
+        (&t.title, &t.id, t.children.len()).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Replace in the index the documents of `changed` (added or edited),
+/// delete those of `gone`, and commit; `prints` takes the fingerprints of
+/// `now` and loses those of `gone`. On failure, the uncommitted changes are
+/// rolled back.
 fn replace_changed(
     writer: &mut IndexWriter,
     f: &Fields,
     prints: &mut HashMap<String, u64>,
     now: HashMap<String, u64>,
+    gone: &[String],
     changed: &Model,
 ) -> Result<(), String> {
     let mut delete: Vec<&str> = changed
@@ -273,12 +335,7 @@ fn replace_changed(
         .filter(|d| prints.contains_key(&d.id))
         .map(|d| d.id.as_str())
         .collect();
-    delete.extend(
-        prints
-            .keys()
-            .filter(|id| !now.contains_key(*id))
-            .map(String::as_str),
-    );
+    delete.extend(gone.iter().map(String::as_str));
     if delete.is_empty() && changed.docs.is_empty() {
         return Ok(());
     }
@@ -295,7 +352,10 @@ fn replace_changed(
         let _ = writer.rollback();
         return Err(format!("cannot update the search index: {e}"));
     }
-    *prints = now;
+    for id in gone {
+        prints.remove(id);
+    }
+    prints.extend(now);
     Ok(())
 }
 

@@ -288,6 +288,8 @@ impl Session {
             .collect();
         let output = &self.output;
         let search = &mut self.search;
+        // Shared with the thread that writes the static search index.
+        let site = Arc::new(site);
         let writing = self.lock.write().unwrap_or_else(|e| e.into_inner());
         let ((written, write_time), (updated, search_time)) = rayon::join(
             || {
@@ -298,18 +300,14 @@ impl Session {
                 }
                 (written, t.elapsed())
             },
-            || {
-                let t = Instant::now();
-                let updated = match search.as_mut() {
-                    Some(live) => live.update(&site, &changed, &removed),
-                    None => Err("the search index is not open".to_string()),
-                };
-                (updated, t.elapsed())
-            },
+            || update_search(search, &site, &changed, &removed),
         );
         drop(writing);
         phases.push(("write", write_time));
         phases.push(("search", search_time));
+        if let Some(live) = &self.search {
+            phases.extend(live.phases().iter().map(|&(name, d)| (name, d)));
+        }
         let written = written.map_err(|d| {
             diags.push(d);
             BuildError::Content(diags.clone())
@@ -413,4 +411,21 @@ impl Pipeline for Through<'_> {
         *self.prints.lock().unwrap_or_else(|e| e.into_inner()) = outcome.prints;
         Ok(pages)
     }
+}
+
+/// Update the served search indexes after an incremental rebuild (see
+/// [`LiveSearch::update`]): the new index for the server, and how long
+/// the update took.
+fn update_search(
+    search: &mut Option<LiveSearch>,
+    site: &Arc<crate::resolve::Site>,
+    changed: &[&str],
+    removed: &[&str],
+) -> (Result<SearchIndex, String>, Duration) {
+    let t = Instant::now();
+    let updated = match search.as_mut() {
+        Some(live) => live.update(site, changed, removed),
+        None => Err("the search index is not open".to_string()),
+    };
+    (updated, t.elapsed())
 }

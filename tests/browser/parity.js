@@ -9,7 +9,7 @@
  *   QUERIES_JSON  a file holding [[query, mode], …] (mode "strict" or "live")
  * Prints a JSON array, per query: {error} or {total, ids: [every match, best
  * first], scores, clauses: [[number, standard], …], where: [label of the
- * first five]}.
+ * first five], kinds: the kind facet, [[kind, count], …]}.
  */
 'use strict';
 
@@ -55,12 +55,15 @@ const queries = JSON.parse(fs.readFileSync(args.queries, 'utf8'));
       const answers = [];
       for (const [q, mode] of queries) {
         const res = await new Promise((resolve) => engine.search(q, 100000, resolve, mode));
+        const kinds = res.error || !res.hits ? [] :
+          (await new Promise((resolve) => engine.facets(res.hits, resolve))).kinds;
         answers.push(res.error ? { error: res.error } : {
           total: res.total,
           ids: res.results.map((r) => r.id),
           scores: res.results.map((r) => r.score),
           clauses: (res.clauses || []).map((c) => [c.number, c.standard]),
           where: res.results.slice(0, 5).map((r) => (r.where ? r.where.label : null)),
+          kinds: kinds,
         });
       }
       return answers;

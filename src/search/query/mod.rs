@@ -13,4 +13,4 @@ pub mod shards;
 pub mod source;
 pub mod words;
 
-pub use parse::{Mode, Node, Problem, Query, parse};
+pub use parse::{Mode, Node, Problem, Query, parse, parse_in};

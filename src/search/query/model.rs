@@ -93,6 +93,9 @@ pub struct DocInfo {
 pub struct Model {
     pub docs: Vec<DocInfo>,
     pub standards: Vec<StandardInfo>,
+    /// The kinds the site declares (`[kinds]` of clausebook.toml), in name
+    /// order: `kind:` accepts them beside the built-in [`super::ast::KINDS`].
+    pub declared: Vec<String>,
     /// Term id → term: words and keys.
     pub terms: Vec<Box<str>>,
     /// Term id → (document, fields), by document.
@@ -134,6 +137,7 @@ impl Model {
         Model {
             docs,
             standards,
+            declared: site.config.kinds.keys().cloned().collect(),
             terms: builder.terms,
             postings: builder.postings,
             pairs: builder.pairs,
@@ -145,6 +149,13 @@ impl Model {
     /// for tests and small tools).
     pub fn term_id(&self, term: &str) -> Option<usize> {
         self.terms.iter().position(|t| &**t == term)
+    }
+
+    /// Every kind a document may have, built-in then declared: what
+    /// tantivy's `kind` field numbers.
+    pub fn kinds(&self) -> Vec<&str> {
+        let declared = self.declared.iter().map(String::as_str);
+        super::ast::KINDS.iter().copied().chain(declared).collect()
     }
 
     /// The text of a pair.
@@ -216,14 +227,7 @@ fn doc_info(site: &Site, standards: &[StandardInfo], e: &Entry<'_>, i: usize) ->
         id: e.id.to_string(),
         title: e.title.to_string(),
         url: e.url.to_string(),
-        // A kind the site declares in `[kinds]` is searched as `other` by
-        // every engine alike (the query language knows the built-in kinds
-        // only; tantivy stores kinds as indexes into them).
-        kind: if super::ast::KINDS.contains(&e.kind) {
-            e.kind
-        } else {
-            "other"
-        },
+        kind: e.kind,
         status: e.status,
         clauses,
         headings,

@@ -163,6 +163,12 @@ fn is_binary_op(t: &Tok) -> bool {
 /// Parse `query`. Strict mode fails on the first problem; live mode
 /// repairs every problem and returns them as warnings.
 pub fn parse(query: &str, mode: Mode) -> Result<Query, Problem> {
+    parse_in(query, mode, &[])
+}
+
+/// [`parse`] for a site that declares its own kinds (`[kinds]` of
+/// clausebook.toml): `kind:` also accepts `declared`.
+pub fn parse_in(query: &str, mode: Mode, declared: &[String]) -> Result<Query, Problem> {
     let toks = lex(query);
     let ends_with_space = query.chars().last().is_none_or(char::is_whitespace);
     let mut p = Parser {
@@ -171,6 +177,11 @@ pub fn parse(query: &str, mode: Mode) -> Result<Query, Problem> {
         problems: Vec::new(),
         live_last: mode == Mode::Live && !ends_with_space,
         depth: 0,
+        kinds: KINDS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(declared.iter().cloned())
+            .collect(),
     };
     if p.toks.is_empty() {
         if mode == Mode::Strict {
@@ -212,6 +223,15 @@ pub fn parse(query: &str, mode: Mode) -> Result<Query, Problem> {
     }
 }
 
+/// The kind `value` (not a kind) was probably meant to be: the first of
+/// `kinds` it begins, or one edit away from it.
+fn near_kind<'k>(kinds: &'k [String], value: &str) -> Option<&'k str> {
+    let near = |k: &&String| {
+        (value.chars().count() >= 2 && k.starts_with(value)) || one_edit(k.as_str(), value)
+    };
+    kinds.iter().find(near).map(String::as_str)
+}
+
 struct Parser {
     toks: Vec<Lexed>,
     pos: usize,
@@ -219,6 +239,8 @@ struct Parser {
     /// Live mode, and the query does not end with a space.
     live_last: bool,
     depth: usize,
+    /// The kinds `kind:` accepts: the built-in ones, then the site's.
+    kinds: Vec<String>,
 }
 
 /// Whether a node finds documents by itself (not only excludes).
@@ -532,14 +554,15 @@ impl Parser {
             }
             Field::Key(KeyField::Kind) => {
                 let v = value.to_ascii_lowercase().replace(['_', ' '], "-");
-                if !KINDS.contains(&v.as_str()) {
-                    self.problem(
-                        col,
-                        format!(
-                            "`kind:{value}` is not a kind; the kinds are {}",
-                            KINDS.join(", ")
-                        ),
+                if !self.kinds.contains(&v) {
+                    let message = format!(
+                        "`kind:{value}` is not a kind; {}the kinds are {}",
+                        near_kind(&self.kinds, &v)
+                            .map(|k| format!("did you mean `kind:{k}`? "))
+                            .unwrap_or_default(),
+                        self.kinds.join(", ")
                     );
+                    self.problem(col, message);
                 }
                 Some(Node::Value {
                     field: KeyField::Kind,

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::model::bits;
 use super::parse::{KeyField, Node, TextField};
+pub use super::words::one_edit;
 
 /// Weight of a match in each field ([`bits`] order): id parts, title,
 /// headings, tags, clause titles, summary, owner, body, and body again
@@ -67,39 +68,6 @@ pub fn field_mask(field: Option<TextField>) -> u16 {
         Some(TextField::Body) => bits::BODY | bits::BODY_MANY,
         Some(TextField::Owner) => bits::OWNER,
         Some(TextField::Clausetitle) => bits::CLAUSETITLE,
-    }
-}
-
-/// Whether `a` and `b` (different) are one edit apart: a letter added,
-/// removed or replaced, or two neighbours swapped.
-pub fn one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let i = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        if i == short.len() {
-            return false;
-        }
-        // Replaced, or swapped with the next.
-        short[i + 1..] == long[i + 1..]
-            || (i + 1 < short.len()
-                && short[i] == long[i + 1]
-                && short[i + 1] == long[i]
-                && short[i + 2..] == long[i + 2..])
-    } else {
-        short[i..] == long[i + 1..]
     }
 }
 
@@ -211,6 +179,66 @@ pub fn alternatives(
     alts
 }
 
+/// The runs of words of an AND that follow each other (two or more),
+/// none being typed (a prefix), all in the same field: their terms, and
+/// the fields they are looked up in.
+pub fn adjacent_runs(items: &[Node]) -> Vec<(Vec<String>, u16)> {
+    let mut out: Vec<(Vec<String>, u16)> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    let mut run_field = None;
+    for item in items.iter().map(Some).chain(std::iter::once(None)) {
+        let word = match item {
+            Some(Node::Word {
+                field,
+                term,
+                prefix: false,
+                ..
+            }) => Some((field, term)),
+            _ => None,
+        };
+        if let Some((field, term)) = word
+            && (run.is_empty() || run_field == Some(*field))
+        {
+            run.push(term.clone());
+            run_field = Some(*field);
+            continue;
+        }
+        if run.len() >= 2 {
+            out.push((std::mem::take(&mut run), field_mask(run_field.flatten())));
+        }
+        run.clear();
+        if let Some((field, term)) = word {
+            run.push(term.clone());
+            run_field = Some(*field);
+        }
+    }
+    out
+}
+
+/// The documents with the terms `terms` side by side in a field of `fm`,
+/// and their scores as a phrase.
+fn phrase_scores(src: &impl Source, terms: &[String], fm: u16) -> Scores {
+    let n = src.n_docs();
+    let mut acc: Option<HashMap<u32, (u16, u64)>> = None;
+    for w in terms.windows(2) {
+        let list = src.pair_postings(&super::analyze::pair(&w[0], &w[1]));
+        let idf = idf(n, list.len() as u64);
+        let next: HashMap<u32, (u16, u64)> = match &acc {
+            None => list.into_iter().map(|(d, m)| (d, (m & fm, idf))).collect(),
+            Some(prev) => list
+                .into_iter()
+                .filter_map(|(d, m)| prev.get(&d).map(|(pm, s)| (d, (pm & m, s + idf))))
+                .collect(),
+        };
+        acc = Some(next);
+    }
+    acc.unwrap_or_default()
+        .into_iter()
+        .filter(|(_, (m, _))| *m != 0)
+        .map(|(d, (m, idfs))| (d, idfs * field_weight(m) * Q_EXACT))
+        .collect()
+}
+
 fn eval(src: &impl Source, node: &Node) -> Scores {
     let n = src.n_docs();
     let mut out = Scores::new();
@@ -236,25 +264,7 @@ fn eval(src: &impl Source, node: &Node) -> Scores {
             }
         }
         Node::Phrase { field, terms, .. } => {
-            let fm = field_mask(*field);
-            let mut acc: Option<HashMap<u32, (u16, u64)>> = None;
-            for w in terms.windows(2) {
-                let list = src.pair_postings(&super::analyze::pair(&w[0], &w[1]));
-                let idf = idf(n, list.len() as u64);
-                let next: HashMap<u32, (u16, u64)> = match &acc {
-                    None => list.into_iter().map(|(d, m)| (d, (m & fm, idf))).collect(),
-                    Some(prev) => list
-                        .into_iter()
-                        .filter_map(|(d, m)| prev.get(&d).map(|(pm, s)| (d, (pm & m, s + idf))))
-                        .collect(),
-                };
-                acc = Some(next);
-            }
-            for (d, (m, idfs)) in acc.unwrap_or_default() {
-                if m != 0 {
-                    out.insert(d, idfs * field_weight(m) * Q_EXACT);
-                }
-            }
+            out = phrase_scores(src, terms, field_mask(*field));
         }
         Node::Clause { standard, number } => {
             let stds: Vec<Option<String>> = match standard {
@@ -343,6 +353,15 @@ fn eval(src: &impl Source, node: &Node) -> Scores {
             }
             for ex in excluded {
                 out.retain(|d, _| !ex.contains_key(d));
+            }
+            // Words typed side by side score as a phrase too, where they
+            // are side by side: a title typed whole finds its document first.
+            for (terms, fm) in adjacent_runs(items) {
+                for (d, bonus) in phrase_scores(src, &terms, fm) {
+                    if let Some(s) = out.get_mut(&d) {
+                        *s += bonus;
+                    }
+                }
             }
         }
         Node::Or { items } => {

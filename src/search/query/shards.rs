@@ -9,7 +9,8 @@
 //!   "version": 2, "n": 10000,                       // documents
 //!   "url": "documents/%/index.html",                // page of a document: % = slug of its id
 //!   "kinds": ["policy", …], "statuses": ["approved", …],
-//!   "ks": "AAbE…",                                  // per document: kind × statuses + status, in B64
+//!   "declared": ["manual", …],                      // the kinds the site declares (`kind:` accepts them)
+//!   "ks": "AAbE…", "ksw": 1,                        // per document: kind × statuses + status, in B64, ksw characters each
 //!   "standards": [{"id", "name", "keys": […], "url": "standards/iso20000-1-2011/%/index.html" or null}, …],
 //!   "words": [["", "w/0.1a2b3c4d.js"], ["chang", "w/1.….js"], …],   // first term of each word shard
 //!   "pairs": [["", "p/0.….js"], …],                                  // first pair of each pair shard
@@ -278,6 +279,39 @@ pub fn url_pattern(site: &crate::resolve::Site) -> String {
     crate::resolve::layout::dir_url("documents/%", site.config.clean_links)
 }
 
+/// The kinds and statuses the documents of `model` have (sorted), and
+/// `ks`: per document its kind × statuses + status, in [`B64`], in `ksw`
+/// characters (one, two when the site has many kinds).
+fn kinds_and_statuses(model: &Model) -> (Vec<&str>, Vec<&str>, String, usize) {
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut statuses: Vec<&str> = Vec::new();
+    for d in &model.docs {
+        if !kinds.contains(&d.kind) {
+            kinds.push(d.kind);
+        }
+        if !statuses.contains(&d.status) {
+            statuses.push(d.status);
+        }
+    }
+    kinds.sort_unstable();
+    statuses.sort_unstable();
+    let index = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0);
+    let ksw = if kinds.len() * statuses.len() <= B64.len() {
+        1
+    } else {
+        2
+    };
+    let mut ks = String::with_capacity(model.docs.len() * ksw);
+    for d in &model.docs {
+        let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
+        if ksw == 2 {
+            ks.push(B64[(code / B64.len()) % B64.len()] as char);
+        }
+        ks.push(B64[code % B64.len()] as char);
+    }
+    (kinds, statuses, ks, ksw)
+}
+
 /// The files of the static index of `model`: `search/index.js` and its
 /// shards. `url_pattern` is the page of a document (`%`: the slug of its id).
 pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
@@ -307,24 +341,7 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
     files.extend(pair_files);
 
     // Documents.
-    let mut kinds: Vec<&str> = Vec::new();
-    let mut statuses: Vec<&str> = Vec::new();
-    for d in &model.docs {
-        if !kinds.contains(&d.kind) {
-            kinds.push(d.kind);
-        }
-        if !statuses.contains(&d.status) {
-            statuses.push(d.status);
-        }
-    }
-    kinds.sort_unstable();
-    statuses.sort_unstable();
-    let index = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0);
-    let mut ks = String::with_capacity(model.docs.len());
-    for d in &model.docs {
-        let code = index(&kinds, d.kind) * statuses.len() + index(&statuses, d.status);
-        ks.push(B64.get(code).map_or('_', |&c| c as char));
-    }
+    let (kinds, statuses, ks, ksw) = kinds_and_statuses(model);
     let (meta_first, meta_files, sorted) = doc_shards(model, url_pattern, &mut files);
 
     // Clauses of the standards in scope.
@@ -377,9 +394,16 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         }
         push_json(&mut root, s);
     }
+    root.push_str("],\"declared\":[");
+    for (i, k) in model.declared.iter().enumerate() {
+        if i > 0 {
+            root.push(',');
+        }
+        push_json(&mut root, k);
+    }
     root.push_str("],\"ks\":\"");
     root.push_str(&ks);
-    root.push_str("\",\"standards\":[");
+    let _ = write!(root, "\",\"ksw\":{ksw},\"standards\":[");
     for (i, s) in model.standards.iter().enumerate() {
         if i > 0 {
             root.push(',');
