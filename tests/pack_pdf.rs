@@ -117,17 +117,28 @@ fn the_pdf_pack_of_the_example_has_every_document_right_page_numbers_and_working
         "pack", "--root", site_arg, "--today", TODAY, "--pdf", "-o", "pack.pdf",
     ];
     let args: Vec<&std::ffi::OsStr> = words.iter().map(std::ffi::OsStr::new).collect();
+    let temp = tmp.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
     run_cli_env(
         Some(tmp.path()),
         &args,
-        &[("SOURCE_DATE_EPOCH", "1795000000")],
+        &[
+            ("SOURCE_DATE_EPOCH", "1795000000"),
+            ("TMPDIR", temp.to_str().unwrap()),
+        ],
     )
     .assert_code(0);
+    // The browser printed in a temporary folder, removed since.
+    assert!(
+        entries(&temp).is_empty(),
+        "left behind: {:?}",
+        entries(&temp)
+    );
     let pdf = tmp.path().join("pack.pdf");
     assert_eq!(
         entries(tmp.path())
             .iter()
-            .filter(|e| !e.starts_with("site"))
+            .filter(|e| !e.starts_with("site") && !e.starts_with("temp"))
             .count(),
         1,
         "only the PDF is written"

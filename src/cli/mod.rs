@@ -414,7 +414,7 @@ pub fn run(cli: Cli) -> i32 {
             color,
         ),
         Command::Changes(args) => changes::command(&args, |ds| print_diags(ds, color)),
-        Command::Pack(args) => pack::command(&args, today, &|ds| print_diags(ds, color)),
+        Command::Pack(args) => pack::command(&args, today, &|ds| print_build_diags(ds, color)),
         Command::GenCorpus {
             docs,
             out,

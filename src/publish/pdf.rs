@@ -156,6 +156,8 @@ pub fn print(browser: &Path, html: &str, tmp: &TempDir) -> Result<Vec<u8>, Diagn
     .env("HOME", &home)
     .env("XDG_CONFIG_HOME", home.join(".config"))
     .env("XDG_CACHE_HOME", home.join(".cache"))
+    // Not TMPDIR: Chromium puts its singleton socket there, whose path
+    // may not be long (a unix socket's is at most 108 bytes).
     .stdin(Stdio::null())
     .stdout(Stdio::null())
     .stderr(log_file);

@@ -8,6 +8,8 @@
 //! and `src` attributes through [`Targets`], and copies everything else as
 //! it is.
 
+use crate::base::text::has_scheme;
+
 /// Where a link of a body goes in the pack.
 pub enum Link {
     /// A link to keep or to follow inside the pack (`#doc-…`, an absolute
@@ -261,18 +263,6 @@ pub fn site_path(page: &str, link: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-fn has_scheme(s: &str) -> bool {
-    let Some(i) = s.find(':') else { return false };
-    let scheme = &s[..i];
-    scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
 /// `s` for a double-quoted attribute (it may hold entities already).
