@@ -9,6 +9,7 @@
 //! it is.
 
 use crate::base::text::has_scheme;
+use crate::resolve::markdown::resolve_relative;
 
 /// Where a link of a body goes in the pack.
 pub enum Link {
@@ -242,23 +243,13 @@ fn image(src: &str, page: &str, t: &dyn Targets) -> Option<Option<String>> {
 /// `None` when it climbs above the root. A path starting with `/` is
 /// taken from the root.
 pub fn site_path(page: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        Vec::new()
+    // From a file at the root when the link starts at the root.
+    let from = if link.starts_with('/') {
+        "index.html"
     } else {
-        let mut p: Vec<&str> = page.split('/').collect();
-        p.pop();
-        p
+        page
     };
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = parts.join("/");
+    let mut out = resolve_relative(from, link)?;
     if link.ends_with('/') && !out.is_empty() {
         out.push('/');
     }
