@@ -15,6 +15,20 @@ pub fn suggest_from(given: &str, names: &[&str]) -> String {
     }
 }
 
+/// Whether a link starts with a URL scheme (`https:`, `mailto:` …): a
+/// letter, then letters, digits, `+`, `-` or `.`, then `:`.
+pub fn has_scheme(s: &str) -> bool {
+    let Some(i) = s.find(':') else { return false };
+    let scheme = &s[..i];
+    scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
 /// The heading id derived from its text: lowercase, letters and digits kept,
 /// spaces and hyphens become `-`, everything else dropped, runs of `-`
 /// collapsed and trimmed.

@@ -11,6 +11,7 @@ use crate::publish::{BuildError, BuildOptions};
 use crate::resolve::LoadOptions;
 
 pub mod changes;
+pub mod pack;
 pub mod search;
 
 use crate::base::exit::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
@@ -201,6 +202,23 @@ Exit codes: 0 the report was written, 2 no repository or a revision that cannot 
         after_help = "Examples:\n  clausebook changes --since 2026-09-01\n  clausebook changes --since audit-2025 --until audit-2026 --format markdown"
     )]
     Changes(changes::ChangesArgs),
+    /// Make the audit pack: the published documents in one printable HTML file or PDF
+    #[command(
+        long_about = "Make the audit pack: the published documents (or those addressing chosen \
+clauses) in one self-contained HTML file, in register order, with a cover page (organization, \
+standards in scope, the publication stamp, the selection), a table of contents, each document on \
+new pages with its metadata and a running header (id, version, \"Uncontrolled when printed\", the \
+print date), and the clauses with the documents addressing them as an appendix.\n\n\
+--pdf prints it to PDF through a local Chromium or Google Chrome (headless, stopped after 120 s \
+or $CLAUSEBOOK_PDF_TIMEOUT seconds), with page numbers in the contents. Links between documents \
+of the pack stay inside it; links to other pages go to the site's `base_url`, or show their \
+target in brackets without one.\n\n\
+Exit codes: 0 written, 1 the site has errors, 2 an unknown clause or standard, no browser for \
+--pdf, or an output that cannot be written.",
+        after_help = "Examples:\n  clausebook pack --output audit-pack.html\n  clausebook pack --pdf\n  \
+clausebook pack --clause 8.1 --clause 8.2 --standard iso9001:2008 --pdf --output evidence.pdf"
+    )]
+    Pack(pack::PackArgs),
     /// Generate a synthetic document set of any size, for benchmarks
     #[command(
         name = "gen-corpus",
@@ -278,6 +296,7 @@ impl Command {
             | Command::Check { today, .. }
             | Command::Serve { today, .. }
             | Command::Init { today, .. } => *today,
+            Command::Pack(a) => a.today,
             _ => None,
         }
     }
@@ -395,6 +414,7 @@ pub fn run(cli: Cli) -> i32 {
             color,
         ),
         Command::Changes(args) => changes::command(&args, |ds| print_diags(ds, color)),
+        Command::Pack(args) => pack::command(&args, today, &|ds| print_build_diags(ds, color)),
         Command::GenCorpus {
             docs,
             out,

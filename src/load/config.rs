@@ -85,6 +85,13 @@ pub struct Config {
     /// `"https://git.example.com/sms/edit/main/content/{path}"`.
     #[serde(default)]
     pub edit_url: Option<String>,
+    /// Whether a build also writes the audit pack of every published
+    /// document as the page `pack/index.html`, linked from the register
+    /// (`clausebook pack` works either way). Off by default: at 10,000
+    /// documents the page is some 50 MB, and every edit under `serve`
+    /// renders it again.
+    #[serde(default)]
+    pub pack_page: bool,
     /// Anything the templates may want (`config.extra.*`).
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,

@@ -62,6 +62,7 @@ pub const TOP_KEYS: &[&str] = &[
     "logo",
     "favicon",
     "edit_url",
+    "pack_page",
     "extra",
 ];
 

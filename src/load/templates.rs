@@ -68,6 +68,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("diff.html", include_str!("../../templates/diff.html")),
+    ("pack.html", include_str!("../../templates/pack.html")),
+    (
+        "pack_header.html",
+        include_str!("../../templates/pack_header.html"),
+    ),
 ];
 
 /// The built-in theme files, written under `theme/` in the output.
@@ -77,6 +82,7 @@ pub const THEME: &[(&str, &str)] = &[
     ("search.js", include_str!("../../theme/search.js")),
     ("dark.css", include_str!("../../theme/dark.css")),
     ("favicon.svg", include_str!("../../theme/favicon.svg")),
+    ("pack.css", include_str!("../../theme/pack.css")),
 ];
 
 /// The theme files of sites with `[history]` (the publication stamp, the

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod in_place;
 pub mod outdir;
 pub mod output;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -138,6 +138,7 @@ fn site_settings(site: &Site, urls: &Urls) -> serde_json::Value {
         "tags_url": urls.dir("tags"),
         "exclusions_url": urls.dir("exclusions"),
         "search_url": urls.dir("search"),
+        "pack_url": site.config.pack_page.then(|| urls.dir("pack")),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod history;
 pub mod jobs;
 pub mod listings;
 pub mod matrices;
+pub mod pack;
 pub mod paging;
 pub mod plan;
 pub mod register;
@@ -90,5 +91,6 @@ pub fn site_pages(p: &Pages<'_>, plan: &mut dyn Plan) -> Vec<PageJob> {
     clauses::pages(p, plan, &mut jobs);
     matrices::pages(p, plan, &mut jobs);
     special::pages(p, plan, &mut jobs);
+    pack::pages(p, plan, &mut jobs);
     jobs
 }

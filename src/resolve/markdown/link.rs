@@ -5,6 +5,7 @@
 use pulldown_cmark::{CowStr, LinkType};
 
 use super::rendered::Rendered;
+use crate::base::text::has_scheme;
 use crate::load::content::Span;
 use crate::resolve::links::{Edge, LinkIndex};
 
@@ -127,23 +128,6 @@ fn relative_link(from: &str, to: &str) -> String {
     let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
     out.extend(&to_parts[common..]);
     out.join("/")
-}
-
-fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) => {
-            let scheme = &s[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-        }
-        None => false,
-    }
 }
 
 /// Resolve `link` relative to the folder of `from` (both below `content/`),
