@@ -574,6 +574,15 @@ mod tests {
     }
 
     #[test]
+    fn a_setting_beside_an_error_is_not_called_unknown() {
+        // When clausebook.toml has an error, every setting it accepts (`page_size`, `[history]`, …) is still known: only the misspelt key is reported.
+        let text = "title = \"T\"\npage_size = 50\npack_page = true\ntitel = \"x\"\n\n[history]\nenabled = false\n";
+        let ds = errors(text);
+        let shown: Vec<&str> = ds.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(shown, ["unknown key `titel`"], "{shown:?}");
+    }
+
+    #[test]
     fn declared_kinds_and_fields_take_no_built_in_name() {
         // A kind in [kinds] is a slug and not a built-in kind; a field in [fields] is not a built-in field; both located.
         let ds = errors(

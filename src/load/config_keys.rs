@@ -52,11 +52,13 @@ pub const TOP_KEYS: &[&str] = &[
     "standards",
     "default_standard",
     "clean_links",
+    "page_size",
     "unpublished",
     "exclusions",
     "check",
     "exports",
     "markdown",
+    "history",
     "fields",
     "kinds",
     "logo",
@@ -72,6 +74,7 @@ fn table_keys(table: &str) -> Option<&'static [&'static str]> {
     match table {
         "exports" => Some(&["csv_bom"]),
         "markdown" => Some(&["raw_html"]),
+        "history" => Some(&["enabled", "baseline", "revisions_per_page"]),
         "exclusions" => Some(&["clause", "justification"]),
         _ => None,
     }
