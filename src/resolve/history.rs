@@ -1,10 +1,10 @@
 //! The site's history as the checks, pages and exports read it: when the
-//! site's `clausebook.toml` has a `[history]` table and the site is in a
-//! git repository, [`load`] reads the repository (`load::history`) once per
+//! site is in a git repository (unless its `clausebook.toml` sets
+//! `[history] enabled = false`), [`load`] reads the repository (`load::history`) once per
 //! build: each document's revisions, the approval integrity findings, the
 //! working tree compared with `HEAD`, and the publication stamp.
 //!
-//! Without `[history]`, outside a repository, or when the site's
+//! With history turned off, outside a repository, or when the site's
 //! `clausebook.toml` is not committed (a copy of a site inside another
 //! repository's work tree), the site has no history and builds exactly as
 //! before.
@@ -102,13 +102,13 @@ impl SiteHistory {
     }
 }
 
-/// Whether `[history]` asks for history.
+/// Whether history is wanted: on unless `[history] enabled = false`.
 pub fn wanted(config: &Config) -> bool {
-    config.history.as_ref().is_some_and(|h| h.enabled)
+    config.history.as_ref().is_none_or(|h| h.enabled)
 }
 
-/// Read the repository of the site at `root` when `[history]` asks for
-/// it; the reason history is off otherwise (for `-v`), and what reading it
+/// Read the repository of the site at `root` unless `[history]` turns
+/// history off; the reason history is off otherwise (for `-v`), and what reading it
 /// found to report (warnings with rule `history`).
 pub fn load(
     root: &Path,
@@ -119,7 +119,7 @@ pub fn load(
     if !wanted(config) {
         return (
             None,
-            Some("history is off: clausebook.toml has no [history] table".into()),
+            Some("history is off: clausebook.toml sets [history] enabled = false".into()),
             Vec::new(),
         );
     }

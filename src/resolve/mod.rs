@@ -93,8 +93,9 @@ pub struct Site {
     pub diags: Diagnostics,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
-    /// What the site's git repository says of it, when `[history]` asks
-    /// (see [`history`]); `None` otherwise.
+    /// What the site's git repository says of it (see [`history`]): on
+    /// inside a repository unless `[history] enabled = false`; `None`
+    /// otherwise.
     pub history: Option<Arc<history::SiteHistory>>,
     /// Why `history` is `None`, for `-v`.
     pub history_off: Option<String>,
@@ -145,7 +146,7 @@ impl Site {
         Ok(site)
     }
 
-    /// Read the site's repository when `[history]` asks for it: the
+    /// Read the site's repository (unless `[history]` turns it off): the
     /// history, its findings and the publication stamp.
     pub fn read_history(&mut self) {
         let mut laps = Laps::start();
