@@ -180,8 +180,8 @@ fn build_reports_the_rule_as_a_warning_and_publishes() {
 }
 
 #[test]
-fn without_a_history_table_the_rule_is_off() {
-    // A site without `[history]` in a repository builds and checks as before: no history finding.
+fn with_history_turned_off_the_rule_is_off() {
+    // A site in a repository with `[history] enabled = false` builds and checks as before: no history finding.
     let tmp = tempdir();
     fixture(tmp.path());
     without_history(tmp.path());
@@ -342,12 +342,12 @@ fn build_in(site: &Path) -> (tempfile::TempDir, std::path::PathBuf, Run) {
     (out_dir, out, run)
 }
 
-/// Take the `[history]` table out of the fixture's clausebook.toml.
+/// Turn history off in the fixture's clausebook.toml (`enabled = false`).
 fn without_history(site: &Path) {
     replace(
         &site.join("clausebook.toml"),
         "\n[history]\nbaseline = \"2026-01-05\"\n",
-        "\n",
+        "\n[history]\nenabled = false\n",
     );
 }
 
@@ -574,7 +574,7 @@ fn a_baseline_the_repository_does_not_have_is_said_on_the_page() {
 
 #[test]
 fn a_site_without_history_gets_no_history_files() {
-    // Without `[history]` no page has a stamp or a revision history and no history export or theme file is written.
+    // With `[history] enabled = false` no page has a stamp or a revision history and no history export or theme file is written.
     let tmp = tempdir();
     fixture(tmp.path());
     without_history(tmp.path());
@@ -727,4 +727,22 @@ fn a_changed_document_has_a_diff_page_with_the_changed_words_marked() {
         diff.contains("<del>&quot;draft&quot;</del>") || diff.contains("<del>\"draft\"</del>"),
         "{diff}"
     );
+}
+
+#[test]
+fn history_is_on_by_default_inside_a_repository() {
+    // A site in a git repository whose clausebook.toml has no `[history]` table still gets revision histories and the stamp: history is on by default.
+    let tmp = tempdir();
+    fixture(tmp.path());
+    replace(
+        &tmp.path().join("clausebook.toml"),
+        "\n[history]\nbaseline = \"2026-01-05\"\n",
+        "\n",
+    );
+    let (_out_dir, out, run) = build_in(tmp.path());
+    run.assert_code(0);
+    let page = read(&out, POLICY_PAGE);
+    assert!(page.contains("Revision history"), "{page}");
+    assert!(page.contains("class=\"stamp\""), "{page}");
+    assert!(out.join("exports/history.json").is_file());
 }

@@ -1,4 +1,4 @@
-//! The findings the site's repository gives (when `[history]` reads it):
+//! The findings the site's repository gives (when history is read):
 //! rule `changed-since-approval`, an approved document whose text changed
 //! in a commit after the one that approved it; and rule `history`, an
 //! approved document with uncommitted changes (the page would not be from

@@ -61,7 +61,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// The `[history]` table: read the site's git repository (revision
     /// histories, approval integrity, the publication stamp, the changes
-    /// page). Without it, history is off and the site builds as before.
+    /// page). History is on inside a repository unless the table sets
+    /// `enabled = false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<HistoryConfig>,
     /// The site's own front-matter fields, by name, with their type
@@ -204,7 +205,7 @@ fn default_true() -> bool {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryConfig {
-    /// Read the repository (default: true when the table is present).
+    /// Read the repository (default: true).
     #[serde(default = "default_true")]
     pub enabled: bool,
     /// The revision the `changes/` page compares with: a date

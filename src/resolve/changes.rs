@@ -4,15 +4,20 @@
 //! worked out by loading the site at both revisions from the repository's
 //! objects (a [`GitSource`], no checkout) and comparing their coverage.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+
+use gix::ObjectId;
 
 use serde::Serialize;
 
 use crate::base::diag::Diagnostic;
-use crate::load::history::{CommitInfo, DocumentChanges, GitSource, HistoryOptions, SiteRepo};
+use crate::load::history::{
+    CommitInfo, DocState, DocumentChanges, GitSource, HistoryOptions, SiteRepo, state_of,
+};
 use crate::load::source::Source;
 use crate::resolve::diff::DocDiff;
+use crate::resolve::history::SiteHistory;
 use crate::resolve::trace::State;
 use crate::resolve::{LoadOptions, Site};
 
@@ -90,9 +95,39 @@ pub fn between(
         None => repo.head().clone(),
     };
     let mut notes = Vec::new();
-    let before = site_at(repo, &from, &mut notes)?;
-    let after = site_at(repo, &to, &mut notes)?;
-    Ok(report(repo, &from, &to, &before, &after, notes))
+    let (before, mut parsed) = versions_at(repo, &from, &mut notes)?;
+    let (after, parsed_after) = versions_at(repo, &to, &mut notes)?;
+    parsed.extend(parsed_after);
+    Ok(report(repo, &from, &to, &before, &after, parsed, notes))
+}
+
+/// The site at `commit` (unrendered: coverage and metadata only) and the
+/// versions of its documents by blob id, for [`SiteRepo::document_changes`].
+fn versions_at(
+    repo: &SiteRepo,
+    commit: &CommitInfo,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<(Site, HashMap<ObjectId, Arc<DocState>>), Diagnostic> {
+    let (source, ids) = source_at(repo, commit, notes);
+    let site = load_quietly(&source, commit)?;
+    let parsed = parsed_of(&site, &ids);
+    Ok((site, parsed))
+}
+
+/// The loaded documents of `site` by blob id (`ids`: the blob id of each
+/// site-relative path).
+fn parsed_of(site: &Site, ids: &HashMap<String, ObjectId>) -> HashMap<ObjectId, Arc<DocState>> {
+    let opts = HistoryOptions {
+        schema: crate::load::content::Schema::of(&site.config),
+        ..HistoryOptions::default()
+    };
+    site.docs
+        .iter()
+        .filter_map(|d| {
+            let rel = SiteHistory::site_rel(&site.root, &d.path);
+            ids.get(&rel).map(|id| (*id, state_of(d, &opts)))
+        })
+        .collect()
 }
 
 /// The changes from `[history] baseline` to `site`; `None` without
@@ -111,9 +146,11 @@ pub fn since_baseline(repo: &SiteRepo, site: &Site, since: &str) -> Result<Chang
         .resolve(since)
         .map_err(|e| e.diagnostic(crate::load::config::CONFIG_FILE))?;
     let mut notes = Vec::new();
-    let source = source_at(repo, &from, &mut notes);
-    let before = load_quietly(&source, &from)?;
-    let mut changes = report(repo, &from, repo.head(), &before, site, notes);
+    let (before, mut parsed) = versions_at(repo, &from, &mut notes)?;
+    if let Some(h) = site.history.as_deref() {
+        parsed.extend(h.parsed.iter().map(|(id, st)| (*id, st.clone())));
+    }
+    let mut changes = report(repo, &from, repo.head(), &before, site, parsed, notes);
     changes.diffs = diffs(&changes.documents, &before, site);
     Ok(changes)
 }
@@ -155,6 +192,7 @@ fn report(
     to: &Arc<CommitInfo>,
     before: &Site,
     after: &Site,
+    parsed: HashMap<ObjectId, Arc<DocState>>,
     mut notes: Vec<Diagnostic>,
 ) -> Changes {
     let documents = repo.document_changes(
@@ -162,6 +200,7 @@ fn report(
         to,
         &HistoryOptions {
             schema: crate::load::content::Schema::of(&after.config),
+            parsed: Arc::new(parsed),
             ..HistoryOptions::default()
         },
     );
@@ -175,21 +214,32 @@ fn report(
     }
 }
 
-/// The site as it was at `commit`, loaded from the repository's objects.
+/// The site as it was at `commit`, loaded from the repository's objects
+/// (unrendered: see [`Site::load_unrendered`]).
 pub fn site_at(
     repo: &SiteRepo,
     commit: &CommitInfo,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<Site, Diagnostic> {
-    let source = source_at(repo, commit, notes);
+    let (source, _) = source_at(repo, commit, notes);
     load_quietly(&source, commit)
 }
 
-/// The site's files at `commit`, as a source for the loader.
-fn source_at(repo: &SiteRepo, commit: &CommitInfo, notes: &mut Vec<Diagnostic>) -> GitSource {
+/// The site's files at `commit`, as a source for the loader, and the blob
+/// id of each (by site-relative path).
+fn source_at(
+    repo: &SiteRepo,
+    commit: &CommitInfo,
+    notes: &mut Vec<Diagnostic>,
+) -> (GitSource, HashMap<String, ObjectId>) {
     let files = repo.site_files(commit);
     notes.extend(files.notes.iter().cloned());
-    GitSource::new(repo.root(), files)
+    let ids = files
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.blob))
+        .collect();
+    (GitSource::new(repo.root(), files), ids)
 }
 
 fn load_quietly(source: &dyn Source, commit: &CommitInfo) -> Result<Site, Diagnostic> {
@@ -197,7 +247,7 @@ fn load_quietly(source: &dyn Source, commit: &CommitInfo) -> Result<Site, Diagno
         drafts: false,
         today: commit.commit_date(),
     };
-    Site::load_from(source, options).map_err(|e| {
+    Site::load_unrendered(source, options).map_err(|e| {
         let first = e.into_diagnostics().into_iter().next();
         let why = first.map_or_else(String::new, |d| format!(": {}", d.message));
         Diagnostic::error(

@@ -1,21 +1,25 @@
 //! The site's history as the checks, pages and exports read it: when the
-//! site's `clausebook.toml` has a `[history]` table and the site is in a
-//! git repository, [`load`] reads the repository (`load::history`) once per
+//! site is in a git repository (unless its `clausebook.toml` sets
+//! `[history] enabled = false`), [`load`] reads the repository (`load::history`) once per
 //! build: each document's revisions, the approval integrity findings, the
 //! working tree compared with `HEAD`, and the publication stamp.
 //!
-//! Without `[history]`, outside a repository, or when the site's
+//! With history turned off, outside a repository, or when the site's
 //! `clausebook.toml` is not committed (a copy of a site inside another
 //! repository's work tree), the site has no history and builds exactly as
 //! before.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::base::diag::Diagnostic;
 use crate::load::config::Config;
+use crate::load::content::Document;
 use crate::load::history::{
-    self, ApprovalFinding, DocHistory, FileState, History, HistoryOptions, SiteRepo, Stamp,
+    self, ApprovalFinding, DocHistory, FileState, History, HistoryOptions, Parsed, SiteRepo, Stamp,
     WorktreeStatus,
 };
 
@@ -31,6 +35,8 @@ pub struct SiteHistory {
     pub approvals: HashMap<String, ApprovalFinding>,
     /// `[history] revisions_per_page`.
     pub per_page: usize,
+    /// The loaded documents' versions by blob id (for the changes page).
+    pub parsed: Parsed,
 }
 
 impl SiteHistory {
@@ -96,23 +102,24 @@ impl SiteHistory {
     }
 }
 
-/// Whether `[history]` asks for history.
+/// Whether history is wanted: on unless `[history] enabled = false`.
 pub fn wanted(config: &Config) -> bool {
-    config.history.as_ref().is_some_and(|h| h.enabled)
+    config.history.as_ref().is_none_or(|h| h.enabled)
 }
 
-/// Read the repository of the site at `root` when `[history]` asks for
-/// it; the reason history is off otherwise (for `-v`), and what reading it
+/// Read the repository of the site at `root` unless `[history]` turns
+/// history off; the reason history is off otherwise (for `-v`), and what reading it
 /// found to report (warnings with rule `history`).
 pub fn load(
     root: &Path,
     config: &Config,
+    docs: &[Arc<Document>],
     now: jiff::Timestamp,
 ) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
     if !wanted(config) {
         return (
             None,
-            Some("history is off: clausebook.toml has no [history] table".into()),
+            Some("history is off: clausebook.toml sets [history] enabled = false".into()),
             Vec::new(),
         );
     }
@@ -132,7 +139,13 @@ pub fn load(
             now
         }
     };
-    let worktree = repo.worktree();
+    let mut opts = HistoryOptions {
+        schema: crate::load::content::Schema::of(config),
+        ..HistoryOptions::default()
+    };
+    let (ids, parsed) = known_versions(&repo, root, docs, &opts);
+    opts.parsed = parsed;
+    let worktree = repo.worktree_with(&ids);
     if worktree.state(crate::load::config::CONFIG_FILE) == FileState::Untracked {
         // A copy of a site inside another repository's work tree (an
         // output or temporary folder): not the site the history is of.
@@ -146,10 +159,7 @@ pub fn load(
         );
     }
     notes.extend(repo.notes.iter().cloned());
-    let history = repo.history(&HistoryOptions {
-        schema: crate::load::content::Schema::of(config),
-        ..HistoryOptions::default()
-    });
+    let history = repo.history(&opts);
     notes.extend(history.findings.iter().cloned());
     let stamp = repo.stamp(worktree.dirty());
     let approvals = history
@@ -167,8 +177,36 @@ pub fn load(
             published,
             approvals,
             per_page,
+            parsed: opts.parsed,
         }),
         None,
         notes,
     )
+}
+
+/// The blob ids of the documents the loader read (by site-relative path),
+/// and what the history keeps of each (by blob id): the history takes
+/// these versions from here instead of reading and parsing them again, and
+/// the working-tree comparison does not read these files again.
+pub fn known_versions(
+    repo: &SiteRepo,
+    root: &Path,
+    docs: &[Arc<Document>],
+    opts: &HistoryOptions,
+) -> (HashMap<String, gix::ObjectId>, Parsed) {
+    let known: Vec<(String, gix::ObjectId, Arc<crate::load::history::DocState>)> = docs
+        .par_iter()
+        .filter_map(|d| {
+            let id = repo.blob_id(d.source.as_bytes())?;
+            let rel = SiteHistory::site_rel(root, &d.path);
+            Some((rel, id, history::state_of(d, opts)))
+        })
+        .collect();
+    let mut ids = HashMap::with_capacity(known.len());
+    let mut parsed = HashMap::with_capacity(known.len());
+    for (rel, id, st) in known {
+        ids.insert(rel, id);
+        parsed.insert(id, st);
+    }
+    (ids, Arc::new(parsed))
 }

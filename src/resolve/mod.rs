@@ -93,8 +93,9 @@ pub struct Site {
     pub diags: Diagnostics,
     /// Time spent in each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
-    /// What the site's git repository says of it, when `[history]` asks
-    /// (see [`history`]); `None` otherwise.
+    /// What the site's git repository says of it (see [`history`]): on
+    /// inside a repository unless `[history] enabled = false`; `None`
+    /// otherwise.
     pub history: Option<Arc<history::SiteHistory>>,
     /// Why `history` is `None`, for `-v`.
     pub history_off: Option<String>,
@@ -145,11 +146,12 @@ impl Site {
         Ok(site)
     }
 
-    /// Read the site's repository when `[history]` asks for it: the
+    /// Read the site's repository (unless `[history]` turns it off): the
     /// history, its findings and the publication stamp.
     pub fn read_history(&mut self) {
         let mut laps = Laps::start();
-        let (h, off, notes) = history::load(&self.root, &self.config, jiff::Timestamp::now());
+        let (h, off, notes) =
+            history::load(&self.root, &self.config, &self.docs, jiff::Timestamp::now());
         if h.is_some() {
             laps.lap("history");
             self.phases.extend(laps.phases);
@@ -164,6 +166,22 @@ impl Site {
 
     /// Load the site whose files `source` gives: each step in turn.
     pub fn load_from(source: &dyn Source, options: LoadOptions) -> Result<Site, SiteError> {
+        Site::load_steps(source, options, true)
+    }
+
+    /// As [`Site::load_from`], without rendering the bodies (their HTML,
+    /// text, links and anchors stay empty): enough for coverage and the
+    /// documents' metadata and sources, as `clausebook changes` compares
+    /// them.
+    pub fn load_unrendered(source: &dyn Source, options: LoadOptions) -> Result<Site, SiteError> {
+        Site::load_steps(source, options, false)
+    }
+
+    fn load_steps(
+        source: &dyn Source,
+        options: LoadOptions,
+        bodies: bool,
+    ) -> Result<Site, SiteError> {
         let mut laps = Laps::start();
         let mut diags = Diagnostics::default();
 
@@ -188,10 +206,15 @@ impl Site {
         let clauses = findings_apart(clauses::resolve_all(&docs, &config, &standards), &mut diags);
         laps.lap("resolve");
 
-        let rendered: Vec<Arc<Rendered>> = (0..docs.len())
-            .into_par_iter()
-            .map(|i| Arc::new(markdown::render(i, &links, "../../")))
-            .collect();
+        let rendered: Vec<Arc<Rendered>> = if bodies {
+            (0..docs.len())
+                .into_par_iter()
+                .map(|i| Arc::new(markdown::render(i, &links, "../../")))
+                .collect()
+        } else {
+            let empty = Arc::new(Rendered::default());
+            vec![empty; docs.len()]
+        };
         let edges = rendered.iter().flat_map(|r| r.edges.clone()).collect();
         laps.lap("markdown");
 

@@ -41,9 +41,10 @@ pub use changes::{
 };
 pub use model::{
     Change, Changed, ClauseNormalizer, ClauseRef, CommitInfo, DocHistory, DocState, History,
-    HistoryOptions, RULE_CHANGED_SINCE_APPROVAL, RULE_HISTORY, Revision,
+    HistoryOptions, Parsed, RULE_CHANGED_SINCE_APPROVAL, RULE_HISTORY, Revision,
 };
 pub use open::{HistoryOff, SiteRepo, Stamp, build_time, open, source_date_epoch};
 pub use revision::{RevError, SiteFile, SiteFiles};
 pub use source::GitSource;
+pub use summary::state_of;
 pub use worktree::{FileState, WorktreeStatus};

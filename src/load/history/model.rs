@@ -225,13 +225,21 @@ pub struct HistoryOptions {
     /// The site's own fields and kinds, so that older revisions parse as
     /// the current ones do.
     pub schema: crate::load::content::Schema,
+    /// Versions already parsed, by blob id: the documents the loader read
+    /// (from the working tree, or from a revision's objects). A version
+    /// found here is neither read from the repository nor parsed again.
+    pub parsed: Parsed,
 }
+
+/// Parsed versions of documents by blob id (see [`HistoryOptions::parsed`]).
+pub type Parsed = Arc<std::collections::HashMap<gix::ObjectId, Arc<DocState>>>;
 
 impl std::fmt::Debug for HistoryOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HistoryOptions")
             .field("normalize_clause", &self.normalize_clause.is_some())
             .field("single_threaded", &self.single_threaded)
+            .field("parsed", &self.parsed.len())
             .finish()
     }
 }

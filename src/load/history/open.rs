@@ -48,6 +48,8 @@ pub struct SiteRepo {
     pub(crate) branch: Option<String>,
     /// Sorted shallow boundary commits (empty unless a shallow clone).
     pub(crate) shallow: Vec<ObjectId>,
+    /// The repository's hash (SHA-1).
+    pub(crate) hash: gix::hash::Kind,
     /// Findings made while opening (none so far is fatal).
     pub notes: Vec<Diagnostic>,
 }
@@ -154,6 +156,7 @@ pub fn open(root: &Path) -> Result<SiteRepo, HistoryOff> {
         head_info,
         branch,
         shallow,
+        hash: local.object_hash(),
         notes: Vec::new(),
     })
 }

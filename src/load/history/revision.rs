@@ -54,6 +54,8 @@ pub struct SiteFile {
     /// Site-relative, `/`-separated (`content/policies/x.md`).
     pub path: String,
     pub bytes: Vec<u8>,
+    /// Its blob id.
+    pub blob: ObjectId,
 }
 
 /// The site's files at a revision: what a loader needs.
@@ -276,7 +278,7 @@ impl SiteRepo {
                 }
             }
         }
-        let read: Vec<(String, Result<Vec<u8>, String>)> = wanted
+        let read: Vec<(String, ObjectId, Result<Vec<u8>, String>)> = wanted
             .par_iter()
             .map_init(
                 || (self.local(), Vec::new()),
@@ -286,17 +288,17 @@ impl SiteRepo {
                         .find_blob(id, buf)
                         .map(|b| b.data.to_vec())
                         .map_err(|e| describe(&e));
-                    (path.clone(), r)
+                    (path.clone(), *id, r)
                 },
             )
             .collect();
         let mut files = Vec::with_capacity(read.len());
-        for (path, r) in read {
+        for (path, blob, r) in read {
             match r {
                 Ok(bytes) if is_lfs_pointer(&bytes) => {
                     note(&path, format!("at commit {}: {LFS_PROBLEM}", commit.short))
                 }
-                Ok(bytes) => files.push(SiteFile { path, bytes }),
+                Ok(bytes) => files.push(SiteFile { path, bytes, blob }),
                 Err(e) => note(
                     &path,
                     format!(

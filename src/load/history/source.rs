@@ -73,12 +73,13 @@ impl Source for GitSource {
     }
 
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let full = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.root.join(path)
-        };
-        self.files.get(&full).cloned().ok_or_else(|| {
+        // The loader asks for paths it made by joining `root` (relative
+        // when the site was given as a relative folder), or site-relative.
+        let found = self
+            .files
+            .get(path)
+            .or_else(|| self.files.get(&self.root.join(path)));
+        found.cloned().ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("not in the repository at commit {}", self.short),

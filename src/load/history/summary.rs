@@ -81,6 +81,12 @@ pub(crate) fn summarize(
             );
         return Err(why);
     };
+    Ok(state_of(&doc, opts))
+}
+
+/// What the history keeps of a parsed document (one the loader read from
+/// the working tree, or a version read from the repository).
+pub fn state_of(doc: &content::Document, opts: &HistoryOptions) -> Arc<DocState> {
     let meta = &doc.meta;
     let mut clauses: Vec<ClauseRef> = meta
         .clauses
@@ -100,7 +106,7 @@ pub(crate) fn summarize(
         .collect();
     clauses.sort();
     clauses.dedup();
-    Ok(Arc::new(DocState {
+    Arc::new(DocState {
         id: meta.id.clone(),
         title: meta.title.clone(),
         kind: meta.kind,
@@ -112,5 +118,5 @@ pub(crate) fn summarize(
         title_fingerprint: fingerprint(meta.title.as_str()),
         clauses_fingerprint: fingerprint(&clauses),
         clauses,
-    }))
+    })
 }

@@ -238,18 +238,27 @@ impl SiteRepo {
             .collect()
     }
 
-    /// Read and parse every distinct version of a document once.
+    /// Read and parse every distinct version of a document once (those in
+    /// [`HistoryOptions::parsed`] are taken from there).
     pub(crate) fn summaries<'a>(
         &self,
         entries: impl Iterator<Item = (Entry, &'a String)>,
         opts: &HistoryOptions,
     ) -> HashMap<ObjectId, Summary> {
         let mut wanted: HashMap<ObjectId, (EntryMode, &String)> = HashMap::new();
+        let mut known: HashMap<ObjectId, Summary> = HashMap::new();
         for (e, path) in entries {
-            wanted.entry(e.id).or_insert((e.mode, path));
+            match opts.parsed.get(&e.id) {
+                Some(st) if !e.mode.is_link() => {
+                    known.insert(e.id, Ok(st.clone()));
+                }
+                _ => {
+                    wanted.entry(e.id).or_insert((e.mode, path));
+                }
+            }
         }
         let wanted: Vec<(ObjectId, (EntryMode, &String))> = wanted.into_iter().collect();
-        wanted
+        let mut read: HashMap<ObjectId, Summary> = wanted
             .par_iter()
             .map_init(
                 || (self.local(), Vec::new()),
@@ -270,7 +279,9 @@ impl SiteRepo {
                     (*id, summary)
                 },
             )
-            .collect()
+            .collect();
+        read.extend(known);
+        read
     }
 
     /// A site-relative path as shown in messages (relative to the site's

@@ -143,6 +143,18 @@ fn same_blob(kind: gix::hash::Kind, bytes: &[u8], id: ObjectId) -> bool {
 impl SiteRepo {
     /// Compare the site's input files in the working tree with `HEAD`.
     pub fn worktree(&self) -> WorktreeStatus {
+        self.worktree_with(&HashMap::new())
+    }
+
+    /// The blob id git gives `bytes` in this repository.
+    pub fn blob_id(&self, bytes: &[u8]) -> Option<ObjectId> {
+        gix::objs::compute_hash(self.hash, gix::objs::Kind::Blob, bytes).ok()
+    }
+
+    /// As [`SiteRepo::worktree`], with the blob ids of files already read
+    /// (site-relative path to [`SiteRepo::blob_id`] of their bytes): a file
+    /// whose id is `HEAD`'s is clean without being read again.
+    pub fn worktree_with(&self, known: &HashMap<String, ObjectId>) -> WorktreeStatus {
         let repo = self.local();
         let mut head: HashMap<String, Entry> = HashMap::new();
         if let Ok(Some((id, mode))) =
@@ -195,6 +207,9 @@ impl SiteRepo {
             .filter_map(|rel| {
                 let state = match head.get(rel) {
                     None => FileState::Untracked,
+                    Some(e) if !e.mode.is_link() && known.get(rel) == Some(&e.id) => {
+                        FileState::Clean
+                    }
                     Some(e) => match read(root, rel, e.mode) {
                         Some(bytes) if same_blob(hash, &bytes, e.id) => FileState::Clean,
                         _ => FileState::Modified,
