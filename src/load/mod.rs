@@ -9,3 +9,7 @@ pub mod history;
 pub mod source;
 pub mod standards;
 pub mod templates;
+
+/// The built-in kinds of documents, by name (the one list; search's
+/// `kind:` takes it too).
+pub use config_keys::BUILT_IN_KINDS;

@@ -107,18 +107,7 @@ pub struct Query {
 }
 
 /// The kinds of documents (as `clausebook`'s front-matter names them).
-pub const KINDS: &[&str] = &[
-    "policy",
-    "plan",
-    "process",
-    "procedure",
-    "work-instruction",
-    "form",
-    "register",
-    "record",
-    "agreement",
-    "other",
-];
+pub const KINDS: &[&str] = &crate::load::BUILT_IN_KINDS;
 /// The statuses of documents.
 pub const STATUSES: &[&str] = &["draft", "review", "approved", "retired"];
 /// The field names, as messages list them.
