@@ -64,3 +64,47 @@ fn quiet_builds_print_the_errors_and_only_a_count_of_the_warnings() {
         help.stdout
     );
 }
+
+#[test]
+fn ids_in_a_page_are_unique_and_links_to_headings_still_reach_them() {
+    // A heading and a footnote of the same name (`## Log`, `[^log]`), or a heading named like an id of the page itself (`## Main`), get different ids; links to the headings, from the page and from another document, reach the headings, and footnote references their footnotes.
+    let tmp = tempdir();
+    let site = copy_fixture("ids", tmp.path());
+    let out = tmp.path().join("out");
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("broken-link"), "{}", run.stderr);
+    let page = read(&out, "documents/log-1/index.html");
+    let mut seen = std::collections::BTreeSet::new();
+    let repeated: Vec<String> = attr_values(&page, "id")
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
+    assert!(repeated.is_empty(), "ids repeated: {repeated:?}\n{page}");
+    // The headings keep the ids links name; the page's own `main` stays.
+    assert!(page.contains("<h2 id=\"log\">Log "), "{page}");
+    assert!(page.contains("<h2 id=\"main-1\">Main "), "{page}");
+    assert!(page.contains("<main id=\"main\""), "{page}");
+    assert_eq!(href_of(&page, "log").as_deref(), Some("#log"));
+    assert_eq!(href_of(&page, "main").as_deref(), Some("#main-1"));
+    // Each footnote reference leads to its footnote.
+    let refs: Vec<&str> = page
+        .split("<sup class=\"footnote-reference\"><a href=\"#")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(refs.len(), 2, "{page}");
+    for r in refs {
+        assert!(
+            page.contains(&format!("<div class=\"footnote-definition\" id=\"{r}\">")),
+            "the footnote reference #{r} leads to no footnote:\n{page}"
+        );
+    }
+    let reader = read(&out, "documents/rdr-1/index.html");
+    assert_eq!(
+        href_of(&reader, "change log").as_deref(),
+        Some("../../documents/log-1/index.html#log")
+    );
+    // Every link of the site, with its fragment, reaches an id.
+    assert_links_resolve(&tree(&out), false);
+}
