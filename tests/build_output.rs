@@ -108,3 +108,45 @@ fn ids_in_a_page_are_unique_and_links_to_headings_still_reach_them() {
     // Every link of the site, with its fragment, reaches an id.
     assert_links_resolve(&tree(&out), false);
 }
+
+#[cfg(unix)]
+#[test]
+fn links_in_templates_and_theme_are_followed_inside_the_site_and_reported_outside() {
+    // A symbolic link in templates/ or theme/ to a file inside the site's folder is read like the file; one leading out of the site or nowhere is not read and is a warning at the link saying what to do, in `build` and in `check`.
+    use std::os::unix::fs::symlink;
+    let tmp = tempdir();
+    let site = copy_fixture("theme-override", tmp.path());
+    write_file(&site.join("shared/extra.css"), "/* shared */\n");
+    write_file(
+        &site.join("shared/404.html"),
+        "<!doctype html><title>Lost</title><p>Linked 404</p>\n",
+    );
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    symlink("../shared/extra.css", site.join("theme/extra.css")).unwrap();
+    symlink("../shared/404.html", site.join("templates/404.html")).unwrap();
+    write_file(&tmp.path().join("outside/secret.css"), "/* outside */\n");
+    symlink(
+        tmp.path().join("outside/secret.css"),
+        site.join("theme/secret.css"),
+    )
+    .unwrap();
+    symlink("../nowhere.html", site.join("templates/gone.html")).unwrap();
+
+    let out = tmp.path().join("out");
+    let run = build_cli(&site, &out, &[]);
+    run.assert_code(0);
+    assert_eq!(read(&out, "theme/extra.css"), "/* shared */\n");
+    assert!(read(&out, "404.html").contains("Linked 404"));
+    assert!(!out.join("theme/secret.css").exists());
+    for report in [&run.stderr, &check_cli(&site, "human", &[]).stderr] {
+        for want in [
+            "`theme/secret.css` is a symbolic link to",
+            "outside the site's folder: not followed",
+            "`templates/gone.html` is a symbolic link to `../nowhere.html`, which cannot be read",
+            "point the link inside it",
+        ] {
+            assert!(report.contains(want), "missing {want:?} in:\n{report}");
+        }
+    }
+    assert!(run.stdout.contains("2 warnings"), "{}", run.stdout);
+}

@@ -110,8 +110,10 @@ pub fn document_page_ids() -> &'static [String] {
     &IDS
 }
 
-/// Load the built-in templates, then the site's `templates/*.html` over them.
-pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+/// Load the built-in templates, then the site's `templates/*.html` over
+/// them; with the warnings of reading them (a link in `templates/` that
+/// is not followed).
+pub fn load_templates(root: &Path) -> Result<(Tera, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
         .iter()
         .map(|(n, s)| {
@@ -147,7 +149,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
             diags.push(template_error(shown, text, &e));
         }
     }
-    if diags.is_empty()
+    if !diags.iter().any(Diagnostic::is_error)
         && let Err(e) = tera.add_raw_templates(
             sources
                 .iter()
@@ -163,10 +165,10 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
         };
         diags.push(template_error(shown, text, &e));
     }
-    if !diags.is_empty() {
+    if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    Ok(tera)
+    Ok((tera, diags))
 }
 
 /// Turn a Tera error into a located diagnostic where Tera gives a span.
