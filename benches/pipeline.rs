@@ -31,7 +31,9 @@ fn stages(c: &mut Criterion) {
     let root = dir.path().join("site");
     clausebook::tools::corpus::generate(docs, &root, 1).expect("corpus");
     let site = Site::load(&root, options()).expect("site loads");
-    let tera = clausebook::load::templates::load_templates(&root).expect("templates");
+    let tera = clausebook::load::templates::load_templates(&root)
+        .expect("templates")
+        .0;
 
     let mut g = c.benchmark_group(format!("{docs} documents"));
     g.sample_size(10).measurement_time(Duration::from_secs(8));

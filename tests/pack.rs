@@ -263,6 +263,75 @@ fn links_between_documents_stay_inside_the_pack() {
 }
 
 #[test]
+fn links_from_the_host_root_resolve_as_on_the_site() {
+    // A body link starting with `/` is read as the site's pages read it, from the host's root: a page of the pack leads inside it, another page of the site goes to `base_url` (or shows its target), a page of the host outside the site's path goes to that host.
+    let tmp = tempdir();
+    let site = copy_fixture("pack", tmp.path());
+    let records = site.join("content/procedures/records.md");
+    append(
+        &records,
+        "\nSee the [change steps](/documents/pro-1/#steps), the [change page](/documents/pro-1/) and the [standards](/standards/).\n",
+    );
+    let packed = || {
+        pack(tmp.path(), &site, &["-o", "p.html"]).assert_code(0);
+        std::fs::read_to_string(tmp.path().join("p.html")).unwrap()
+    };
+    // The links to PRO-1, a document of the pack.
+    let inside = |html: &str| {
+        assert_eq!(
+            href_of(html, "change steps").as_deref(),
+            Some("#pro-1--steps")
+        );
+        assert_eq!(href_of(html, "change page").as_deref(), Some("#doc-pro-1"));
+    };
+    let html = packed();
+    inside(&html);
+    assert!(html.contains(
+        "<span class=\"pack-offsite\">standards</span> <span class=\"pack-target\">[site page standards/]</span>"
+    ));
+
+    // A site published below a path of its host: `/docs/…` are its pages.
+    set_config_key(&site, "base_url = \"https://sms.example.org/docs/\"");
+    replace(
+        &records,
+        "(/documents/pro-1/#steps)",
+        "(/docs/documents/pro-1/#steps)",
+    );
+    replace(&records, "(/documents/pro-1/)", "(/docs/documents/pro-1/)");
+    append(
+        &records,
+        "\nThe [home page](/docs) and the [host](/about/#team).\n",
+    );
+    let html = packed();
+    inside(&html);
+    assert_eq!(
+        href_of(&html, "home page").as_deref(),
+        Some("https://sms.example.org/docs/index.html")
+    );
+    // `/standards/` is not below `/docs/`: the site's pages lead to the host's page.
+    assert_eq!(
+        href_of(&html, "standards").as_deref(),
+        Some("https://sms.example.org/standards/")
+    );
+    assert_eq!(
+        href_of(&html, "host").as_deref(),
+        Some("https://sms.example.org/about/#team")
+    );
+
+    // The site's pack page: pages of the site by relative links, as the
+    // rest of the pack page; the host's other pages as the site has them.
+    let out = build_site(&site, tmp.path(), &[]);
+    let page = read(&out, "pack/index.html");
+    inside(&page);
+    assert_eq!(
+        href_of(&page, "home page").as_deref(),
+        Some("../index.html")
+    );
+    assert_eq!(href_of(&page, "standards").as_deref(), Some("/standards/"));
+    assert_eq!(href_of(&page, "host").as_deref(), Some("/about/#team"));
+}
+
+#[test]
 fn the_pack_of_a_small_site_is_as_expected() {
     // The pack's HTML of a small fixture, with the print time pinned, matches its snapshot.
     let tmp = tempdir();

@@ -151,8 +151,9 @@ pub fn findings_for(site: &Site, control: &[Vec<Diagnostic>], gate: Gate) -> Dia
 pub fn run(site: &Site) -> Report {
     let mut findings = findings_for(site, &documents::control(site), Gate::Check);
     history::as_check(site, &mut findings);
-    if let Err(ds) = crate::load::templates::load_templates(&site.root) {
-        findings.extend(ds);
+    match crate::load::templates::load_templates(&site.root) {
+        Ok((_, warnings)) => findings.extend(warnings),
+        Err(ds) => findings.extend(ds),
     }
     let (_, unreadable) = crate::load::source::site_files(&site.root, "theme");
     findings.extend(unreadable);

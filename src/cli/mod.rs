@@ -75,7 +75,7 @@ published with a banner."
         /// Print the time spent in each phase
         #[arg(long, short = 'v')]
         verbose: bool,
-        /// Print errors and warnings only, no summary
+        /// Print errors only and a one-line count of the warnings, no summary (build without --quiet, or run `clausebook check`, to see the warnings)
         #[arg(long, short = 'q')]
         quiet: bool,
     },
@@ -414,7 +414,9 @@ pub fn run(cli: Cli) -> i32 {
             color,
         ),
         Command::Changes(args) => changes::command(&args, |ds| print_diags(ds, color)),
-        Command::Pack(args) => pack::command(&args, today, &|ds| print_build_diags(ds, color)),
+        Command::Pack(args) => {
+            pack::command(&args, today, &|ds| print_build_diags(ds, color, false))
+        }
         Command::GenCorpus {
             docs,
             out,
@@ -478,7 +480,7 @@ fn run_init(
 fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bool) -> i32 {
     match crate::publish::build(root, opts) {
         Ok(report) => {
-            print_build_diags(&report.diags, color);
+            print_build_diags(&report.diags, color, quiet);
             if verbose {
                 if let Some(off) = &report.history_off {
                     eprintln!("  {off}");
@@ -487,7 +489,9 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
                     eprintln!("  {name:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
-            if !quiet {
+            if quiet {
+                print_hidden_warnings(&report.diags);
+            } else {
                 let warn = match report.diags.warning_count() {
                     0 => String::new(),
                     1 => ", 1 warning".into(),
@@ -513,7 +517,10 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
             EXIT_USAGE
         }
         Err(BuildError::Content(ds)) => {
-            print_build_diags(&ds, color);
+            print_build_diags(&ds, color, quiet);
+            if quiet {
+                print_hidden_warnings(&ds);
+            }
             eprintln!(
                 "error: build failed with {} error{}{}; the previous output was left untouched",
                 ds.error_count(),
@@ -573,10 +580,26 @@ fn check(
 }
 
 /// Like `print_diags`, but coverage findings, one per clause, are folded
-/// into one line per standard: `clausebook check` lists them.
-fn print_build_diags(diags: &Diagnostics, color: bool) {
+/// into one line per standard (`clausebook check` lists them); with
+/// `quiet`, the errors only.
+fn print_build_diags(diags: &Diagnostics, color: bool, quiet: bool) {
     for d in crate::check::report::folded(diags) {
-        eprintln!("{}\n", d.render(color));
+        if !quiet || d.is_error() {
+            eprintln!("{}\n", d.render(color));
+        }
+    }
+}
+
+/// What `build --quiet` says of the warnings it does not print: one line
+/// with their count and how to see them (nothing when there are none).
+fn print_hidden_warnings(diags: &Diagnostics) {
+    match diags.warning_count() {
+        0 => {}
+        n => eprintln!(
+            "warning: {n} warning{} not shown (--quiet); build without --quiet, or run `clausebook check`, to see {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        ),
     }
 }
 

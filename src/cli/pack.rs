@@ -84,7 +84,7 @@ pub fn command(args: &PackArgs, today: jiff::civil::Date, print: &dyn Fn(&Diagno
         return EXIT_CONTENT;
     }
     let tera = match load_templates(&args.root) {
-        Ok(t) => t,
+        Ok((t, _)) => t,
         Err(ds) => return fail(EXIT_CONTENT, ds),
     };
     let printed = match crate::load::history::build_time(jiff::Timestamp::now()) {

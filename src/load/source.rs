@@ -90,10 +90,7 @@ pub struct Discovered {
     pub followed_links: bool,
 }
 
-/// Find every Markdown file below `root/content`. Symbolic links (to files
-/// or folders) are followed when they resolve inside the site's folder;
-/// links leading out of it, broken links and links into a loop are
-/// reported (rule `symlink`) and skipped.
+/// Find every Markdown file below `root/content`, through [`walk`].
 fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
@@ -102,11 +99,41 @@ fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
                 .with_help("put the Markdown documents under content/ (any nesting)"),
         );
     }
+    let walked = walk(root, &dir, "check the permissions of the folder");
+    Ok(Discovered {
+        files: walked
+            .files
+            .into_iter()
+            .filter(|p| is_document_name(p))
+            .collect(),
+        diags: walked.diags,
+        followed_links: walked.followed_links,
+    })
+}
+
+/// What [`walk`] found below a folder of the site.
+struct Walked {
+    /// The files, sorted by path.
+    files: Vec<PathBuf>,
+    diags: Vec<Diagnostic>,
+    followed_links: bool,
+}
+
+/// Every file below `dir`, a folder of the site at `root`. Symbolic links
+/// (to files or folders) are followed when they resolve inside the site's
+/// folder; links leading out of it, broken links and links into a loop are
+/// reported at the link (rule `symlink`) and skipped. A folder that cannot
+/// be read is an error with `help`.
+fn walk(root: &Path, dir: &Path, help: &str) -> Walked {
     let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let shown = |p: &Path| display_path(root, p);
-    let mut out = Discovered::default();
+    let mut out = Walked {
+        files: Vec::new(),
+        diags: Vec::new(),
+        followed_links: false,
+    };
     let mut outside = Vec::new();
-    let walk = walkdir::WalkDir::new(&dir)
+    let entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
@@ -122,11 +149,13 @@ fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
                 }
             }
         });
-    for entry in walk {
+    for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let p = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
                 let link = std::fs::read_link(&p).ok();
                 out.diags.push(match (e.loop_ancestor(), link) {
                     (Some(_), _) => link_warning(
@@ -142,14 +171,15 @@ fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
                                 .map_or_else(|| e.to_string(), ToString::to_string)
                         ),
                     ),
-                    (None, None) => Diagnostic::error(shown(&p), format!("cannot read: {e}"))
-                        .with_help("check the permissions of the folder"),
+                    (None, None) => {
+                        Diagnostic::error(shown(&p), format!("cannot read: {e}")).with_help(help)
+                    }
                 });
                 continue;
             }
         };
         out.followed_links |= entry.path_is_symlink();
-        if entry.depth() > 0 && entry.file_type().is_file() && is_document_name(entry.path()) {
+        if entry.depth() > 0 && entry.file_type().is_file() {
             out.files.push(entry.into_path());
         }
     }
@@ -161,10 +191,10 @@ fn discover(root: &Path) -> Result<Discovered, Diagnostic> {
             &format!("is a symbolic link to `{target}`, outside the site's folder: not followed"),
         ));
     }
-    Ok(out)
+    out
 }
 
-/// A finding about a symbolic link below `content/`, located at the link.
+/// A finding about a symbolic link of the site, located at the link.
 fn link_warning(link: PathBuf, what: &str) -> Diagnostic {
     let name = link.display().to_string();
     Diagnostic::warning(link, format!("`{name}` {what}"))
@@ -215,39 +245,27 @@ pub struct SiteFile {
 
 /// Every file below `root/<folder>` (a site's `templates/` or `theme/`,
 /// which override the built-in files by name), sorted, as
-/// (`/`-separated path inside the folder, full path, bytes).
+/// (`/`-separated path inside the folder, full path, bytes), with what
+/// reading them found: symbolic links are followed as below `content/`
+/// ([`walk`]), and the others reported as warnings.
 pub fn site_files(root: &Path, folder: &str) -> (Vec<SiteFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let mut diags = Vec::new();
     let dir = root.join(folder);
     if !dir.is_dir() {
-        return (files, diags);
+        return (files, Vec::new());
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error(folder, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
+    let walked = walk(root, &dir, "check the permissions of the folder");
+    let mut diags = walked.diags;
+    for path in walked.files {
+        let rel = path
             .strip_prefix(&dir)
-            .unwrap_or(entry.path())
+            .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push(SiteFile {
-                rel,
-                path: entry.path().to_path_buf(),
-                bytes,
-            }),
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push(SiteFile { rel, path, bytes }),
             Err(e) => diags.push(Diagnostic::error(
-                display_path(root, entry.path()),
+                display_path(root, &path),
                 format!("cannot read: {e}"),
             )),
         }

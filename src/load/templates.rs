@@ -92,8 +92,28 @@ pub const HISTORY_THEME: &[(&str, &str)] = &[
     ("history.js", include_str!("../../theme/history.js")),
 ];
 
-/// Load the built-in templates, then the site's `templates/*.html` over them.
-pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+/// The ids a document page of the built-in templates has besides those of
+/// its body (`main`, the skip link's target, the search box …): a body's
+/// headings and footnotes get other ids.
+pub fn document_page_ids() -> &'static [String] {
+    static IDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        TEMPLATES
+            .iter()
+            .filter(|(name, _)| matches!(*name, "base.html" | "document.html"))
+            .flat_map(|(_, text)| text.split(" id=\"").skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            // An id made by the template itself (`{{ … }}`) is not fixed.
+            .filter(|id| !id.contains('{'))
+            .map(str::to_string)
+            .collect()
+    });
+    &IDS
+}
+
+/// Load the built-in templates, then the site's `templates/*.html` over
+/// them; with the warnings of reading them (a link in `templates/` that
+/// is not followed).
+pub fn load_templates(root: &Path) -> Result<(Tera, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut sources: BTreeMap<String, (String, String)> = TEMPLATES
         .iter()
         .map(|(n, s)| {
@@ -129,7 +149,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
             diags.push(template_error(shown, text, &e));
         }
     }
-    if diags.is_empty()
+    if !diags.iter().any(Diagnostic::is_error)
         && let Err(e) = tera.add_raw_templates(
             sources
                 .iter()
@@ -145,10 +165,10 @@ pub fn load_templates(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
         };
         diags.push(template_error(shown, text, &e));
     }
-    if !diags.is_empty() {
+    if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    Ok(tera)
+    Ok((tera, diags))
 }
 
 /// Turn a Tera error into a located diagnostic where Tera gives a span.

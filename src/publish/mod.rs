@@ -165,7 +165,10 @@ pub fn build_with(
 
     let t = Instant::now();
     let tera = match load_templates(root) {
-        Ok(t) => t,
+        Ok((t, warnings)) => {
+            diags.extend(warnings);
+            t
+        }
         Err(ds) => {
             diags.extend(ds);
             diags.sort();

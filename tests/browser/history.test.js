@@ -18,42 +18,11 @@
  */
 'use strict';
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { chromium } = require('playwright-core');
+const h = require('./harness');
+const { check, assert } = h;
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const TOTAL_MS = 120000;
-
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-if (!args.out || !args.page || !args.review) {
-  console.error('usage: node history.test.js --out OUT --page PAGE --review YYYY-MM-DD');
-  process.exit(2);
-}
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log('ok      ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAILED  ' + name + ': ' + (e && e.message ? e.message : String(e)).split('\n')[0]);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-const deadline = setTimeout(() => {
-  console.log('FAILED  the history test took longer than ' + TOTAL_MS / 1000 + ' s');
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
-}, TOTAL_MS);
+const args = h.args(['out', 'page', 'review'], 'node history.test.js --out OUT --page PAGE --review YYYY-MM-DD');
+h.deadline('the history test', 120000);
 
 /** A day `n` days after `iso`. */
 function plus(iso, n) {
@@ -78,7 +47,7 @@ async function notice(browser, day, javaScriptEnabled) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto('file://' + path.join(path.resolve(args.out), args.page), { waitUntil: 'load' });
+  await page.goto(h.fileUrl(args.out, args.page), { waitUntil: 'load' });
   const r = await page.evaluate(() => {
     const n = document.querySelector('.review-live');
     const p = document.querySelector('.print-date');
@@ -96,12 +65,7 @@ async function notice(browser, day, javaScriptEnabled) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await h.launch();
   try {
     const review = args.review;
     const early = plus(review, -90);
@@ -127,12 +91,6 @@ async function notice(browser, day, javaScriptEnabled) {
     });
   } finally {
     await browser.close();
-    clearTimeout(deadline);
   }
-  console.log(passed + ' passed, ' + failed + ' failed');
-  process.exit(failed ? 1 : 0);
-})().catch((e) => {
-  console.log('FAILED  ' + (e && e.stack ? e.stack : e));
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
-});
+  h.finish();
+})().catch(h.finish);

@@ -23,13 +23,10 @@
  */
 'use strict';
 
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const h = require('./harness');
+const { check, assert } = h;
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const TOTAL_MS = 120000;
 const PAGE = 'documents/atk-1/index.html';
 
 const safe = [];
@@ -44,33 +41,12 @@ for (let i = 2; i < process.argv.length; i += 2) {
   }
 }
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log('ok      ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAILED  ' + name + ': ' + (e && e.message ? e.message : String(e)).split('\n')[0]);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-const deadline = setTimeout(() => {
-  console.log('FAILED  the injection test took longer than ' + TOTAL_MS / 1000 + ' s');
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
-}, TOTAL_MS);
+h.deadline('the injection test', 120000);
 
 /** Open the attack page of `out`, give every payload its chance, report what ran. */
 async function probe(context, out) {
   const page = await context.newPage();
-  const url = 'file://' + path.join(path.resolve(out), PAGE);
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(h.fileUrl(out, PAGE), { waitUntil: 'load' });
   // Hover and focus every element of the body.
   await page.evaluate(async () => {
     for (const el of document.querySelectorAll('.doc-body *')) {
@@ -115,13 +91,7 @@ async function probe(context, out) {
 }
 
 (async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'clausebook-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { context, close } = await h.launchWithProfile({});
   try {
     for (const out of safe) {
       const f = await probe(context, out);
@@ -144,14 +114,7 @@ async function probe(context, out) {
       });
     }
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await close();
   }
-  clearTimeout(deadline);
-  console.log(passed + ' passed, ' + failed + ' failed');
-  process.exit(failed ? 1 : 0);
-})().catch((e) => {
-  console.log('FAILED  ' + (e && e.stack ? e.stack : e));
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
-});
+  h.finish();
+})().catch(h.finish);

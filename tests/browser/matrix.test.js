@@ -12,17 +12,10 @@
  */
 'use strict';
 
-const path = require('path');
-const { chromium } = require('playwright-core');
+const h = require('./harness');
+const check = h.expect;
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : ': ' + detail}`);
-}
+const args = h.args(['out', 'page'], 'node matrix.test.js --out BUILT_OUTPUT --page matrix/<slug>/index.html');
 
 // Visible rows as [clause, group, state].
 const visible = (page) => page.$$eval('table.matrix-page tbody tr', (rows) => rows
@@ -30,13 +23,13 @@ const visible = (page) => page.$$eval('table.matrix-page tbody tr', (rows) => ro
   .map((r) => [r.dataset.clause, r.dataset.group, r.dataset.state]));
 
 (async () => {
-  const timer = setTimeout(() => { console.log('timed out'); process.exit(2); }, 120000);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true });
+  h.deadline('the matrix test', 120000);
+  const browser = await h.launch();
   const page = await browser.newPage({ viewport: { width: 520, height: 700 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto('file://' + path.resolve(args.out, args.page), { waitUntil: 'load' });
+  await page.goto(h.fileUrl(args.out, args.page), { waitUntil: 'load' });
 
   const all = await page.$$eval('table.matrix-page tbody tr', (rows) => rows.map((r) => [r.dataset.clause, r.dataset.group, r.dataset.state]));
   let rows = await visible(page);
@@ -95,7 +88,5 @@ const visible = (page) => page.$$eval('table.matrix-page tbody tr', (rows) => ro
   check('the clause column stays at the left', stuck.firstLeft !== null && Math.abs(stuck.firstLeft) <= 2, JSON.stringify(stuck));
   check('no script error', errors.length === 0, errors.join('; '));
   await browser.close();
-  clearTimeout(timer);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-})().catch((e) => { console.error(e); process.exit(1); });
+  h.finish();
+})().catch(h.finish);

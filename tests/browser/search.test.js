@@ -23,6 +23,7 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { chromium } = require('playwright-core');
+const h = require('./harness');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TOTAL_MS = 240000;
@@ -36,38 +37,9 @@ const CASES = [
   { q: 'supplier', id: 'SMS-PRC-010' },       // Supplier Management Process
 ];
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const k of ['out', 'site', 'bin']) {
-  if (!args[k]) {
-    console.error('usage: node search.test.js --out BUILT_OUTPUT --site SITE_ROOT --bin CLAUSEBOOK');
-    process.exit(2);
-  }
-}
-
-let passed = 0;
-let failed = 0;
+const args = h.args(['out', 'site', 'bin'], 'node search.test.js --out BUILT_OUTPUT --site SITE_ROOT --bin CLAUSEBOOK');
+const { check, assert, pass: ok, fail } = h;
 const cleanups = [];
-
-function ok(name) {
-  passed++;
-  console.log('ok      ' + name);
-}
-function fail(name, why) {
-  failed++;
-  console.log('FAILED  ' + name + ': ' + why);
-}
-async function check(name, fn) {
-  try {
-    await fn();
-    ok(name);
-  } catch (e) {
-    fail(name, (e && e.message ? e.message : String(e)).split('\n')[0]);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 async function cleanup() {
   for (const c of cleanups.reverse()) {
@@ -436,11 +408,8 @@ async function liveReload(context) {
 
   await cleanup();
   clearTimeout(deadline);
-  console.log(passed + ' passed, ' + failed + ' failed');
-  process.exit(failed ? 1 : 0);
+  h.finish();
 })().catch(async (e) => {
-  console.log('FAILED  ' + (e && e.stack ? e.stack : e));
   await cleanup();
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
+  h.finish(e);
 });

@@ -23,35 +23,13 @@
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const h = require('./harness');
+const { check, assert } = h;
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-if (!args.out || !args.shots) {
-  console.error('usage: node ux.test.js --out OUT --shots DIR');
-  process.exit(2);
-}
+const args = h.args(['out', 'shots'], 'node ux.test.js --out OUT --shots DIR');
 const out = path.resolve(args.out);
 const base = 'file://' + out + '/';
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log('ok      ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAILED  ' + name + ': ' + (e && e.message ? e.message : String(e)).split('\n')[0]);
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 /* The document page with the longest contents. */
 function longestToc() {
@@ -77,15 +55,8 @@ function standardPage() {
 }
 
 (async () => {
-  const deadline = setTimeout(() => { console.log('FAILED  timeout'); process.exit(1); }, 240000);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'clausebook-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  h.deadline('the ux test', 240000);
+  const { context, close } = await h.launchWithProfile({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -259,13 +230,6 @@ function standardPage() {
     assert(errors.length === 0, errors.join(' | '));
   });
 
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
-  clearTimeout(deadline);
-  console.log(passed + ' passed, ' + failed + ' failed');
-  process.exit(failed ? 1 : 0);
-})().catch((e) => {
-  console.log('FAILED  ' + (e && e.stack ? e.stack : e));
-  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
-  process.exit(1);
-});
+  await close();
+  h.finish();
+})().catch(h.finish);

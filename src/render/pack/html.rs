@@ -31,6 +31,13 @@ pub trait Targets {
     /// The `src` of an image at `path` (relative to the site root), or
     /// `None` to show its alternative text instead.
     fn image(&self, path: &str) -> Option<String>;
+    /// The path of the site on its host (`/docs/` for `base_url =
+    /// "https://example.org/docs/"`; `/` without one): where a link
+    /// starting with `/` finds the site's pages.
+    fn base_path(&self) -> &str;
+    /// Where a link starting with `/` (`href`, fragment and all) to a page
+    /// of the host outside the site goes.
+    fn off_site(&self, href: &str) -> Link;
 }
 
 /// `html`, the body of the document whose page is at `page` (relative to
@@ -221,10 +228,28 @@ fn link(href: &str, page: &str, t: &dyn Targets) -> Option<Link> {
         None => (href, None),
     };
     let path = path.split_once('?').map_or(path, |(p, _)| p);
-    match site_path(page, path) {
+    // A link from the host's root, as a browser reads it on the site's
+    // pages: below the site's path it is a page of the site.
+    let path = match path.strip_prefix('/') {
+        Some(_) => match below_base(path, t.base_path()) {
+            Some(p) => p,
+            None => return Some(t.off_site(href)),
+        },
+        None => path.to_string(),
+    };
+    match site_path(page, &path) {
         Some(p) => Some(t.link(&p, frag)),
         None => Some(Link::Text(href.to_string())),
     }
+}
+
+/// `path`, starting with `/`, from the site's root when it lies below
+/// `base` (the site's path on its host, ending with `/`).
+fn below_base(path: &str, base: &str) -> Option<String> {
+    if path == base.trim_end_matches('/') {
+        return Some("/".into());
+    }
+    path.strip_prefix(base).map(|rest| format!("/{rest}"))
 }
 
 /// `Some(new src)` to change an image, `None` to keep it (a `data:` image).
@@ -241,7 +266,7 @@ fn image(src: &str, page: &str, t: &dyn Targets) -> Option<Option<String>> {
 
 /// `link`, relative to the page at `page`, as a path from the site root;
 /// `None` when it climbs above the root. A path starting with `/` is
-/// taken from the root.
+/// taken from the root; the root itself is its `index.html`.
 pub fn site_path(page: &str, link: &str) -> Option<String> {
     // From a file at the root when the link starts at the root.
     let from = if link.starts_with('/') {
@@ -250,7 +275,10 @@ pub fn site_path(page: &str, link: &str) -> Option<String> {
         page
     };
     let mut out = resolve_relative(from, link)?;
-    if link.ends_with('/') && !out.is_empty() {
+    if out.is_empty() {
+        // The site's root: its home page.
+        out.push_str("index.html");
+    } else if link.ends_with('/') {
         out.push('/');
     }
     Some(out)
@@ -287,6 +315,12 @@ mod tests {
         fn image(&self, path: &str) -> Option<String> {
             (path == "theme/x.png").then(|| "data:image/png;base64,AA".into())
         }
+        fn base_path(&self) -> &str {
+            "/docs/"
+        }
+        fn off_site(&self, href: &str) -> Link {
+            Link::Href(format!("https://example.org{href}"))
+        }
     }
 
     #[test]
@@ -304,6 +338,17 @@ mod tests {
 <p><a href=\"#doc-p\" title=\"P\">P</a> <a href=\"#d2-steps\">s</a> \
 <span class=\"pack-offsite\">c</span> <span class=\"pack-target\">[clauses/x/]</span> <a href=\"https://example.org/\">e</a> a&lt;b \"q\" href=\"#no\"</p>\
 <span class=\"pack-image\">[image: remote]</span><img src=\"data:image/png;base64,AA\" alt=\"x\"><img src=\"data:image/png;base64,BB\">"
+        );
+    }
+
+    #[test]
+    fn links_from_the_host_root_find_the_site_below_its_path() {
+        // A link starting with `/` is read as on the site's pages: below the site's path (`/docs/`) a page of the site (inside the pack when there), else a page of the host.
+        let page = "policies/a/index.html";
+        let html = "<a href=\"/docs/procedures/p/index.html#steps\">in</a> <a href=\"/docs\">home</a> <a href=\"/other/#x\">host</a>";
+        assert_eq!(
+            rewrite(html, page, &T),
+            "<a href=\"#d2-steps\">in</a> <span class=\"pack-offsite\">home</span> <span class=\"pack-target\">[index.html]</span> <a href=\"https://example.org/other/#x\">host</a>"
         );
     }
 

@@ -220,6 +220,10 @@ struct PackTargets<'a> {
     /// whether it is in the pack.
     by_page: HashMap<String, (usize, bool)>,
     base_url: Option<String>,
+    /// `base_url` split into the host (`https://example.org`) and the
+    /// site's path on it (`/docs/`; `/` without `base_url`).
+    origin: Option<String>,
+    base_path: String,
 }
 
 /// A page URL without its `index.html`.
@@ -238,15 +242,26 @@ impl<'a> PackTargets<'a> {
                 e.1 = true;
             }
         }
+        let base_url = site
+            .config
+            .base_url
+            .as_deref()
+            .map(|b| b.trim_end_matches('/').to_string());
+        let (origin, base_path) = match &base_url {
+            Some(b) => {
+                let host = b.find("://").map_or(0, |i| i + 3);
+                let at = b[host..].find('/').map_or(b.len(), |i| host + i);
+                (Some(b[..at].to_string()), format!("{}/", &b[at..]))
+            }
+            None => (None, "/".to_string()),
+        };
         PackTargets {
             site,
             opts,
             by_page,
-            base_url: site
-                .config
-                .base_url
-                .as_deref()
-                .map(|b| b.trim_end_matches('/').to_string()),
+            base_url,
+            origin,
+            base_path,
         }
     }
 
@@ -293,6 +308,19 @@ impl Targets for DocTargets<'_> {
 
     fn image(&self, path: &str) -> Option<String> {
         (self.pack.opts.images)(path)
+    }
+
+    fn base_path(&self) -> &str {
+        &self.pack.base_path
+    }
+
+    fn off_site(&self, href: &str) -> Link {
+        match (self.pack.opts.target, &self.pack.origin) {
+            // As the site's pages have it.
+            (Target::SitePage, _) => Link::Href(href.to_string()),
+            (Target::File, Some(origin)) => Link::Href(format!("{origin}{href}")),
+            (Target::File, None) => Link::Text(format!("host page {href}")),
+        }
     }
 }
 

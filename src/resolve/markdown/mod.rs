@@ -79,7 +79,11 @@ struct Body<'a, 'l> {
     policy: RawHtml,
     out: Rendered,
     events: Vec<Event<'a>>,
+    /// The ids given so far (and the page's own), with how often each
+    /// base id was asked for.
     used_ids: HashMap<String, usize>,
+    /// The id of each footnote, by its lower-case name.
+    footnotes: HashMap<String, String>,
     /// Open links: the HTML closing the plain span a link was turned into
     /// (`None`: the link stays a link).
     link_stack: Vec<Option<&'static str>>,
@@ -101,7 +105,11 @@ impl<'a, 'l> Body<'a, 'l> {
             policy: links.raw_html(),
             out: Rendered::default(),
             events: Vec::new(),
-            used_ids: HashMap::new(),
+            used_ids: crate::load::templates::document_page_ids()
+                .iter()
+                .map(|id| (id.clone(), 1))
+                .collect(),
+            footnotes: HashMap::new(),
             link_stack: Vec::new(),
             image_stack: Vec::new(),
             heading: None,
@@ -110,7 +118,7 @@ impl<'a, 'l> Body<'a, 'l> {
         }
     }
 
-    /// Collect the plain text and the footnote anchors of `event`.
+    /// Collect the plain text of `event`.
     fn note(&mut self, event: &Event<'_>) {
         let out = &mut self.out;
         match event {
@@ -121,12 +129,6 @@ impl<'a, 'l> Body<'a, 'l> {
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
             ) => out.text.push('\n'),
-            Event::FootnoteReference(name) => {
-                out.anchors.insert(format!("fn-{name}"));
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                out.anchors.insert(name.to_string());
-            }
             _ => {}
         }
     }
@@ -153,6 +155,12 @@ impl<'a, 'l> Body<'a, 'l> {
             Event::End(TagEnd::Heading(_)) => {
                 self.close_heading();
                 return None;
+            }
+            Event::FootnoteReference(name) => Event::FootnoteReference(self.footnote_id(&name)),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let id = self.footnote_id(&name);
+                self.out.anchors.insert(id.to_string());
+                Event::Start(Tag::FootnoteDefinition(id))
             }
             Event::Start(ref tag @ (Tag::Link { .. } | Tag::Image { .. }))
                 if policy != RawHtml::Trust
@@ -197,6 +205,18 @@ impl<'a, 'l> Body<'a, 'l> {
             },
             other => other,
         })
+    }
+
+    /// The id of footnote `name` in the page: `fn-<name>`, unique among
+    /// the page's ids (a heading `## Log` keeps `log` beside `[^log]`).
+    fn footnote_id(&mut self, name: &str) -> CowStr<'a> {
+        let key = name.to_lowercase();
+        if let Some(id) = self.footnotes.get(&key) {
+            return id.clone().into();
+        }
+        let id = unique_id(&mut self.used_ids, format!("fn-{key}"));
+        self.footnotes.insert(key, id.clone());
+        id.into()
     }
 
     /// Write the heading being collected, with its id and anchor, unless it
