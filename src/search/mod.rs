@@ -42,15 +42,18 @@ pub const STATIC_INDEX: &str = "search/index.js";
 /// `search/tantivy/` and the sharded static index under `search/`. Called
 /// by the build after pages are rendered.
 pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let model = query::model::Model::of_site(site);
+    let err =
+        |e: String| Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}"));
     let pattern = query::shards::url_pattern(site);
-    // The two indexes are independent: write them side by side.
+    // tantivy indexes each document while the model analyzes the next
+    // ones; then the index is committed beside the static index.
+    let mut tantivy = tindex::Writer::new(query::model::declared(site)).map_err(err)?;
+    let model = query::model::Model::of_site_each(site, |a| tantivy.add(a));
     let (tantivy, shards) = rayon::join(
-        || tindex::build(&model),
+        || tantivy.finish(&model),
         || query::shards::build(&model, &pattern),
     );
-    let mut files = tantivy
-        .map_err(|e| Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}")))?;
+    let mut files = tantivy.map_err(err)?;
     files.extend(shards);
     Ok(files)
 }

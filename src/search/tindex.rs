@@ -12,7 +12,7 @@
 //! | `id`         | the id (whole, fast)                                         |
 //! | `kind`, `status` | indexes into [`Model::kinds`] and [`STATUSES`] (fast)     |
 //! | `words`      | every word term of the document (document counts, prefixes)  |
-//! | `f0` … `f8`  | the word terms and pairs of each field of [`bits`]           |
+//! | `f0` … `f8`  | the word terms and pairs of each field of [`bits`][b]        |
 //! | `keys`       | the `#` keys (tags, clauses addressed, clauses below)        |
 //! | `doc`        | what a result shows, as JSON ([`DocView`])                   |
 //!
@@ -20,18 +20,23 @@
 //! `raw` tokenizer: tantivy's own analyzers are not used. The standards
 //! (names, keys, clause tables) are [`STANDARDS_FILE`] in the index folder,
 //! the kinds the site declares [`KINDS_FILE`].
+//!
+//! [b]: super::query::model::bits
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use tantivy::directory::RamDirectory;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::answer::{DocView, StdView};
+use super::query::analyze;
 use super::query::ast::STATUSES;
-use super::query::model::{Model, bits};
+use super::query::model::{Analyzed, Model, kinds};
 use crate::base::output::OutputFile;
 
 /// Folder of the tantivy index, relative to the output folder.
@@ -41,7 +46,7 @@ pub const STANDARDS_FILE: &str = "clausebook-standards.json";
 /// The kinds the site declares (`[kinds]`), as a JSON list, in the index
 /// folder: `kind` numbers them after the built-in ones.
 pub const KINDS_FILE: &str = "clausebook-kinds.json";
-/// Fields of [`bits`] (one tantivy field each).
+/// Fields of [`bits`](super::query::model::bits) (one tantivy field each).
 pub const FIELD_BITS: usize = 9;
 
 /// The fields of the schema.
@@ -107,89 +112,56 @@ impl Fields {
 }
 
 /// The tantivy documents of `model`, in model order (only those of
-/// `only`, when given).
+/// `only`, when given), made in parallel.
+pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<TantivyDocument> {
+    let wanted = |d: usize| only.is_none_or(|o| o.get(d).copied().unwrap_or(false));
+    let kinds = model.kinds();
+    (0..model.docs.len())
+        .into_par_iter()
+        .filter(|&d| wanted(d))
+        .map(|d| document(f, &kinds, model.analyzed(d)))
+        .collect()
+}
+
+/// The tantivy document of one analyzed document; `kinds` is
+/// [`Model::kinds`].
 ///
 /// Each term is one value of its field, indexed whole by the `raw`
 /// tokenizer: the same terms as a pre-tokenized string, without the JSON
 /// round trip tantivy makes of one (a third of a 10,000-document build's
 /// CPU time went to it).
-pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<TantivyDocument> {
-    let n = model.docs.len();
-    let wanted = |d: usize| only.is_none_or(|o| o.get(d).copied().unwrap_or(false));
-    let mut words: Vec<Vec<&str>> = vec![Vec::new(); n];
-    let mut by_bit: Vec<[Vec<&str>; FIELD_BITS]> = (0..n).map(|_| Default::default()).collect();
-    let mut keys: Vec<Vec<&str>> = vec![Vec::new(); n];
-    for (t, list) in model.terms.iter().zip(&model.postings) {
-        for &(d, mask) in list {
-            let d = d as usize;
-            if !wanted(d) {
-                continue;
-            }
-            if mask & bits::KEY != 0 {
-                keys[d].push(t);
-                continue;
-            }
-            words[d].push(t);
-            for (bit, terms) in by_bit[d].iter_mut().enumerate() {
-                if mask & (1 << bit) != 0 {
-                    terms.push(t);
-                }
-            }
-        }
-    }
-    let pair_texts: Vec<Option<String>> = model
-        .pair_postings
-        .iter()
-        .enumerate()
-        .map(|(p, list)| {
-            list.iter()
-                .any(|&(d, _)| wanted(d as usize))
-                .then(|| model.pair_text(p))
-        })
-        .collect();
-    for (list, text) in model.pair_postings.iter().zip(&pair_texts) {
-        let Some(text) = text else { continue };
-        for &(d, mask) in list.iter().filter(|&&(d, _)| wanted(d as usize)) {
-            for (bit, terms) in by_bit[d as usize].iter_mut().enumerate() {
-                if mask & (1 << bit) != 0 {
-                    terms.push(text);
-                }
-            }
-        }
-    }
+fn document(f: &Fields, kinds: &[&str], a: Analyzed<'_>) -> TantivyDocument {
     let code = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0) as u64;
-    let kinds = model.kinds();
-    let mut out = Vec::with_capacity(n);
-    for (d, ((info, w), (b, k))) in model
-        .docs
-        .iter()
-        .zip(words)
-        .zip(by_bit.into_iter().zip(keys))
-        .enumerate()
-    {
-        if !wanted(d) {
-            continue;
-        }
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &info.id);
-        doc.add_u64(f.kind, code(&kinds, info.kind));
-        doc.add_u64(f.status, code(STATUSES, info.status));
-        for t in w {
-            doc.add_text(f.words, t);
-        }
-        for (bit, terms) in b.into_iter().enumerate() {
-            for t in terms {
-                doc.add_text(f.by_bit[bit], t);
+    let (info, terms, words) = (a.info, a.terms, a.words);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &info.id);
+    doc.add_u64(f.kind, code(kinds, info.kind));
+    doc.add_u64(f.status, code(STATUSES, info.status));
+    for &(t, _) in &terms.words {
+        doc.add_text(f.words, &words[t as usize]);
+    }
+    let mut pair = String::new();
+    for (bit, &field) in f.by_bit.iter().enumerate() {
+        let bit = 1u16 << bit;
+        for &(t, mask) in &terms.words {
+            if mask & bit != 0 {
+                doc.add_text(field, &words[t as usize]);
             }
         }
-        for t in k {
-            doc.add_text(f.keys, t);
+        for &(p, mask) in &terms.pairs {
+            if mask & bit != 0 {
+                let (x, y) = a.pairs[p as usize];
+                analyze::pair_into(&mut pair, &words[x as usize], &words[y as usize]);
+                doc.add_text(field, &pair);
+            }
         }
-        let json = serde_json::to_string(&DocView::of(info)).unwrap_or_default();
-        doc.add_text(f.doc, json);
-        out.push(doc);
     }
-    out
+    for &t in &terms.keys {
+        doc.add_text(f.keys, &words[t as usize]);
+    }
+    let json = serde_json::to_string(&DocView::of(info)).unwrap_or_default();
+    doc.add_text(f.doc, json);
+    doc
 }
 
 /// The standards file of `model` ([`STANDARDS_FILE`]).
@@ -203,53 +175,121 @@ pub fn kinds_json(model: &Model) -> Vec<u8> {
     serde_json::to_vec(&model.declared).unwrap_or_default()
 }
 
-/// Add every document of `model` to `writer` (not committed).
-pub fn add_all(writer: &IndexWriter, f: &Fields, model: &Model) -> tantivy::Result<()> {
-    for doc in documents(f, model, None) {
-        writer.add_document(doc)?;
+/// Build the index of a finished `model` in memory and return its files,
+/// to be written under [`INDEX_DIR`] (the build fills a [`Writer`] while
+/// it makes the model instead).
+pub fn build(model: &Model) -> Result<Vec<OutputFile>, String> {
+    let mut writer = Writer::new(model.declared.clone())?;
+    for d in 0..model.docs.len() {
+        writer.add(model.analyzed(d));
     }
-    Ok(())
+    writer.finish(model)
 }
 
-/// Build the index of `model` in memory and return its files, to be
-/// written under [`INDEX_DIR`].
-pub fn build(model: &Model) -> Result<Vec<OutputFile>, String> {
-    let err = |e: tantivy::TantivyError| e.to_string();
-    let schema = schema();
-    let f = Fields::of(&schema)?;
-    let ram = RamDirectory::create();
-    let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(err)?;
-    // One indexing thread: one segment.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 128 << 20).map_err(err)?;
-    add_all(&writer, &f, model).map_err(err)?;
-    writer.commit().map_err(err)?;
-    writer.wait_merging_threads().map_err(err)?;
+/// A tantivy index being filled in memory, one analyzed document at a
+/// time ([`Model::of_site_each`]): its indexing thread works while the
+/// model's builder analyzes the next documents.
+pub struct Writer {
+    ram: RamDirectory,
+    index: Index,
+    writer: IndexWriter,
+    fields: Fields,
+    /// [`Model::kinds`], known before the model is.
+    declared: Vec<String>,
+    /// Documents not yet handed to the indexing thread.
+    batch: Vec<UserOperation>,
+    /// The first error of [`Writer::add`], reported by [`Writer::finish`].
+    error: Option<String>,
+}
 
-    let mut paths: Vec<PathBuf> = index.directory().list_managed_files().into_iter().collect();
-    paths.push(PathBuf::from(".managed.json"));
-    paths.sort();
-    let mut files = Vec::with_capacity(paths.len() + 1);
-    for p in paths {
-        if !ram.exists(&p).map_err(|e| e.to_string())? {
-            continue;
-        }
-        let bytes = ram
-            .open_read(&p)
-            .map_err(|e| e.to_string())?
-            .read_bytes()
-            .map_err(|e| e.to_string())?;
-        files.push(OutputFile {
-            path: format!("{INDEX_DIR}/{}", p.to_string_lossy()),
-            bytes: bytes.as_slice().to_vec(),
-        });
+/// Documents handed to the indexing thread at a time: one at a time, the
+/// thread woke up for each and spun waiting for the next (user CPU of a
+/// 10,000-document build +0.5–1 s).
+const BATCH: usize = 256;
+
+impl Writer {
+    /// An empty index in memory, for a site declaring the kinds `declared`.
+    pub fn new(declared: Vec<String>) -> Result<Writer, String> {
+        let err = |e: tantivy::TantivyError| e.to_string();
+        let schema = schema();
+        let fields = Fields::of(&schema)?;
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(err)?;
+        // One indexing thread: one segment.
+        let writer: IndexWriter = index.writer_with_num_threads(1, 128 << 20).map_err(err)?;
+        Ok(Writer {
+            ram,
+            index,
+            writer,
+            fields,
+            declared,
+            batch: Vec::with_capacity(BATCH),
+            error: None,
+        })
     }
-    files.push(OutputFile {
-        path: format!("{INDEX_DIR}/{STANDARDS_FILE}"),
-        bytes: standards_json(model),
-    });
-    files.push(OutputFile {
-        path: format!("{INDEX_DIR}/{KINDS_FILE}"),
-        bytes: kinds_json(model),
-    });
-    Ok(files)
+
+    /// Add one document; every [`BATCH`] documents go to the indexing
+    /// thread.
+    pub fn add(&mut self, a: Analyzed<'_>) {
+        let doc = document(&self.fields, &kinds(&self.declared), a);
+        self.batch.push(UserOperation::Add(doc));
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    /// Hand the documents added so far to the indexing thread.
+    fn flush(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if self.error.is_none()
+            && let Err(e) = self.writer.run(batch)
+        {
+            self.error = Some(e.to_string());
+        }
+    }
+
+    /// Commit the documents added and return the index's files, to be
+    /// written under [`INDEX_DIR`], with the tables of `model`.
+    pub fn finish(mut self, model: &Model) -> Result<Vec<OutputFile>, String> {
+        self.flush();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let err = |e: tantivy::TantivyError| e.to_string();
+        self.writer.commit().map_err(err)?;
+        self.writer.wait_merging_threads().map_err(err)?;
+        let ram = self.ram;
+        let mut paths: Vec<PathBuf> = self
+            .index
+            .directory()
+            .list_managed_files()
+            .into_iter()
+            .collect();
+        paths.push(PathBuf::from(".managed.json"));
+        paths.sort();
+        let mut files = Vec::with_capacity(paths.len() + 1);
+        for p in paths {
+            if !ram.exists(&p).map_err(|e| e.to_string())? {
+                continue;
+            }
+            let bytes = ram
+                .open_read(&p)
+                .map_err(|e| e.to_string())?
+                .read_bytes()
+                .map_err(|e| e.to_string())?;
+            files.push(OutputFile {
+                path: format!("{INDEX_DIR}/{}", p.to_string_lossy()),
+                bytes: bytes.as_slice().to_vec(),
+            });
+        }
+        files.push(OutputFile {
+            path: format!("{INDEX_DIR}/{STANDARDS_FILE}"),
+            bytes: standards_json(model),
+        });
+        files.push(OutputFile {
+            path: format!("{INDEX_DIR}/{KINDS_FILE}"),
+            bytes: kinds_json(model),
+        });
+        Ok(files)
+    }
 }

@@ -154,7 +154,18 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// The key of a pair of terms (step 5).
 pub fn pair(a: &str, b: &str) -> String {
-    format!("{a} {b}")
+    let mut out = String::with_capacity(a.len() + b.len() + 1);
+    pair_into(&mut out, a, b);
+    out
+}
+
+/// [`pair`] written into `out` (cleared first), for a loop that reuses
+/// one buffer.
+pub fn pair_into(out: &mut String, a: &str, b: &str) {
+    out.clear();
+    out.push_str(a);
+    out.push(' ');
+    out.push_str(b);
 }
 
 #[cfg(test)]

@@ -104,21 +104,67 @@ pub struct Model {
     pub pairs: Vec<(u32, u32)>,
     /// Pair id → (document, fields), by document.
     pub pair_postings: Vec<Vec<(u32, u16)>>,
+    /// Document → its terms: the postings seen from each document, as
+    /// the builder made them (the tantivy documents are written from
+    /// these, without transposing the postings back).
+    pub by_doc: Vec<DocTerms>,
+}
+
+/// One analyzed document as the model's builder hands it on: what a
+/// result shows, its terms, and the tables its term and pair ids index
+/// (complete up to this document).
+#[derive(Clone, Copy)]
+pub struct Analyzed<'a> {
+    pub info: &'a DocInfo,
+    pub terms: &'a DocTerms,
+    /// Term id → term.
+    pub words: &'a [Box<str>],
+    /// Pair id → the two term ids.
+    pub pairs: &'a [(u32, u32)],
+}
+
+/// The terms of one document: its words and pairs with their fields, and
+/// its keys, each list in id order.
+#[derive(Debug, Default, Clone)]
+pub struct DocTerms {
+    /// (term id, fields) of each word.
+    pub words: Vec<(u32, u16)>,
+    /// (pair id, fields) of each pair.
+    pub pairs: Vec<(u32, u16)>,
+    /// Term ids of its keys.
+    pub keys: Vec<u32>,
 }
 
 impl Model {
     /// The model of the published documents of `site`.
     pub fn of_site(site: &Site) -> Model {
-        let published: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| site.published[i])
-            .collect();
-        Model::of_docs(site, &published)
+        Model::of_site_each(site, |_| {})
     }
 
     /// The model of some documents of `site` (indexes into `site.docs`, in
     /// order): their terms are what [`Model::of_site`] gives them, the
     /// counts only theirs.
     pub fn of_docs(site: &Site, published: &[usize]) -> Model {
+        Model::of_docs_each(site, published, |_| {})
+    }
+
+    /// [`Model::of_site`], handing each document to `each` as soon as its
+    /// terms are known, in order: the build fills the tantivy index while
+    /// the terms of the later documents are worked out.
+    pub fn of_site_each(site: &Site, each: impl FnMut(Analyzed<'_>)) -> Model {
+        let published: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| site.published[i])
+            .collect();
+        Model::of_docs_each(site, &published, each)
+    }
+
+    /// [`Model::of_docs`], handing each document to `each` as soon as its
+    /// terms are known, in order.
+    pub fn of_docs_each(
+        site: &Site,
+        published: &[usize],
+        mut each: impl FnMut(Analyzed<'_>),
+    ) -> Model {
         // Entries and what a result shows, in parallel; the terms in
         // document order (their ids are given in order of first use).
         let standards = standards(site);
@@ -131,17 +177,40 @@ impl Model {
             })
             .unzip();
         let mut builder = Builder::default();
-        for (n, e) in entries.iter().enumerate() {
-            builder.add(n as u32, e);
-        }
+        let by_doc = entries
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .map(|(n, (e, info))| {
+                let terms = builder.add(n as u32, e);
+                each(Analyzed {
+                    info,
+                    terms: &terms,
+                    words: &builder.terms,
+                    pairs: &builder.pairs,
+                });
+                terms
+            })
+            .collect();
         Model {
             docs,
             standards,
-            declared: site.config.kinds.keys().cloned().collect(),
+            declared: declared(site),
             terms: builder.terms,
             postings: builder.postings,
             pairs: builder.pairs,
             pair_postings: builder.pair_postings,
+            by_doc,
+        }
+    }
+
+    /// Document `d` as [`Model::of_docs_each`] handed it on.
+    pub fn analyzed(&self, d: usize) -> Analyzed<'_> {
+        Analyzed {
+            info: &self.docs[d],
+            terms: &self.by_doc[d],
+            words: &self.terms,
+            pairs: &self.pairs,
         }
     }
 
@@ -154,8 +223,7 @@ impl Model {
     /// Every kind a document may have, built-in then declared: what
     /// tantivy's `kind` field numbers.
     pub fn kinds(&self) -> Vec<&str> {
-        let declared = self.declared.iter().map(String::as_str);
-        super::ast::KINDS.iter().copied().chain(declared).collect()
+        kinds(&self.declared)
     }
 
     /// The text of a pair.
@@ -163,6 +231,19 @@ impl Model {
         let (a, b) = self.pairs[p];
         analyze::pair(&self.terms[a as usize], &self.terms[b as usize])
     }
+}
+
+/// The kinds `site` declares (`[kinds]` of clausebook.toml), in name
+/// order: [`Model::declared`].
+pub fn declared(site: &Site) -> Vec<String> {
+    site.config.kinds.keys().cloned().collect()
+}
+
+/// Every kind a document may have, built-in then `declared`
+/// ([`Model::kinds`]).
+pub fn kinds(declared: &[String]) -> Vec<&str> {
+    let declared = declared.iter().map(String::as_str);
+    super::ast::KINDS.iter().copied().chain(declared).collect()
 }
 
 /// Every catalog of the site, the ones in scope first (in the order of
@@ -301,15 +382,18 @@ impl Builder {
         self.run = run;
     }
 
-    fn key(&mut self, key: &str, doc: u32) {
+    fn key(&mut self, key: &str, doc: u32, terms: &mut DocTerms) {
         let id = self.term_id(key);
         let list = &mut self.postings[id as usize];
         if list.last().map(|p| p.0) != Some(doc) {
             list.push((doc, bits::KEY));
+            terms.keys.push(id);
         }
     }
 
-    fn add(&mut self, doc: u32, e: &Entry<'_>) {
+    /// Add document `doc`; returns its terms.
+    fn add(&mut self, doc: u32, e: &Entry<'_>) -> DocTerms {
+        let mut terms = DocTerms::default();
         self.occ.clear();
         self.pair_occ.clear();
         self.text(e.id, bits::IDPARTS);
@@ -343,6 +427,7 @@ impl Builder {
                 mask |= bits::BODY_MANY;
             }
             self.postings[group[0].0 as usize].push((doc, mask));
+            terms.words.push((group[0].0, mask));
         }
         self.occ = occ;
 
@@ -362,14 +447,16 @@ impl Builder {
                 }
             };
             self.pair_postings[id as usize].push((doc, mask));
+            terms.pairs.push((id, mask));
         }
         self.pair_occ = pair_occ;
+        terms.pairs.sort_unstable();
 
         // Keys.
         for t in e.tags {
             let k = tag_key(t);
             if !k.is_empty() {
-                self.key(&format!("#t:{k}"), doc);
+                self.key(&format!("#t:{k}"), doc, &mut terms);
             }
         }
         let mut keys: Vec<String> = Vec::new();
@@ -390,7 +477,9 @@ impl Builder {
         keys.sort_unstable();
         keys.dedup();
         for k in &keys {
-            self.key(k, doc);
+            self.key(k, doc, &mut terms);
         }
+        terms.keys.sort_unstable();
+        terms
     }
 }
