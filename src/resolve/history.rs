@@ -19,8 +19,8 @@ use crate::base::diag::Diagnostic;
 use crate::load::config::Config;
 use crate::load::content::Document;
 use crate::load::history::{
-    self, ApprovalFinding, DocHistory, FileState, History, HistoryOptions, Parsed, SiteRepo, Stamp,
-    WorktreeStatus,
+    self, ApprovalFinding, DocHistory, History, HistoryOptions, Parsed, SiteRepo, Stamp, Walk,
+    WorktreeFiles, WorktreeStatus,
 };
 
 /// What the site knows from its repository.
@@ -107,6 +107,46 @@ pub fn wanted(config: &Config) -> bool {
     config.history.as_ref().is_none_or(|h| h.enabled)
 }
 
+/// What [`prepare`] read of the repository before the documents were
+/// loaded.
+pub struct Prepared {
+    repo: Result<SiteRepo, history::HistoryOff>,
+    files: Option<WorktreeFiles>,
+    /// `None` when the site's `clausebook.toml` is not committed.
+    walk: Option<Walk>,
+}
+
+/// The part of reading the repository that needs no loaded document: open
+/// it, list the input files of `HEAD` and of the working tree, walk the
+/// commits with their changed documents and read the versions older than
+/// `HEAD`. A build runs this on a thread of its own while the documents
+/// load; `schema` is the site's (`content::Schema::of` its configuration).
+pub fn prepare(root: &Path, schema: crate::load::content::Schema) -> Prepared {
+    let repo = match history::open(root) {
+        Ok(r) => r,
+        Err(off) => {
+            return Prepared {
+                repo: Err(off),
+                files: None,
+                walk: None,
+            };
+        }
+    };
+    let files = repo.worktree_files();
+    let walk = (!files.config_untracked()).then(|| {
+        let opts = HistoryOptions {
+            schema,
+            ..HistoryOptions::default()
+        };
+        repo.walk(&opts, Some(&files.head_blobs()))
+    });
+    Prepared {
+        repo: Ok(repo),
+        files: Some(files),
+        walk,
+    }
+}
+
 /// Read the repository of the site at `root` unless `[history]` turns
 /// history off; the reason history is off otherwise (for `-v`), and what reading it
 /// found to report (warnings with rule `history`).
@@ -116,15 +156,28 @@ pub fn load(
     docs: &[Arc<Document>],
     now: jiff::Timestamp,
 ) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
-    if !wanted(config) {
+    let prepared = wanted(config).then(|| prepare(root, crate::load::content::Schema::of(config)));
+    finish(prepared, root, config, docs, now)
+}
+
+/// As [`load`], from what [`prepare`] read (`None`: history is not
+/// [`wanted`]).
+pub fn finish(
+    prepared: Option<Prepared>,
+    root: &Path,
+    config: &Config,
+    docs: &[Arc<Document>],
+    now: jiff::Timestamp,
+) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
+    let Some(prepared) = prepared else {
         return (
             None,
             Some("history is off: clausebook.toml sets [history] enabled = false".into()),
             Vec::new(),
         );
-    }
+    };
     let mut notes = Vec::new();
-    let repo = match history::open(root) {
+    let repo = match prepared.repo {
         Ok(r) => r,
         Err(off) => {
             notes.extend(off.warning);
@@ -139,14 +192,7 @@ pub fn load(
             now
         }
     };
-    let mut opts = HistoryOptions {
-        schema: crate::load::content::Schema::of(config),
-        ..HistoryOptions::default()
-    };
-    let (ids, parsed) = known_versions(&repo, root, docs, &opts);
-    opts.parsed = parsed;
-    let worktree = repo.worktree_with(&ids);
-    if worktree.state(crate::load::config::CONFIG_FILE) == FileState::Untracked {
+    let (Some(files), Some(walk)) = (prepared.files, prepared.walk) else {
         // A copy of a site inside another repository's work tree (an
         // output or temporary folder): not the site the history is of.
         return (
@@ -157,9 +203,16 @@ pub fn load(
             )),
             notes,
         );
-    }
+    };
+    let mut opts = HistoryOptions {
+        schema: crate::load::content::Schema::of(config),
+        ..HistoryOptions::default()
+    };
+    let (ids, parsed) = known_versions(&repo, root, docs, &opts);
+    opts.parsed = parsed;
+    let worktree = files.compare(&ids);
     notes.extend(repo.notes.iter().cloned());
-    let history = repo.history(&opts);
+    let history = repo.history_from(walk, &opts);
     notes.extend(history.findings.iter().cloned());
     let stamp = repo.stamp(worktree.dirty());
     let approvals = history

@@ -139,19 +139,51 @@ pub struct Parts {
 }
 
 impl Site {
-    /// Load the site in the folder `root`.
+    /// Load the site in the folder `root`. Once the configuration is read
+    /// (and wants history), the part of reading the repository that needs
+    /// no document ([`history::prepare`]: the commit walk, tree diffs and
+    /// older versions) runs on a thread of its own while the documents
+    /// load, parse and render.
     pub fn load(root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
-        let mut site = Site::load_from(&FileSystem::new(root), options)?;
-        site.read_history();
-        Ok(site)
+        let source = FileSystem::new(root);
+        std::thread::scope(|scope| {
+            let mut pending = None;
+            let mut start = |config: &Config| {
+                if history::wanted(config) {
+                    let schema = content::Schema::of(config);
+                    pending = Some(scope.spawn(move || history::prepare(root, schema)));
+                }
+            };
+            let mut site = Site::load_steps(&source, options, true, &mut start)?;
+            let laps = Laps::start();
+            let prepared = pending.map(|p| {
+                p.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            site.history_from(prepared, laps);
+            Ok(site)
+        })
     }
 
     /// Read the site's repository (unless `[history]` turns it off): the
     /// history, its findings and the publication stamp.
     pub fn read_history(&mut self) {
-        let mut laps = Laps::start();
-        let (h, off, notes) =
-            history::load(&self.root, &self.config, &self.docs, jiff::Timestamp::now());
+        let laps = Laps::start();
+        let prepared = history::wanted(&self.config)
+            .then(|| history::prepare(&self.root, content::Schema::of(&self.config)));
+        self.history_from(prepared, laps);
+    }
+
+    /// The history from what [`history::prepare`] read; `laps` started
+    /// when the history began to be waited for.
+    fn history_from(&mut self, prepared: Option<history::Prepared>, mut laps: Laps) {
+        let (h, off, notes) = history::finish(
+            prepared,
+            &self.root,
+            &self.config,
+            &self.docs,
+            jiff::Timestamp::now(),
+        );
         if h.is_some() {
             laps.lap("history");
             self.phases.extend(laps.phases);
@@ -166,7 +198,7 @@ impl Site {
 
     /// Load the site whose files `source` gives: each step in turn.
     pub fn load_from(source: &dyn Source, options: LoadOptions) -> Result<Site, SiteError> {
-        Site::load_steps(source, options, true)
+        Site::load_steps(source, options, true, &mut |_| {})
     }
 
     /// As [`Site::load_from`], without rendering the bodies (their HTML,
@@ -174,13 +206,16 @@ impl Site {
     /// documents' metadata and sources, as `clausebook changes` compares
     /// them.
     pub fn load_unrendered(source: &dyn Source, options: LoadOptions) -> Result<Site, SiteError> {
-        Site::load_steps(source, options, false)
+        Site::load_steps(source, options, false, &mut |_| {})
     }
 
+    /// The steps of a load; `on_config` is called with the configuration
+    /// once it is read and its standards are in scope.
     fn load_steps(
         source: &dyn Source,
         options: LoadOptions,
         bodies: bool,
+        on_config: &mut dyn FnMut(&Config),
     ) -> Result<Site, SiteError> {
         let mut laps = Laps::start();
         let mut diags = Diagnostics::default();
@@ -189,6 +224,7 @@ impl Site {
         let (standards, found) = scope::load_standards(source);
         diags.extend(found);
         scope::check(&config, &standards, &mut diags).map_err(SiteError::Scope)?;
+        on_config(&config);
         laps.lap("config");
 
         let (files, found) = content::load(source, &content::Schema::of(&config));

@@ -6,7 +6,7 @@
 //! revisions and matched by document id, so a moved document is one
 //! document.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use gix::objs::FindExt as _;
@@ -159,6 +159,7 @@ impl SiteRepo {
                 .flat_map(|c| [c.old.map(|e| (e, &c.path)), c.new.map(|e| (e, &c.path))])
                 .flatten(),
             opts,
+            HashMap::new(),
         );
         // id -> (path, state) on each side, for the changed files only.
         let mut before: BTreeMap<String, (String, Arc<DocState>)> = BTreeMap::new();

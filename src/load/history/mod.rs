@@ -12,6 +12,9 @@
 //!   gives each document (by id, across moves) its revisions.
 //! - [`History::approval_findings`] is the data of the rule
 //!   `changed-since-approval`.
+//! - [`SiteRepo::walk`] is the part of the history that needs no loaded
+//!   document (the commits, their changed files, the older versions): a
+//!   build runs it beside the load; [`SiteRepo::history_from`] ends it.
 //! - [`SiteRepo::worktree`] says which site files differ from `HEAD`.
 //! - [`SiteRepo::stamp`] and [`build_time`] are the publication stamp.
 //! - [`SiteRepo::resolve`] and [`SiteRepo::site_files`] read the site at an
@@ -47,4 +50,5 @@ pub use open::{HistoryOff, SiteRepo, Stamp, build_time, open, source_date_epoch}
 pub use revision::{RevError, SiteFile, SiteFiles};
 pub use source::GitSource;
 pub use summary::state_of;
-pub use worktree::{FileState, WorktreeStatus};
+pub use walk::Walk;
+pub use worktree::{FileState, WorktreeFiles, WorktreeStatus};

@@ -11,7 +11,7 @@
 //! by commit time, newest first.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
 use gix::ObjectId;
@@ -20,7 +20,7 @@ use gix::objs::tree::EntryMode;
 use rayon::prelude::*;
 
 use super::entries::{Entry, Node, PathChange, Summary, is_document_name};
-use super::model::{CommitInfo, History, HistoryOptions, RULE_HISTORY, describe};
+use super::model::{CommitInfo, History, HistoryOptions, Parsed, RULE_HISTORY, describe};
 use super::open::SiteRepo;
 use super::open::{CommitLinks, commit_info, lookup};
 use super::summary::summarize;
@@ -34,27 +34,72 @@ pub(crate) fn in_pool<R: Send>(single: bool, f: impl FnOnce() -> R + Send) -> R 
     f()
 }
 
+/// The part of the history that needs the repository only, not the loaded
+/// documents: the commits, the document files each changed, and the
+/// versions read so far. [`SiteRepo::walk`] makes it (a build runs it
+/// beside the load), [`SiteRepo::history_from`] finishes it.
+pub struct Walk {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) changes: Vec<Vec<PathChange>>,
+    pub(crate) findings: Vec<Diagnostic>,
+    /// Versions read and parsed already, by blob id.
+    pub(crate) summaries: HashMap<ObjectId, Summary>,
+}
+
 impl SiteRepo {
     /// The history of every document: every commit reachable from `HEAD`
     /// that changed a document below the site's `content/`, per document
     /// id, newest first. Never fails: what cannot be read is in
     /// [`History::findings`].
     pub fn history(&self, opts: &HistoryOptions) -> History {
-        in_pool(opts.single_threaded, || self.history_inner(opts))
+        in_pool(opts.single_threaded, || {
+            let walk = self.walk(opts, None);
+            self.history_from(walk, opts)
+        })
     }
 
-    fn history_inner(&self, opts: &HistoryOptions) -> History {
+    /// Walk the commits and find the document files each changed. With
+    /// `read_except`, also read and parse every version whose blob id it
+    /// does not hold (ignoring [`HistoryOptions::parsed`]): a build passes
+    /// the blobs of `HEAD`, which the loader parses from the working tree,
+    /// and reads the older versions while the documents load.
+    pub fn walk(&self, opts: &HistoryOptions, read_except: Option<&HashSet<ObjectId>>) -> Walk {
         let mut findings = Vec::new();
         let nodes = self.walk_commits(&mut findings);
         let changes = self.commit_changes(&nodes, &mut findings);
-        let summaries = self.summaries(
-            changes
-                .iter()
-                .flatten()
-                .flat_map(|c| [c.old.map(|e| (e, &c.path)), c.new.map(|e| (e, &c.path))])
-                .flatten(),
-            opts,
-        );
+        let summaries = match read_except {
+            Some(skip) => {
+                let unparsed = HistoryOptions {
+                    parsed: Parsed::default(),
+                    ..opts.clone()
+                };
+                self.summaries(
+                    entries_of(&changes).filter(|(e, _)| !skip.contains(&e.id)),
+                    &unparsed,
+                    HashMap::new(),
+                )
+            }
+            None => HashMap::new(),
+        };
+        Walk {
+            nodes,
+            changes,
+            findings,
+            summaries,
+        }
+    }
+
+    /// The history from a [`SiteRepo::walk`]: the versions not read yet
+    /// read (those in [`HistoryOptions::parsed`] taken from there), the
+    /// revisions put together per document.
+    pub fn history_from(&self, walk: Walk, opts: &HistoryOptions) -> History {
+        let Walk {
+            nodes,
+            changes,
+            mut findings,
+            summaries,
+        } = walk;
+        let summaries = self.summaries(entries_of(&changes), opts, summaries);
         let documents =
             super::assemble::assemble(self, &nodes, &changes, &summaries, &mut findings);
         History {
@@ -239,11 +284,13 @@ impl SiteRepo {
     }
 
     /// Read and parse every distinct version of a document once (those in
-    /// [`HistoryOptions::parsed`] are taken from there).
+    /// [`HistoryOptions::parsed`] are taken from there, those in `read`
+    /// were read before).
     pub(crate) fn summaries<'a>(
         &self,
         entries: impl Iterator<Item = (Entry, &'a String)>,
         opts: &HistoryOptions,
+        mut read: HashMap<ObjectId, Summary>,
     ) -> HashMap<ObjectId, Summary> {
         let mut wanted: HashMap<ObjectId, (EntryMode, &String)> = HashMap::new();
         let mut known: HashMap<ObjectId, Summary> = HashMap::new();
@@ -252,13 +299,14 @@ impl SiteRepo {
                 Some(st) if !e.mode.is_link() => {
                     known.insert(e.id, Ok(st.clone()));
                 }
+                _ if read.contains_key(&e.id) => {}
                 _ => {
                     wanted.entry(e.id).or_insert((e.mode, path));
                 }
             }
         }
         let wanted: Vec<(ObjectId, (EntryMode, &String))> = wanted.into_iter().collect();
-        let mut read: HashMap<ObjectId, Summary> = wanted
+        let fresh: Vec<(ObjectId, Summary)> = wanted
             .par_iter()
             .map_init(
                 || (self.local(), Vec::new()),
@@ -280,6 +328,7 @@ impl SiteRepo {
                 },
             )
             .collect();
+        read.extend(fresh);
         read.extend(known);
         read
     }
@@ -289,6 +338,15 @@ impl SiteRepo {
     pub(crate) fn root_rel(&self, site_rel: &str) -> std::path::PathBuf {
         std::path::PathBuf::from(site_rel)
     }
+}
+
+/// The old and new entries of every changed document file, with its path.
+fn entries_of(changes: &[Vec<PathChange>]) -> impl Iterator<Item = (Entry, &String)> {
+    changes
+        .iter()
+        .flatten()
+        .flat_map(|c| [c.old.map(|e| (e, &c.path)), c.new.map(|e| (e, &c.path))])
+        .flatten()
 }
 
 /// A warning about the repository as a whole, located at its `.git`.

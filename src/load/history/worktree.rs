@@ -8,7 +8,7 @@
 //! `x~`) are not inputs. A file checked out with CRLF line ends
 //! (`core.autocrlf`) whose LF form matches `HEAD` counts as unchanged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -155,6 +155,13 @@ impl SiteRepo {
     /// (site-relative path to [`SiteRepo::blob_id`] of their bytes): a file
     /// whose id is `HEAD`'s is clean without being read again.
     pub fn worktree_with(&self, known: &HashMap<String, ObjectId>) -> WorktreeStatus {
+        self.worktree_files().compare(known)
+    }
+
+    /// The input files of `HEAD` and of the working tree, listed but not
+    /// compared yet: this needs no loaded document, so a build lists them
+    /// beside the load.
+    pub fn worktree_files(&self) -> WorktreeFiles {
         let repo = self.local();
         let mut head: HashMap<String, Entry> = HashMap::new();
         if let Ok(Some((id, mode))) =
@@ -200,8 +207,47 @@ impl SiteRepo {
                 }
             }
         }
-        let hash = repo.object_hash();
-        let root = &self.root;
+        WorktreeFiles {
+            root: self.root.clone(),
+            head,
+            disk,
+            hash: repo.object_hash(),
+        }
+    }
+}
+
+/// The site's input files in `HEAD` and on disk, before their contents are
+/// compared ([`SiteRepo::worktree_files`]).
+pub struct WorktreeFiles {
+    root: std::path::PathBuf,
+    head: HashMap<String, Entry>,
+    /// Site-relative paths of the input files on disk.
+    disk: Vec<String>,
+    hash: gix::hash::Kind,
+}
+
+impl WorktreeFiles {
+    /// The blob ids of the input files in `HEAD`.
+    pub fn head_blobs(&self) -> HashSet<ObjectId> {
+        self.head.values().map(|e| e.id).collect()
+    }
+
+    /// `clausebook.toml` is on disk but not in `HEAD`: its state is
+    /// [`FileState::Untracked`].
+    pub fn config_untracked(&self) -> bool {
+        let config = crate::load::config::CONFIG_FILE;
+        !self.head.contains_key(config) && self.disk.iter().any(|p| p == config)
+    }
+
+    /// Compare the files' contents: `known` as in
+    /// [`SiteRepo::worktree_with`].
+    pub fn compare(self, known: &HashMap<String, ObjectId>) -> WorktreeStatus {
+        let WorktreeFiles {
+            root,
+            head,
+            disk,
+            hash,
+        } = self;
         let states: Vec<(String, FileState)> = disk
             .par_iter()
             .filter_map(|rel| {
@@ -210,7 +256,7 @@ impl SiteRepo {
                     Some(e) if !e.mode.is_link() && known.get(rel) == Some(&e.id) => {
                         FileState::Clean
                     }
-                    Some(e) => match read(root, rel, e.mode) {
+                    Some(e) => match read(&root, rel, e.mode) {
                         Some(bytes) if same_blob(hash, &bytes, e.id) => FileState::Clean,
                         _ => FileState::Modified,
                     },
@@ -219,7 +265,7 @@ impl SiteRepo {
             })
             .collect();
         let mut changed: BTreeMap<String, FileState> = states.into_iter().collect();
-        let on_disk: std::collections::HashSet<&String> = disk.iter().collect();
+        let on_disk: HashSet<&String> = disk.iter().collect();
         for p in head.keys() {
             if !on_disk.contains(p) {
                 changed.insert(p.clone(), FileState::Deleted);
