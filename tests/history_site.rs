@@ -746,3 +746,56 @@ fn history_is_on_by_default_inside_a_repository() {
     assert!(page.contains("class=\"stamp\""), "{page}");
     assert!(out.join("exports/history.json").is_file());
 }
+
+/// `clausebook changes --since SINCE --format json` in `root`, parsed.
+fn changes_json(root: &Path, since: &str) -> serde_json::Value {
+    let root = root.to_str().unwrap();
+    let run = run_cli(&[
+        "changes", "--root", root, "--since", since, "--format", "json",
+    ]);
+    run.assert_code(0);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn the_changes_json_gives_each_document_its_diff_page_when_the_range_is_the_sites() {
+    // From the baseline to HEAD, `changes --format json` and the changes page's JSON give each changed document the URL of its diff page (which exists); from another revision the URL is null.
+    let tmp = tempdir();
+    let w = fixture(tmp.path());
+    let url = "changes/sms-pol-001/index.html";
+    // The baseline's date and its commit are the same range.
+    for since in ["2026-01-05".to_string(), hex(&w, 0)] {
+        let json = changes_json(tmp.path(), &since);
+        assert_eq!(json["schema"], "clausebook-changes/1");
+        assert_eq!(
+            json["changed_without_version"][0]["diff_url"], url,
+            "{since}"
+        );
+        assert_eq!(
+            json["moved"][0]["diff_url"], "changes/sms-pro-007/index.html",
+            "{since}"
+        );
+    }
+    let json = changes_json(tmp.path(), &hex(&w, 1));
+    assert_eq!(json["changed_without_version"][0]["id"], "SMS-POL-001");
+    assert_eq!(
+        json["changed_without_version"][0]["diff_url"],
+        serde_json::Value::Null
+    );
+
+    let (_out_dir, out, run) = build_in(tmp.path());
+    run.assert_code(0);
+    let page = read(&out, "changes/index.html");
+    let start = "<script type=\"application/json\" id=\"changes-data\">";
+    let data = page
+        .split(start)
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap_or_else(|| panic!("no changes JSON in the page: {page}"));
+    let site: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!(site["schema"], "clausebook-changes/1");
+    assert_eq!(site["changed_without_version"][0]["diff_url"], url);
+    let moved = site["moved"][0]["diff_url"].as_str().unwrap();
+    assert!(out.join(moved).is_file(), "{moved}");
+    assert!(out.join(url).is_file());
+}

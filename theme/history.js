@@ -45,10 +45,51 @@
     for (var i = 0; i < spans.length; i++) spans[i].textContent = today();
   }
 
+  // Served by `clausebook serve`: the stamp comes from theme/stamp.js
+  // (window.CLAUSEBOOK_STAMP), rewritten after each change, so that a
+  // commit does not make every page again. A built site has it as text.
+  function liveStamp() {
+    var s = window.CLAUSEBOOK_STAMP;
+    if (!s) return;
+    var r = s.revision || {};
+    var els = document.querySelectorAll("[data-live-stamp] .stamp-text");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      el.textContent = "";
+      el.appendChild(document.createTextNode("Published "));
+      var t = document.createElement("time");
+      t.setAttribute("datetime", s.published_iso);
+      t.textContent = s.published;
+      el.appendChild(t);
+      el.appendChild(document.createTextNode(" from revision "));
+      var c = document.createElement("code");
+      c.title = r.commit || "";
+      c.textContent = r.short || "";
+      el.appendChild(c);
+      var names = [];
+      if (r.branch) names.push(r.branch);
+      (r.tags || []).forEach(function (tag) { names.push("tag " + tag); });
+      if (names.length) el.appendChild(document.createTextNode(" (" + names.join(", ") + ")"));
+      if (r.dirty) {
+        el.appendChild(document.createTextNode(" "));
+        var d = document.createElement("strong");
+        d.className = "stamp-dirty";
+        d.textContent = "with uncommitted changes";
+        el.appendChild(d);
+      }
+      if (r.shallow) el.appendChild(document.createTextNode(" · from a shallow clone: histories begin at its oldest commit"));
+    }
+    var shorts = document.querySelectorAll(".print-control .stamp-short");
+    for (var j = 0; j < shorts.length; j++) shorts[j].textContent = r.short || "";
+    var docs = document.querySelectorAll("article[data-published='']");
+    for (var k = 0; k < docs.length; k++) docs[k].setAttribute("data-published", s.published_iso);
+  }
+
   window.addEventListener("beforeprint", printDate);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { reviews(); printDate(); });
+    document.addEventListener("DOMContentLoaded", function () { liveStamp(); reviews(); printDate(); });
   } else {
+    liveStamp();
     reviews();
     printDate();
   }

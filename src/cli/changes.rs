@@ -62,7 +62,7 @@ pub fn command(args: &ChangesArgs, print: impl Fn(&Diagnostics)) -> i32 {
         print(&Diagnostics(changes.notes.clone()));
     }
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n",
+        Format::Json => serde_json::to_string_pretty(&changes.json()).unwrap_or_default() + "\n",
         Format::Human => text(&changes, false),
         Format::Markdown => text(&changes, true),
     };

@@ -156,7 +156,7 @@ pub struct Pages<'a> {
     pub published: Vec<usize>,
     /// The changes since `[history] baseline` (with history and a
     /// baseline): the changes page, the diff pages and the links to them.
-    pub changes: Option<Result<Changes, Diagnostic>>,
+    pub changes: Option<std::sync::Arc<Result<Changes, Diagnostic>>>,
 }
 
 impl<'a> Pages<'a> {

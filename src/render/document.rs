@@ -141,7 +141,7 @@ fn doc_context(p: &Pages<'_>, i: usize) -> Context {
     }
     c.insert_value("page", page);
     c.insert_value("content", Value::safe_string(&site.rendered[i].html));
-    let changes = p.changes.as_ref().and_then(|c| c.as_ref().ok());
+    let changes = p.changes.as_deref().and_then(|c| c.as_ref().ok());
     if let Some(h) = crate::render::history::document_value(site, changes, i) {
         c.insert("history", &h);
     }

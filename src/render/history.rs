@@ -10,6 +10,7 @@ use crate::base::diag::Diagnostic;
 use crate::load::history::{Change, CommitInfo, DocHistory, Stamp};
 use crate::resolve::Site;
 use crate::resolve::changes::Changes;
+use crate::resolve::diff::DocDiff;
 use crate::resolve::history::SiteHistory;
 
 /// The path of the changes page.
@@ -45,9 +46,24 @@ fn change_text(c: &Change) -> String {
     }
 }
 
-/// The stamp as the footer and the exports show it.
+/// The stamp as the footer and the exports show it. Served live (see
+/// [`SiteHistory::live`]) the pages read it from `theme/stamp.js`: the
+/// value then holds no revision, and stays the same whatever changes.
 pub fn stamp_value(h: &SiteHistory) -> Value {
     let s: &Stamp = &h.stamp;
+    if h.live {
+        return json!({
+            "live": true,
+            "published": "",
+            "published_iso": "",
+            "commit": "",
+            "short": "",
+            "branch": null,
+            "tags": [],
+            "dirty": false,
+            "shallow": s.shallow,
+        });
+    }
     json!({
         "published": h.published.strftime("%Y-%m-%d %H:%M UTC").to_string(),
         "published_iso": h.published.to_string(),
@@ -133,7 +149,7 @@ pub fn changes_value(site: &Site, changes: Option<&Result<Changes, Diagnostic>>)
     let h = site.history.as_deref()?;
     let baseline = site.config.history.as_ref()?.baseline.as_deref()?;
     Some(match changes? {
-        Ok(c) => json!({ "baseline": baseline, "changes": c, "shallow": h.stamp.shallow }),
+        Ok(c) => json!({ "baseline": baseline, "changes": c.json(), "shallow": h.stamp.shallow }),
         Err(d) => json!({
             "baseline": baseline,
             "problem": d.message,
@@ -143,39 +159,57 @@ pub fn changes_value(site: &Site, changes: Option<&Result<Changes, Diagnostic>>)
     })
 }
 
-/// The path of the diff page of document `i` (`changes/sms-pol-001/`).
-pub fn diff_page(site: &Site, i: usize) -> String {
-    let dir = site.urls[i]
-        .trim_end_matches("index.html")
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    format!("changes/{dir}/index.html")
-}
-
-/// The diff pages: (output path, the diff as a value), one per document
-/// changed since the baseline and published.
-pub fn diff_pages(site: &Site, c: &Changes) -> Vec<(String, Value)> {
+/// The diff pages: (output path, the diff), one per document changed
+/// since the baseline and published.
+pub fn diff_pages<'c>(site: &Site, c: &'c Changes) -> Vec<(String, &'c DocDiff)> {
     c.diffs
         .iter()
         .filter_map(|d| {
             let i = site.doc_index(&d.id).filter(|&i| site.published[i])?;
-            Some((diff_page(site, i), json!(d)))
+            Some((crate::resolve::changes::diff_page(site, i), d.as_ref()))
         })
         .collect()
 }
 
 /// The URL (from the site root) of document `i`'s diff page, when it has one.
 pub fn diff_url(site: &Site, c: &Changes, i: usize) -> Option<String> {
-    let id = &site.docs[i].meta.id;
-    (site.published[i] && c.diffs.iter().any(|d| &d.id == id)).then(|| {
-        let page = diff_page(site, i);
-        if site.config.clean_links {
-            page.trim_end_matches("index.html").to_string()
-        } else {
-            page
-        }
-    })
+    c.diff_urls.get(&site.docs[i].meta.id).cloned()
+}
+
+/// Fingerprint of what document `i`'s page shows of its history (for the
+/// rebuilds of `serve`): its revisions, whether it is uncommitted, its
+/// approval finding, its diff page. 0 without history.
+pub fn history_print(site: &Site, changes: Option<&Changes>, i: usize) -> u64 {
+    let Some(h) = site.history.as_deref() else {
+        return 0;
+    };
+    let d = &site.docs[i];
+    let revisions = h.document(&d.meta.id).map(|d| &d.revisions[..]);
+    let newest = revisions.and_then(|r| r.first()).map(|r| &r.commit.id);
+    let approval = h
+        .approvals
+        .get(&d.meta.id)
+        .map(|f| (&f.approving.id, f.later.len(), &f.version));
+    let uncommitted = !h.worktree.changed.is_empty()
+        && h.worktree
+            .is_uncommitted(&SiteHistory::site_rel(&site.root, &d.path));
+    let diff = changes.and_then(|c| c.diff_urls.get(&d.meta.id));
+    crate::base::fingerprint::fingerprint(&(
+        revisions.map_or(0, <[_]>::len),
+        newest,
+        approval,
+        uncommitted,
+        diff,
+        h.per_page,
+        h.stamp.shallow,
+    ))
+}
+
+/// Fingerprint of the changes page's inputs besides the globals (for the
+/// rebuilds of `serve`, which work the changes out ahead).
+pub fn changes_print(site: &Site) -> u64 {
+    site.history
+        .as_deref()
+        .and_then(|h| h.changes.as_ref())
+        .map_or(0, |(_, print)| *print)
 }

@@ -4,7 +4,7 @@
 use tera::Context;
 
 use crate::render::context::Pages;
-use crate::render::history::{CHANGES_PAGE, changes_value, diff_pages, diff_url};
+use crate::render::history::{CHANGES_PAGE, changes_print, changes_value, diff_pages};
 use crate::render::jobs::{PageJob, push};
 use crate::render::plan::{Plan, nothing};
 
@@ -16,37 +16,33 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
         push(jobs, "search/index.html".into(), "search.html", "search", c);
     }
     // What changed since `[history] baseline` (with history only).
-    if plan.due(CHANGES_PAGE, &nothing)
-        && let Some(v) = changes_value(p.site, p.changes.as_ref())
+    let changes = p.changes.as_deref();
+    if plan.due(CHANGES_PAGE, &|_| changes_print(p.site))
+        && let Some(v) = changes_value(p.site, changes)
     {
         let mut c = Context::new();
         c.insert("title", "Changes since the baseline");
+        // The report as JSON for tools, in the page.
+        if let Some(json) = v.get("changes") {
+            let text = serde_json::to_string(json).unwrap_or_default();
+            c.insert("changes_json", &text.replace("</", "<\\/"));
+        }
         c.insert("changes", &v);
         let urls: std::collections::BTreeMap<&str, &str> = (0..p.site.docs.len())
             .filter(|&i| p.site.published[i])
             .map(|i| (p.site.docs[i].meta.id.as_str(), p.site.urls[i].as_str()))
             .collect();
         c.insert("doc_urls", &urls);
-        let diffs: std::collections::BTreeMap<&str, String> = (0..p.site.docs.len())
-            .filter_map(|i| {
-                let c = p.changes.as_ref()?.as_ref().ok()?;
-                Some((p.site.docs[i].meta.id.as_str(), diff_url(p.site, c, i)?))
-            })
-            .collect();
-        c.insert("diff_urls", &diffs);
+        let diffs = changes.and_then(|c| c.as_ref().ok()).map(|c| &c.diff_urls);
+        c.insert("diff_urls", &diffs.cloned().unwrap_or_default());
         push(jobs, CHANGES_PAGE.into(), "changes.html", "changes", c);
-        let pages = match &p.changes {
-            Some(Ok(c)) => diff_pages(p.site, c),
-            _ => Vec::new(),
-        };
-        for (path, diff) in pages {
-            if plan.due(&path, &nothing) {
+    }
+    if let Some(Ok(changes)) = changes {
+        for (path, diff) in diff_pages(p.site, changes) {
+            if plan.due(&path, &|_| diff.print) {
                 let mut c = Context::new();
-                c.insert(
-                    "title",
-                    &format!("Changes to {}", diff["id"].as_str().unwrap_or("")),
-                );
-                c.insert("diff", &diff);
+                c.insert("title", &format!("Changes to {}", diff.id));
+                c.insert("diff", diff);
                 c.insert("changes_url", &p.globals.urls.dir("changes"));
                 push(jobs, path, "diff.html", "changes", c);
             }

@@ -4,12 +4,10 @@
 //! worked out by loading the site at both revisions from the repository's
 //! objects (a [`GitSource`], no checkout) and comparing their coverage.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use gix::ObjectId;
-
-use serde::Serialize;
 
 use crate::base::diag::Diagnostic;
 use crate::load::history::{
@@ -17,68 +15,9 @@ use crate::load::history::{
 };
 use crate::load::source::Source;
 use crate::resolve::diff::DocDiff;
-use crate::resolve::history::SiteHistory;
+pub use crate::resolve::report::{Changes, CoverageChange, StandardChanges};
 use crate::resolve::trace::State;
 use crate::resolve::{LoadOptions, Site};
-
-/// How a clause's coverage changed, and which documents made the change.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CoverageChange {
-    pub clause: String,
-    pub title: String,
-    pub from: State,
-    pub to: State,
-    /// Documents addressing the clause now that did not before.
-    pub gained: Vec<String>,
-    /// Documents that addressed it before and do not now.
-    pub lost: Vec<String>,
-    /// Every document addressing it now.
-    pub documents: Vec<String>,
-}
-
-/// The coverage changes of one standard.
-#[derive(Debug, Clone, Serialize)]
-pub struct StandardChanges {
-    pub standard: String,
-    pub name: String,
-    /// Share of requirement clauses covered, before and after.
-    pub percent_before: f64,
-    pub percent_after: f64,
-    pub clauses: Vec<CoverageChange>,
-}
-
-/// The whole report (schema `clausebook-changes/1`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Changes {
-    #[serde(flatten)]
-    pub documents: DocumentChanges,
-    /// Per standard in scope at either revision.
-    pub coverage: Vec<StandardChanges>,
-    /// The repository is a shallow clone: `since` may be its boundary.
-    pub shallow: bool,
-    /// What reading the two revisions found to report.
-    #[serde(skip)]
-    pub notes: Vec<Diagnostic>,
-    /// The source differences of the documents changed in place, moved or
-    /// re-approved (the changes page only: not in the JSON schema).
-    #[serde(skip)]
-    pub diffs: Vec<DocDiff>,
-}
-
-impl Changes {
-    /// Nothing changed.
-    pub fn is_empty(&self) -> bool {
-        let d = &self.documents;
-        d.added.is_empty()
-            && d.removed.is_empty()
-            && d.retired.is_empty()
-            && d.reapproved.is_empty()
-            && d.changed_without_version.is_empty()
-            && d.moved.is_empty()
-            && d.clause_references.is_empty()
-            && self.coverage.iter().all(|s| s.clauses.is_empty())
-    }
-}
 
 /// The changes from `since` to `until` (both anything git resolves, or a
 /// date; `until` defaults to `HEAD`). `what` names the setting or option
@@ -98,7 +37,48 @@ pub fn between(
     let (before, mut parsed) = versions_at(repo, &from, &mut notes)?;
     let (after, parsed_after) = versions_at(repo, &to, &mut notes)?;
     parsed.extend(parsed_after);
-    Ok(report(repo, &from, &to, &before, &after, parsed, notes))
+    let mut changes = report(repo, &from, &to, &before, &after, parsed, notes);
+    // The site's diff pages are from its baseline to `HEAD`: only this
+    // range has them.
+    let baseline = after
+        .config
+        .history
+        .as_ref()
+        .and_then(|h| h.baseline.as_deref());
+    let is_site_range = to.id == repo.head().id
+        && baseline.is_some_and(|b| repo.resolve(b).is_ok_and(|c| c.id == from.id));
+    if is_site_range {
+        changes.diff_urls = diff_ids(&changes.documents, &before, &after)
+            .into_iter()
+            .filter_map(|id| {
+                let i = after.doc_index(id).filter(|&i| after.published[i])?;
+                Some((id.to_string(), diff_url_of(&after, i)))
+            })
+            .collect();
+    }
+    Ok(changes)
+}
+
+/// The output path of document `i`'s diff page (`changes/sms-pol-001/index.html`).
+pub fn diff_page(site: &Site, i: usize) -> String {
+    let dir = site.urls[i]
+        .trim_end_matches("index.html")
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    format!("changes/{dir}/index.html")
+}
+
+/// The URL (from the site root) of document `i`'s diff page.
+pub fn diff_url_of(site: &Site, i: usize) -> String {
+    let page = diff_page(site, i);
+    if site.config.clean_links {
+        page.trim_end_matches("index.html").to_string()
+    } else {
+        page
+    }
 }
 
 /// The site at `commit` (unrendered: coverage and metadata only) and the
@@ -124,18 +104,22 @@ fn parsed_of(site: &Site, ids: &HashMap<String, ObjectId>) -> HashMap<ObjectId, 
     site.docs
         .iter()
         .filter_map(|d| {
-            let rel = SiteHistory::site_rel(&site.root, &d.path);
+            let rel = crate::load::history::site_rel(&site.root, &d.path);
             ids.get(&rel).map(|id| (*id, state_of(d, &opts)))
         })
         .collect()
 }
 
 /// The changes from `[history] baseline` to `site`; `None` without
-/// history or without a baseline.
-pub fn baseline(site: &Site) -> Option<Result<Changes, Diagnostic>> {
+/// history or without a baseline. Those kept with the history (by serve)
+/// when there are.
+pub fn baseline(site: &Site) -> Option<Arc<Result<Changes, Diagnostic>>> {
     let h = site.history.as_deref()?;
     let since = site.config.history.as_ref()?.baseline.as_deref()?;
-    Some(since_baseline(&h.repo, site, since))
+    if let Some((c, _)) = &h.changes {
+        return Some(Arc::clone(c));
+    }
+    Some(Arc::new(since_baseline(&h.repo, site, since)))
 }
 
 /// The changes from `since` to the site as loaded now (`site`, the working
@@ -152,12 +136,108 @@ pub fn since_baseline(repo: &SiteRepo, site: &Site, since: &str) -> Result<Chang
     }
     let mut changes = report(repo, &from, repo.head(), &before, site, parsed, notes);
     changes.diffs = diffs(&changes.documents, &before, site);
+    changes.diff_urls = diff_urls(site, &changes.diffs);
     Ok(changes)
 }
 
-/// The source differences of the documents `d` lists as changed, moved
-/// or re-approved: their text at `before` against their text in `site`.
-fn diffs(d: &DocumentChanges, before: &Site, site: &Site) -> Vec<DocDiff> {
+/// The changes page's baseline as `clausebook serve` keeps it between
+/// rebuilds: the site at the baseline is loaded once, the document changes
+/// are walked again only when `HEAD` moved, and a document's diff is
+/// worked out again only when its source changed; the coverage changes
+/// (a comparison of the two coverages) at every rebuild.
+pub struct KeptBaseline {
+    since: String,
+    from: Arc<CommitInfo>,
+    before: Site,
+    parsed: HashMap<ObjectId, Arc<DocState>>,
+    notes: Vec<Diagnostic>,
+    /// The document changes up to `HEAD`, with `HEAD`'s id.
+    documents: Option<(String, DocumentChanges)>,
+    /// Each document's diff, with the serial of the parse it was made from.
+    diffs: HashMap<String, (u64, Arc<DocDiff>)>,
+}
+
+impl KeptBaseline {
+    /// Load the site at `since` (the `[history] baseline` setting).
+    pub fn load(repo: &SiteRepo, since: &str) -> Result<KeptBaseline, Diagnostic> {
+        let from = repo
+            .resolve(since)
+            .map_err(|e| e.diagnostic(crate::load::config::CONFIG_FILE))?;
+        let mut notes = Vec::new();
+        let (before, parsed) = versions_at(repo, &from, &mut notes)?;
+        Ok(KeptBaseline {
+            since: since.to_string(),
+            from,
+            before,
+            parsed,
+            notes,
+            documents: None,
+            diffs: HashMap::new(),
+        })
+    }
+
+    /// Whether this is the baseline `since` still resolves to in `repo`
+    /// (a date or a branch resolves anew after a commit).
+    pub fn holds(&self, repo: &SiteRepo, since: &str) -> bool {
+        self.since == since && repo.resolve(since).is_ok_and(|c| c.id == self.from.id)
+    }
+
+    /// The changes from the baseline to `site`, as [`since_baseline`]
+    /// works them out; `None` when `site` has no history.
+    pub fn changes(&mut self, site: &Site) -> Option<Changes> {
+        let h = site.history.as_deref()?;
+        let head = h.repo.head();
+        let documents = match &self.documents {
+            Some((id, d)) if *id == head.id => d.clone(),
+            _ => {
+                let mut parsed = self.parsed.clone();
+                parsed.extend(h.parsed.iter().map(|(id, st)| (*id, st.clone())));
+                let d = h.repo.document_changes(
+                    &self.from,
+                    head,
+                    &HistoryOptions {
+                        schema: crate::load::content::Schema::of(&site.config),
+                        parsed: Arc::new(parsed),
+                        ..HistoryOptions::default()
+                    },
+                );
+                self.documents = Some((head.id.clone(), d.clone()));
+                d
+            }
+        };
+        let mut notes = self.notes.clone();
+        notes.extend(documents.notes.iter().cloned());
+        let mut diffs = Vec::new();
+        for id in diff_ids(&documents, &self.before, site) {
+            let Some(i) = site.doc_index(id) else {
+                continue;
+            };
+            let serial = site.docs[i].serial;
+            match self.diffs.get(id) {
+                Some((s, d)) if *s == serial => diffs.push(Arc::clone(d)),
+                _ => {
+                    if let Some(d) = doc_diff(&self.before, site, id).map(Arc::new) {
+                        self.diffs.insert(id.to_string(), (serial, Arc::clone(&d)));
+                        diffs.push(d);
+                    }
+                }
+            }
+        }
+        let diff_urls = diff_urls(site, &diffs);
+        Some(Changes {
+            coverage: coverage_changes(&self.before, site),
+            documents,
+            shallow: h.repo.is_shallow(),
+            notes,
+            diffs,
+            diff_urls,
+        })
+    }
+}
+
+/// The documents `d` lists as changed, moved or re-approved that are in
+/// both sites, sorted: those with a diff page.
+fn diff_ids<'d>(d: &'d DocumentChanges, before: &Site, site: &Site) -> Vec<&'d str> {
     let mut ids: Vec<&str> = d
         .changed_without_version
         .iter()
@@ -168,22 +248,51 @@ fn diffs(d: &DocumentChanges, before: &Site, site: &Site) -> Vec<DocDiff> {
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    ids.into_iter()
-        .filter_map(|id| {
-            let b = &before.docs[before.doc_index(id)?];
-            let a = &site.docs[site.doc_index(id)?];
-            let (hunks, removed, added) = crate::resolve::diff::hunks(&b.source, &a.source);
-            Some(DocDiff {
-                id: id.to_string(),
-                title: a.meta.title.clone(),
-                from_path: b.path.display().to_string(),
-                to_path: a.path.display().to_string(),
-                hunks,
-                removed,
-                added,
-            })
+    ids.retain(|id| before.doc_index(id).is_some() && site.doc_index(id).is_some());
+    ids
+}
+
+/// The source differences of the documents `d` lists as changed, moved
+/// or re-approved: their text at `before` against their text in `site`.
+fn diffs(d: &DocumentChanges, before: &Site, site: &Site) -> Vec<Arc<DocDiff>> {
+    diff_ids(d, before, site)
+        .into_iter()
+        .filter_map(|id| doc_diff(before, site, id).map(Arc::new))
+        .collect()
+}
+
+/// The URLs of the diff pages of `diffs` (the published documents').
+fn diff_urls(site: &Site, diffs: &[Arc<DocDiff>]) -> BTreeMap<String, String> {
+    diffs
+        .iter()
+        .filter_map(|d| {
+            let i = site.doc_index(&d.id).filter(|&i| site.published[i])?;
+            Some((d.id.clone(), diff_url_of(site, i)))
         })
         .collect()
+}
+
+/// The source difference of document `id` from `before` to `site`.
+fn doc_diff(before: &Site, site: &Site, id: &str) -> Option<DocDiff> {
+    let b = &before.docs[before.doc_index(id)?];
+    let a = &site.docs[site.doc_index(id)?];
+    let (hunks, removed, added) = crate::resolve::diff::hunks(&b.source, &a.source);
+    Some(DocDiff {
+        id: id.to_string(),
+        title: a.meta.title.clone(),
+        from_path: b.path.display().to_string(),
+        to_path: a.path.display().to_string(),
+        hunks,
+        removed,
+        added,
+        print: crate::base::fingerprint::fingerprint(&(
+            &b.path,
+            &a.path,
+            &a.meta.title,
+            &b.source,
+            &a.source,
+        )),
+    })
 }
 
 fn report(
@@ -211,6 +320,7 @@ fn report(
         shallow: repo.is_shallow(),
         notes,
         diffs: Vec::new(),
+        diff_urls: BTreeMap::new(),
     }
 }
 

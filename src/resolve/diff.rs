@@ -38,6 +38,10 @@ pub struct DocDiff {
     /// Lines removed and added.
     pub removed: usize,
     pub added: usize,
+    /// Fingerprint of what the diff is made from (paths, title, both
+    /// sources): serve renders its page again only when it changed.
+    #[serde(skip)]
+    pub print: u64,
 }
 
 /// The hunks between `old` and `new`, and the lines removed and added.

@@ -23,20 +23,36 @@ use crate::load::history::{
     WorktreeFiles, WorktreeStatus,
 };
 
-/// What the site knows from its repository.
+/// What the site knows from its repository. Cheap to clone: `serve`
+/// keeps one between rebuilds and makes a new one after an edit with the
+/// working tree compared again (see [`SiteHistory::after_edits`]).
+#[derive(Clone)]
 pub struct SiteHistory {
-    pub repo: SiteRepo,
-    pub history: History,
+    pub repo: Arc<SiteRepo>,
+    pub history: Arc<History>,
     pub worktree: WorktreeStatus,
     pub stamp: Stamp,
     /// When the site was published: `SOURCE_DATE_EPOCH` or the clock.
     pub published: jiff::Timestamp,
     /// Approval integrity findings, by document id.
-    pub approvals: HashMap<String, ApprovalFinding>,
+    pub approvals: Arc<HashMap<String, ApprovalFinding>>,
     /// `[history] revisions_per_page`.
     pub per_page: usize,
     /// The loaded documents' versions by blob id (for the changes page).
     pub parsed: Parsed,
+    /// Served by `clausebook serve`: the pages show the stamp from
+    /// `theme/stamp.js` (see [`SiteHistory::stamp_script`]), which serve
+    /// rewrites after each change, instead of as text, so that a new
+    /// commit or a first edit does not make every page again.
+    pub live: bool,
+    /// The changes since `[history] baseline` when worked out already
+    /// (serve keeps the baseline's site between rebuilds), with their
+    /// fingerprint; `None`: [`crate::resolve::changes::baseline`] works
+    /// them out.
+    pub changes: Option<(
+        Arc<Result<crate::resolve::report::Changes, Diagnostic>>,
+        u64,
+    )>,
 }
 
 impl SiteHistory {
@@ -62,6 +78,51 @@ impl SiteHistory {
             line.push_str(", shallow clone");
         }
         line
+    }
+
+    /// Fingerprint of what the repository says of `HEAD` (its commit,
+    /// branch and tags, how many commits the history holds): it changes
+    /// when a commit, a checkout or a branch switch moved `HEAD`.
+    pub fn head_print(&self) -> u64 {
+        let s = &self.stamp;
+        crate::base::fingerprint::fingerprint(&(
+            &s.commit,
+            &s.branch,
+            &s.tags,
+            s.shallow,
+            self.history.commits,
+        ))
+    }
+
+    /// The same history after edits to the working tree: the files
+    /// `edited` (site-relative, with their bytes now; `None` when deleted)
+    /// compared with `HEAD` again, the stamp's "with uncommitted changes"
+    /// and its time (`now`, unless `SOURCE_DATE_EPOCH`) updated.
+    pub fn after_edits(&self, edited: &[(String, Option<Vec<u8>>)], now: jiff::Timestamp) -> Self {
+        let mut h = self.clone();
+        for (rel, bytes) in edited {
+            h.worktree.update(rel, bytes.as_deref());
+        }
+        h.stamp.dirty = h.worktree.dirty();
+        h.published = history::build_time(now).unwrap_or(now);
+        h
+    }
+
+    /// `theme/stamp.js` of a site served live: the stamp as data, which
+    /// `theme/history.js` writes into each page's footer.
+    pub fn stamp_script(&self) -> String {
+        let mut v = serde_json::json!({
+            "published": self.published.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            "published_iso": self.published.to_string(),
+            "line": self.revision_line(),
+        });
+        v["revision"] = serde_json::to_value(&self.stamp).unwrap_or_default();
+        format!(
+            "/* clausebook serve: the publication stamp, rewritten after each change. */\nwindow.CLAUSEBOOK_STAMP = {};\n",
+            serde_json::to_string(&v)
+                .unwrap_or_default()
+                .replace("</", "<\\/")
+        )
     }
 
     /// The export `exports/about.json`: when and from which revision the
@@ -95,10 +156,7 @@ impl SiteHistory {
     /// The site-relative path (`content/x.md`) of a document file below
     /// the site root.
     pub fn site_rel(root: &Path, path: &Path) -> String {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
+        history::site_rel(root, path)
     }
 }
 
@@ -212,18 +270,20 @@ pub fn finish(
     opts.parsed = parsed;
     let worktree = files.compare(&ids);
     notes.extend(repo.notes.iter().cloned());
-    let history = repo.history_from(walk, &opts);
+    let history = Arc::new(repo.history_from(walk, &opts));
     notes.extend(history.findings.iter().cloned());
     let stamp = repo.stamp(worktree.dirty());
-    let approvals = history
-        .approval_findings()
-        .into_iter()
-        .map(|f| (f.id.clone(), f))
-        .collect();
+    let approvals = Arc::new(
+        history
+            .approval_findings()
+            .into_iter()
+            .map(|f| (f.id.clone(), f))
+            .collect(),
+    );
     let per_page = config.history.as_ref().map_or(20, |h| h.revisions_per_page);
     (
         Some(SiteHistory {
-            repo,
+            repo: Arc::new(repo),
             history,
             worktree,
             stamp,
@@ -231,6 +291,8 @@ pub fn finish(
             approvals,
             per_page,
             parsed: opts.parsed,
+            live: false,
+            changes: None,
         }),
         None,
         notes,

@@ -20,6 +20,7 @@ pub mod history;
 pub mod layout;
 pub mod links;
 pub mod markdown;
+pub mod report;
 pub mod scope;
 pub mod trace;
 

@@ -49,6 +49,10 @@ pub(crate) struct Facts {
     urls: Option<Arc<[String]>>,
     today: Option<jiff::civil::Date>,
     globals: u64,
+    /// [`SiteHistory::head_print`] of the history (0 without).
+    ///
+    /// [`SiteHistory::head_print`]: crate::resolve::history::SiteHistory::head_print
+    head: u64,
     pub docs: Vec<Fact>,
     /// What the listings read of each document.
     pub table: DocTable,
@@ -60,12 +64,16 @@ impl Facts {
     /// catalogs as the pages read them.
     pub fn new(site: &Site, globals: u64, prev: &Facts) -> Facts {
         let n = site.docs.len();
+        // The summaries show when each document last changed: a new
+        // commit may change it for documents that did not change.
+        let head = site.history.as_deref().map_or(0, |h| h.head_print());
         let same = prev
             .urls
             .as_ref()
             .is_some_and(|u| Arc::ptr_eq(u, &site.urls))
             && prev.today == Some(site.options.today)
             && prev.globals == globals
+            && prev.head == head
             && prev.docs.len() == n;
         let kept = |i: usize| -> Option<&Fact> {
             let p = prev.docs.get(i).filter(|_| same)?;
@@ -96,6 +104,7 @@ impl Facts {
             urls: Some(Arc::clone(&site.urls)),
             today: Some(site.options.today),
             globals,
+            head,
             docs,
             table,
         }
@@ -175,6 +184,7 @@ fn summary_print(site: &Site, i: usize) -> u64 {
     (&d.id, &d.title, d.kind, &d.owner, &d.approver, &d.version).hash(&mut h);
     (d.status, d.effective, d.review_by, &d.summary, &d.tags).hash(&mut h);
     (site.is_overdue(i), &site.urls[i], site.published[i]).hash(&mut h);
+    crate::render::history::last_changed(site, i).hash(&mut h);
     h.finish()
 }
 

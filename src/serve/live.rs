@@ -215,6 +215,10 @@ pub struct Watch {
     output: PathBuf,
     /// The source folders watched recursively so far.
     dirs: Vec<PathBuf>,
+    /// The repository files whose change means `HEAD` moved, and the
+    /// folders watched (not recursively) to see them replaced.
+    head_files: Vec<PathBuf>,
+    head_dirs: Vec<PathBuf>,
 }
 
 impl Watch {
@@ -256,7 +260,38 @@ impl Watch {
             root,
             output,
             dirs,
+            head_files: Vec::new(),
+            head_dirs: Vec::new(),
         })
+    }
+
+    /// Watch `files` too (the repository's `HEAD`, branch ref and
+    /// `packed-refs`): git replaces them by renaming a new file over, so
+    /// their folders are watched, not recursively, and only these files'
+    /// changes are reported. The previous such watches are dropped.
+    pub fn watch_head_files(&mut self, files: &[PathBuf]) {
+        if files == self.head_files {
+            return;
+        }
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| f.parent().map(Path::to_path_buf))
+            .filter(|d| d.is_dir())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in &self.head_dirs {
+            if !dirs.contains(d) && !self.dirs.contains(d) && *d != self.root {
+                let _ = self.watcher.unwatch(d);
+            }
+        }
+        for d in &dirs {
+            if !self.head_dirs.contains(d) {
+                let _ = self.watcher.watch(d, RecursiveMode::NonRecursive);
+            }
+        }
+        self.head_dirs = dirs;
+        self.head_files = files.to_vec();
     }
 
     /// Watch the source folders created since the last call (a new
@@ -286,8 +321,9 @@ impl Watch {
     }
 
     /// Call `rebuild` after each burst of source changes, with the changed
-    /// paths, until the watcher stops.
-    pub fn run(mut self, mut rebuild: impl FnMut(&[PathBuf])) {
+    /// paths, until the watcher stops; `rebuild` answers the repository
+    /// files to watch from then on (see [`Watch::watch_head_files`]).
+    pub fn run(mut self, mut rebuild: impl FnMut(&[PathBuf]) -> Vec<PathBuf>) {
         loop {
             let Ok(first) = self.events.recv() else {
                 return;
@@ -303,15 +339,17 @@ impl Watch {
             changed.extend(self.adopt_new_dirs());
             // Editors and tools write through temporary files that are gone
             // by now; a removed source file still counts.
-            let (root, output) = (&self.root, &self.output);
+            let (root, output, head) = (&self.root, &self.output, &self.head_files);
             changed.retain(|p| {
-                is_source_change(root, output, p)
-                    && (p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml"))
+                head.contains(p)
+                    || (is_source_change(root, output, p)
+                        && (p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml")))
             });
             changed.sort();
             changed.dedup();
             if !changed.is_empty() {
-                rebuild(&changed);
+                let files = rebuild(&changed);
+                self.watch_head_files(&files);
             }
         }
     }

@@ -48,6 +48,7 @@
 
 pub mod cache;
 mod facts;
+pub mod history;
 mod http;
 pub mod live;
 pub mod pages;
@@ -159,17 +160,25 @@ pub fn command(opts: &ServeOptions, color: bool) -> i32 {
         // The watches are registered before "Watching" is printed: a change
         // made as soon as it shows is seen.
         match crate::serve::live::Watch::start(session.root(), &output) {
-            Ok(watch) => {
+            Ok(mut watch) => {
+                watch.watch_head_files(session.head_files());
+                let session_has_history = !session.head_files().is_empty();
                 let server = Arc::clone(&server);
                 let mut session = session;
                 let verbose = opts.verbose;
                 std::thread::spawn(move || {
                     watch.run(|changed| {
                         rebuild(&mut session, &server, &reload, changed, color, verbose);
+                        session.head_files().to_vec()
                     });
                 });
                 println!(
-                    "Watching content/, templates/, theme/, standards/ and clausebook.toml for changes"
+                    "Watching content/, templates/, theme/, standards/ and clausebook.toml{} for changes",
+                    if session_has_history {
+                        ", and the repository's HEAD,"
+                    } else {
+                        ""
+                    }
                 );
             }
             Err(e) => {
@@ -223,11 +232,19 @@ fn rebuild(
                         .with_lock(session.lock()),
                 );
                 reload.publish(None);
-                let how = if report.full {
+                let mut how = if report.full {
                     "full build".to_string()
                 } else {
                     format!("{} of {} pages rendered", report.rendered, report.pages)
                 };
+                if let Some(notes) = &report.history_read {
+                    how.push_str(", history read again");
+                    // A repository that cannot be read is a warning: the
+                    // site is served without history meanwhile.
+                    for d in notes {
+                        eprintln!("{}\n", d.render(color));
+                    }
+                }
                 println!(
                     "Rebuilt after a change to {what} in {:.0} ms ({} documents, {how})",
                     start.elapsed().as_secs_f64() * 1000.0,

@@ -25,6 +25,7 @@ use crate::base::fingerprint::{fingerprint, hasher};
 use crate::load::standards::Catalog;
 use crate::render::context::{Globals, Pages};
 use crate::render::fragments::{ClauseList, Fragments, Maker, clause_keys};
+use crate::render::history::history_print;
 use crate::render::plan::{Plan, Prints, Reads};
 use crate::render::{self, Sink, document, jobs, views};
 use crate::resolve::Site;
@@ -293,9 +294,24 @@ fn due_documents(
     prev: &PagePrints,
     same_docs: bool,
 ) -> (Vec<Option<u64>>, Vec<usize>) {
+    // With history, a page also shows the document's revisions, banners
+    // and diff page: a commit changes them without changing the document.
+    let changes = site
+        .history
+        .as_deref()
+        .and_then(|h| h.changes.as_ref())
+        .and_then(|(c, _)| c.as_ref().as_ref().ok());
     let doc_pages: Vec<Option<u64>> = (0..site.docs.len())
         .into_par_iter()
-        .map(|i| site.published[i].then(|| fingerprint(&[globals, facts.page_print(site, i)])))
+        .map(|i| {
+            site.published[i].then(|| {
+                fingerprint(&[
+                    globals,
+                    facts.page_print(site, i),
+                    history_print(site, changes, i),
+                ])
+            })
+        })
         .collect();
     let prev_doc_pages: HashMap<&str, u64> = if same_docs {
         HashMap::default()

@@ -46,6 +46,7 @@ use crate::render::Sink;
 use crate::resolve::{LoadOptions, Site, SiteError};
 use crate::search::SearchIndex;
 use crate::serve::cache::SiteCache;
+use crate::serve::history::ServedHistory;
 use crate::serve::pages::{PagePrints, render_changed};
 use crate::serve::search::LiveSearch;
 
@@ -69,6 +70,10 @@ pub struct Session {
     exports: Option<std::thread::JoinHandle<Result<Exported, Diagnostic>>>,
     /// Held for writing while files of the output are written over.
     lock: OutputLock,
+    /// The site's history, kept between rebuilds.
+    history: ServedHistory,
+    /// [`ServedHistory::print`] when the exports were last written.
+    exported_history: u64,
 }
 
 /// Files of the output are written over in place by a rebuild: whoever
@@ -106,6 +111,9 @@ pub struct Rebuild {
     pub diags: Diagnostics,
     pub phases: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
+    /// The history was read again whole (`HEAD` moved), and what that
+    /// found to report.
+    pub history_read: Option<Vec<Diagnostic>>,
 }
 
 impl Session {
@@ -113,7 +121,8 @@ impl Session {
     pub fn start(root: &Path, opts: &BuildOptions) -> Result<(Session, Rebuild), BuildError> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut cache = SiteCache::default();
-        let (built, prints) = full_build(&root, opts, &mut cache)?;
+        let mut history = ServedHistory::default();
+        let (built, prints) = full_build(&root, opts, &mut cache, &mut history, &[])?;
         let mut session = Session {
             output: built.report.output.clone(),
             root,
@@ -127,6 +136,8 @@ impl Session {
             index: None,
             exports: None,
             lock: OutputLock::default(),
+            exported_history: history.print(),
+            history,
         };
         let report = session.adopt(built, None);
         Ok((session, report))
@@ -152,6 +163,12 @@ impl Session {
         &self.output
     }
 
+    /// The repository files whose change means `HEAD` moved (see
+    /// [`ServedHistory::head_files`]): the watcher watches them too.
+    pub fn head_files(&self) -> &[PathBuf] {
+        self.history.head_files()
+    }
+
     /// Wait for the exports of the last rebuild to be written, if any are
     /// under way; what that did. Each rebuild begins by waiting for them.
     pub fn settle(&mut self) -> Option<Result<Exported, Diagnostic>> {
@@ -174,7 +191,7 @@ impl Session {
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         // Exports still being written belong to the previous output.
         let _ = self.settle();
-        let changed: Vec<PathBuf> = changed
+        let mut changed: Vec<PathBuf> = changed
             .iter()
             .map(|p| {
                 if p.is_absolute() {
@@ -184,23 +201,38 @@ impl Session {
                 }
             })
             .collect();
+        // `HEAD` moved (a commit, a checkout, a branch switch): the history
+        // is read again; the site's files are those the watcher reported.
+        let before = changed.len();
+        changed.retain(|p| !self.history.is_head_file(p));
+        let config = self.root.join(crate::load::config::CONFIG_FILE);
+        if changed.len() < before || changed.contains(&config) {
+            self.history.mark_stale();
+        }
         let content = self.root.join(CONTENT_DIR);
         if changed.iter().all(|p| p.starts_with(&content)) && self.search.is_some() {
-            self.cache.changed(changed);
-            self.incremental()
+            self.cache.changed(changed.clone());
+            self.incremental(&changed)
         } else {
-            self.cache.invalidate(changed);
-            self.full()
+            self.cache.invalidate(changed.clone());
+            self.full(&changed)
         }
     }
 
     /// A full build (which still reuses the parsed files).
-    fn full(&mut self) -> Result<Rebuild, BuildError> {
+    fn full(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         // The writer of the old index goes first: the build replaces its
         // folder.
         self.search = None;
         self.index = None;
-        let (built, prints) = full_build(&self.root, &self.opts, &mut self.cache)?;
+        let (built, prints) = full_build(
+            &self.root,
+            &self.opts,
+            &mut self.cache,
+            &mut self.history,
+            changed,
+        )?;
+        self.exported_history = self.history.print();
         Ok(self.adopt(built, Some(prints)))
     }
 
@@ -227,16 +259,19 @@ impl Session {
             diags: r.diags,
             phases: r.phases,
             elapsed: r.elapsed,
+            history_read: None,
         }
     }
 
-    /// A rebuild after changes to documents only.
-    fn incremental(&mut self) -> Result<Rebuild, BuildError> {
+    /// A rebuild after changes to documents only (`changed`, none when
+    /// only `HEAD` moved).
+    fn incremental(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         let start = Instant::now();
-        let site = self
+        let mut site = self
             .cache
             .load(&self.root, self.opts.load.clone())
             .map_err(|e| BuildError::Config(e.into_diagnostics()))?;
+        let attached = self.history.attach(&mut site, changed);
         let mut phases = site.phases.clone();
         let mut lap = {
             let mut t = Instant::now();
@@ -266,9 +301,13 @@ impl Session {
             diags.sort();
             BuildError::Content(diags.clone())
         })?;
-        let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.extend(ServedHistory::stamp_file(&site));
         lap("render", &mut phases);
-        let exports_due = outcome.prints.site() != self.prints.site();
+        let history_print = self.history.print();
+        let exports_due =
+            outcome.prints.site() != self.prints.site() || history_print != self.exported_history;
+        self.exported_history = history_print;
         // The same layout publishes the same documents.
         let published = match &self.layout {
             Some(urls) if Arc::ptr_eq(urls, &site.urls) => Arc::clone(&self.published),
@@ -318,7 +357,7 @@ impl Session {
                 // The two indexes may disagree now: rebuild them in full.
                 self.prints = outcome.prints;
                 self.published = published;
-                return self.full();
+                return self.full(&[]);
             }
         }
         let rebuild = Rebuild {
@@ -332,6 +371,7 @@ impl Session {
             diags,
             phases,
             elapsed: start.elapsed(),
+            history_read: attached.reread.then_some(attached.notes),
         };
         let old_prints = std::mem::replace(&mut self.prints, outcome.prints);
         self.published = published;
@@ -370,14 +410,20 @@ fn published_ids(site: &Site) -> HashSet<String> {
         .collect()
 }
 
-/// A full build through `cache`, and the prints of its render.
+/// A full build through `cache` with the history `history` (the files
+/// `changed` since the last build compared with `HEAD` again), and the
+/// prints of its render.
 fn full_build(
     root: &Path,
     opts: &BuildOptions,
     cache: &mut SiteCache,
+    history: &mut ServedHistory,
+    changed: &[PathBuf],
 ) -> Result<(Built, PagePrints), BuildError> {
     let mut through = Through {
         cache,
+        history,
+        changed,
         prints: Mutex::new(PagePrints::default()),
     };
     let built = publish::build_with(root, opts, &mut through)?;
@@ -393,12 +439,16 @@ fn full_build(
 /// the next rebuild.
 struct Through<'c> {
     cache: &'c mut SiteCache,
+    history: &'c mut ServedHistory,
+    changed: &'c [PathBuf],
     prints: Mutex<PagePrints>,
 }
 
 impl Pipeline for Through<'_> {
     fn load(&mut self, root: &Path, options: LoadOptions) -> Result<Site, SiteError> {
-        self.cache.load(root, options)
+        let mut site = self.cache.load(root, options)?;
+        self.history.attach(&mut site, self.changed);
+        Ok(site)
     }
 
     fn findings(&self, site: &Site) -> Diagnostics {
@@ -407,6 +457,9 @@ impl Pipeline for Through<'_> {
 
     fn render(&self, site: &Site, tera: &Tera, sink: Sink<'_>) -> Result<usize, Vec<Diagnostic>> {
         let outcome = render_changed(site, tera, sink, &PagePrints::default())?;
+        if let Some(f) = ServedHistory::stamp_file(site) {
+            sink(f).map_err(|d| vec![d])?;
+        }
         let pages = outcome.pages;
         *self.prints.lock().unwrap_or_else(|e| e.into_inner()) = outcome.prints;
         Ok(pages)

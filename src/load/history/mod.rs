@@ -32,6 +32,7 @@ mod changes;
 mod entries;
 pub(crate) mod model;
 pub(crate) mod open;
+mod refresh;
 mod revision;
 mod source;
 mod summary;
@@ -47,6 +48,7 @@ pub use model::{
     HistoryOptions, Parsed, RULE_CHANGED_SINCE_APPROVAL, RULE_HISTORY, Revision,
 };
 pub use open::{HistoryOff, SiteRepo, Stamp, build_time, open, source_date_epoch};
+pub use refresh::site_rel;
 pub use revision::{RevError, SiteFile, SiteFiles};
 pub use source::GitSource;
 pub use summary::state_of;
