@@ -168,8 +168,10 @@ fn a_repository_broken_while_serving_is_a_warning() {
     let good = std::fs::read_to_string(&head).unwrap();
     let since = srv.reload_status().generation;
     std::fs::write(&head, "this is not a ref\n").unwrap();
+    // The warning reaches stderr through a pipe read on another thread: wait for it as for the page.
     wait_until(&srv, since, "the broken HEAD", |s| {
         !read_out(s, PAGE).contains("Revision history")
+            && s.stderr().contains("cannot read the git repository")
     });
     let (status, _, body) = srv.get(&format!("/{PAGE}"));
     assert_eq!(status, 200, "{body}");
