@@ -11,8 +11,8 @@
 # for reruns; delete it yourself). gen-corpus writes loose objects, as
 # `git commit` does; PACK=1 packs the corpus first (`git gc`, as a clone
 # is packed) and PACK=0 (the default) measures it as it is. $BASE, when
-# set, is a second binary timed with history against BINARY in
-# alternation (before/after a change). $RUNS (5) pairs.
+# set, is a second binary timed with and without history, alternated
+# with BINARY (before/after a change). $RUNS (5) rounds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-${CLAUSEBOOK:-$here/target/release/clausebook}}
@@ -50,6 +50,9 @@ echo "command: $B ${build[*]}"
 off; "$B" "${build[@]}" 2>/dev/null; on; "$B" "${build[@]}" 2>/dev/null
 for i in $(seq "$RUNS"); do
   off; timed "without history:" "$B" "${build[@]}"
+  if [ -n "${BASE:-}" ]; then
+    timed "BASE without:    " "$BASE" "${build[@]}"
+  fi
   on;  timed "with history:   " "$B" "${build[@]}"
   if [ -n "${BASE:-}" ]; then
     timed "BASE with:       " "$BASE" "${build[@]}"

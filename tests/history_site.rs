@@ -472,6 +472,34 @@ fn every_page_has_the_publication_stamp() {
 }
 
 #[test]
+fn the_history_export_keeps_its_keys_in_alphabetical_order() {
+    // exports/history.json has its keys in alphabetical order at every level (revisions, commits, states, moves), as it always had: it reads back and prints the same.
+    let tmp = tempdir();
+    fixture(tmp.path());
+    let (_out_dir, out, run) = build_in(tmp.path());
+    run.assert_code(0);
+    let text = read(&out, "exports/history.json");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let revisions = &value["documents"]["SMS-PRO-007"]["revisions"];
+    assert!(
+        revisions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["change"]["kind"] == "moved" && r["change"]["from"] == PROCEDURE),
+        "{revisions}"
+    );
+    assert!(
+        revisions[0]["state"]["clauses"][0]["ref"].is_string(),
+        "{revisions}"
+    );
+    assert_eq!(
+        text,
+        format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+    );
+}
+
+#[test]
 fn an_uncommitted_edit_is_marked_on_the_page_and_in_the_stamp() {
     // Editing an approved document without committing: build warns, its page says it is not from a committed revision, the stamp says "with uncommitted changes".
     let tmp = tempdir();

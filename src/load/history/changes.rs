@@ -130,17 +130,17 @@ impl SiteRepo {
         until: &Arc<CommitInfo>,
         opts: &HistoryOptions,
     ) -> DocumentChanges {
-        let repo = self.local();
+        let objects = self.objects();
         let mut notes = Vec::new();
         let content_of = |c: &CommitInfo| -> Option<gix::ObjectId> {
             let id = gix::ObjectId::from_hex(c.id.as_bytes()).ok()?;
             let mut buf = Vec::new();
-            let tree = repo.objects.find_commit(&id, &mut buf).ok()?.tree();
-            self.subtree(&repo, tree, crate::load::source::CONTENT_DIR)
+            let tree = objects.find_commit(&id, &mut buf).ok()?.tree();
+            self.subtree_in(&objects, tree, crate::load::source::CONTENT_DIR)
                 .ok()
                 .flatten()
         };
-        let changes = match diff_documents(&repo, content_of(since), content_of(until)) {
+        let changes = match diff_documents(&objects, content_of(since), content_of(until)) {
             Ok((c, _)) => c,
             Err(e) => {
                 notes.push(super::walk::repo_warning(

@@ -31,6 +31,7 @@ mod assemble;
 mod changes;
 mod entries;
 pub(crate) mod model;
+mod objects;
 pub(crate) mod open;
 mod refresh;
 mod revision;

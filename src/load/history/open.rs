@@ -9,6 +9,7 @@ use gix::objs::FindExt as _;
 use serde::Serialize;
 
 use super::model::{CommitInfo, RULE_HISTORY, describe};
+use super::objects::Objects;
 use crate::base::diag::Diagnostic;
 
 /// Why the site has no history. A build goes on as without history.
@@ -170,9 +171,19 @@ pub(crate) fn commit_info(
     shallow: &[ObjectId],
     short: usize,
 ) -> Result<(CommitInfo, CommitLinks), String> {
+    commit_info_in(repo, &repo.objects, id, shallow, short)
+}
+
+/// [`commit_info`] reading the commit from `objects`.
+pub(crate) fn commit_info_in(
+    repo: &gix::Repository,
+    objects: &impl gix::objs::Find,
+    id: ObjectId,
+    shallow: &[ObjectId],
+    short: usize,
+) -> Result<(CommitInfo, CommitLinks), String> {
     let mut buf = Vec::new();
-    let commit = repo
-        .objects
+    let commit = objects
         .find_commit(&id, &mut buf)
         .map_err(|e| describe(&e))?;
     let boundary = shallow.binary_search(&id).is_ok();
@@ -264,6 +275,12 @@ impl SiteRepo {
         repo
     }
 
+    /// A handle for this thread that reads loose objects itself (see
+    /// [`Objects`]): for walks over many objects.
+    pub(crate) fn objects(&self) -> Objects {
+        Objects::new(self.local(), self.repo.objects_dir().to_path_buf())
+    }
+
     /// The site's folder as given to [`open`].
     pub fn root(&self) -> &Path {
         &self.root
@@ -313,11 +330,22 @@ impl SiteRepo {
         root: ObjectId,
         site_rel: &str,
     ) -> Result<Option<ObjectId>, String> {
+        self.subtree_in(&repo.objects, root, site_rel)
+    }
+
+    /// [`SiteRepo::subtree`] reading the trees from `objects`.
+    pub(crate) fn subtree_in(
+        &self,
+        objects: &impl gix::objs::Find,
+        root: ObjectId,
+        site_rel: &str,
+    ) -> Result<Option<ObjectId>, String> {
         let path = self.repo_path(site_rel);
         if path.is_empty() {
             return Ok(Some(root));
         }
-        lookup(repo, root, &path).map(|e| e.and_then(|(id, mode)| mode.is_tree().then_some(id)))
+        lookup_in(objects, root, &path)
+            .map(|e| e.and_then(|(id, mode)| mode.is_tree().then_some(id)))
     }
 
     /// The publication stamp of `HEAD`; `dirty` comes from
@@ -354,12 +382,20 @@ pub(crate) fn lookup(
     root: ObjectId,
     path: &str,
 ) -> Result<Option<(ObjectId, gix::objs::tree::EntryMode)>, String> {
+    lookup_in(&repo.objects, root, path)
+}
+
+/// [`lookup`] reading the trees from `objects`.
+pub(crate) fn lookup_in(
+    objects: &impl gix::objs::Find,
+    root: ObjectId,
+    path: &str,
+) -> Result<Option<(ObjectId, gix::objs::tree::EntryMode)>, String> {
     let mut buf = Vec::new();
     let mut current = root;
     let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
     while let Some(name) = parts.next() {
-        let tree = repo
-            .objects
+        let tree = objects
             .find_tree_iter(&current, &mut buf)
             .map_err(|e| describe(&e))?;
         let mut found = None;

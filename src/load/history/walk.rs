@@ -21,8 +21,9 @@ use rayon::prelude::*;
 
 use super::entries::{Entry, Node, PathChange, Summary, is_document_name};
 use super::model::{CommitInfo, History, HistoryOptions, Parsed, RULE_HISTORY, describe};
+use super::objects::Objects;
 use super::open::SiteRepo;
-use super::open::{CommitLinks, commit_info, lookup};
+use super::open::{CommitLinks, commit_info_in, lookup_in};
 use super::summary::summarize;
 use crate::base::diag::Diagnostic;
 
@@ -114,14 +115,14 @@ impl SiteRepo {
     /// Every commit reachable from `HEAD`, newest first in date order,
     /// with its `content/` tree.
     pub(crate) fn walk_commits(&self, findings: &mut Vec<Diagnostic>) -> Vec<Node> {
-        let repo = self.local();
+        let objects = self.objects();
         let mut index: HashMap<ObjectId, usize> = HashMap::new();
         let mut found: Vec<(ObjectId, CommitInfo, CommitLinks)> = Vec::new();
         let mut queue = std::collections::VecDeque::from([self.head]);
         index.insert(self.head, 0);
         let mut missing: BTreeSet<ObjectId> = BTreeSet::new();
         while let Some(id) = queue.pop_front() {
-            match commit_info(&repo, id, &self.shallow, 40) {
+            match commit_info_in(&objects.repo, &objects, id, &self.shallow, 40) {
                 Ok((info, links)) => {
                     for p in &links.parents {
                         if !index.contains_key(p) {
@@ -177,9 +178,9 @@ impl SiteRepo {
         let contents: Vec<Result<Option<ObjectId>, String>> = nodes
             .par_iter()
             .map_init(
-                || self.local(),
-                |repo, (_, _, links)| {
-                    self.subtree(repo, links.tree, crate::load::source::CONTENT_DIR)
+                || self.objects(),
+                |objects, (_, _, links)| {
+                    self.subtree_in(objects, links.tree, crate::load::source::CONTENT_DIR)
                 },
             )
             .collect();
@@ -217,13 +218,13 @@ impl SiteRepo {
         let results: Vec<Result<DocumentDiff, String>> = nodes
             .par_iter()
             .map_init(
-                || self.local(),
-                |repo, node| {
+                || self.objects(),
+                |objects, node| {
                     let first = node.links.parents.first().and_then(&content_of);
                     if first == node.content && !node.links.parents.is_empty() {
                         return Ok((Vec::new(), Vec::new()));
                     }
-                    let (mut changes, submodules) = diff_documents(repo, first, node.content)?;
+                    let (mut changes, submodules) = diff_documents(objects, first, node.content)?;
                     if node.links.parents.len() > 1 {
                         let others: Vec<Option<ObjectId>> =
                             node.links.parents[1..].iter().map(&content_of).collect();
@@ -231,7 +232,7 @@ impl SiteRepo {
                             let rel = c.path.strip_prefix("content/").unwrap_or(&c.path);
                             !others.iter().any(|other| {
                                 let theirs = other.and_then(|t| {
-                                    lookup(repo, t, rel)
+                                    lookup_in(objects, t, rel)
                                         .ok()
                                         .flatten()
                                         .map(|(id, mode)| Entry { id, mode })
@@ -309,13 +310,13 @@ impl SiteRepo {
         let fresh: Vec<(ObjectId, Summary)> = wanted
             .par_iter()
             .map_init(
-                || (self.local(), Vec::new()),
-                |(repo, buf), (id, (mode, path))| {
+                || (self.objects(), Vec::new()),
+                |(objects, buf), (id, (mode, path))| {
                     let summary = if mode.is_link() {
                         Err("the file is a symbolic link in the repository: its history is not followed"
                             .to_string())
                     } else {
-                        match repo.objects.find_blob(id, buf) {
+                        match objects.find_blob(id, buf) {
                             Ok(blob) => summarize(blob.data, path, opts),
                             Err(e) => Err(format!(
                                 "its content (object {}) cannot be read from the repository: {}",
@@ -408,7 +409,7 @@ pub(crate) type DocumentDiff = (Vec<PathChange>, Vec<String>);
 /// The document files that differ between two `content/` trees, and the
 /// submodules met. Paths are site-relative.
 pub(crate) fn diff_documents(
-    repo: &gix::Repository,
+    objects: &Objects,
     old: Option<ObjectId>,
     new: Option<ObjectId>,
 ) -> Result<DocumentDiff, String> {
@@ -417,22 +418,20 @@ pub(crate) fn diff_documents(
     let mut recorder = gix::diff::tree::Recorder::default();
     let mut b1 = Vec::new();
     let mut b2 = Vec::new();
+    let hash = objects.repo.object_hash();
     let lhs = match old {
-        Some(id) => repo
-            .objects
+        Some(id) => objects
             .find_tree_iter(&id, &mut b1)
             .map_err(|e| describe(&e))?,
-        None => gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()),
+        None => gix::objs::TreeRefIter::from_bytes(&[], hash),
     };
     let rhs = match new {
-        Some(id) => repo
-            .objects
+        Some(id) => objects
             .find_tree_iter(&id, &mut b2)
             .map_err(|e| describe(&e))?,
-        None => gix::objs::TreeRefIter::from_bytes(&[], repo.object_hash()),
+        None => gix::objs::TreeRefIter::from_bytes(&[], hash),
     };
-    gix::diff::tree(lhs, rhs, &mut state, &repo.objects, &mut recorder)
-        .map_err(|e| e.to_string())?;
+    gix::diff::tree(lhs, rhs, &mut state, objects, &mut recorder).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let mut submodules = Vec::new();
     let leaf = |mode: EntryMode, id: ObjectId| {

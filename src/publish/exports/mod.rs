@@ -19,6 +19,7 @@ use formats::{
 };
 
 mod formats;
+mod history;
 mod model;
 mod register;
 mod xlsx;
@@ -155,7 +156,7 @@ fn history_exports(site: &Site) -> Vec<OutputFile> {
         },
         OutputFile {
             path: "exports/history.json".into(),
-            bytes: json_bytes(&h.export()),
+            bytes: history::history_json(h),
         },
     ]
 }

@@ -1,0 +1,108 @@
+//! Object reads for the walk: loose objects read with `read(2)`, anything
+//! else from gix's object database.
+//!
+//! gix maps every loose object file into memory. A walk of a repository as
+//! `git commit` leaves it (loose, not yet packed) reads some 15,000 small
+//! files, and at that count the `mmap`/`munmap` pair of each (a process-wide
+//! lock and a TLB flush on every core) costs about as much as inflating
+//! the objects, and slows the threads loading documents beside the walk.
+//! Reading the file into a buffer avoids both. Only the plain case is done
+//! here: an object that is not a loose file of the repository's own object
+//! folder (packed, in an alternate) or that does not read cleanly is asked
+//! of gix, which then finds it or reports the problem as it always did.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use gix::objs::{Data, Find};
+
+/// Bytes of a loose object's header (`tree 12345\0`) at most.
+const HEADER_MAX: usize = 64;
+
+/// The objects of a repository as the walk reads them (see the module).
+pub(crate) struct Objects {
+    /// The repository, for what is not a loose object.
+    pub(crate) repo: gix::Repository,
+    /// The repository's `objects` folder.
+    dir: PathBuf,
+    /// The compressed bytes of the last loose object read.
+    raw: std::cell::RefCell<Vec<u8>>,
+}
+
+impl Objects {
+    pub(crate) fn new(repo: gix::Repository, dir: PathBuf) -> Self {
+        Objects {
+            repo,
+            dir,
+            raw: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The loose object `id` read and inflated into `out`: its kind, or
+    /// `None` when it is not a readable loose object here.
+    fn loose(&self, id: &gix::hash::oid, out: &mut Vec<u8>) -> Option<gix::objs::Kind> {
+        let hex = id.to_hex().to_string();
+        let mut path = self.dir.join(&hex[..2]);
+        path.push(&hex[2..]);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let mut raw = self.raw.try_borrow_mut().ok()?;
+        raw.clear();
+        raw.reserve(16 * 1024);
+        file.read_to_end(&mut raw).ok()?;
+        inflate(&raw, out)
+    }
+}
+
+/// A loose object's zlib stream inflated into `out` (its header removed):
+/// its kind, `None` when the stream or its header is not sound.
+fn inflate(raw: &[u8], out: &mut Vec<u8>) -> Option<gix::objs::Kind> {
+    use gix::zlib::{Inflate, Status};
+    let mut header = [0u8; HEADER_MAX];
+    let mut z = Inflate::default();
+    let (status, consumed_in, consumed_out) = z.prefix(raw, &mut header).ok()?;
+    if status == Status::BufError {
+        return None;
+    }
+    let (kind, size, header_size) =
+        gix::objs::decode::loose_header(&header[..consumed_out]).ok()?;
+    let size = usize::try_from(size).ok()?;
+    let body = consumed_out.checked_sub(header_size)?;
+    if body > size || (status == Status::StreamEnd && body != size) {
+        return None;
+    }
+    out.clear();
+    if status == Status::StreamEnd {
+        out.extend_from_slice(&header[header_size..consumed_out]);
+    } else {
+        let n = z
+            .rest(
+                &raw[consumed_in..],
+                &header[..consumed_out],
+                header_size,
+                out,
+                size,
+            )
+            .ok()?;
+        if n != size {
+            return None;
+        }
+    }
+    Some(kind)
+}
+
+impl Find for Objects {
+    fn try_find<'a>(
+        &self,
+        id: &gix::hash::oid,
+        buffer: &'a mut Vec<u8>,
+    ) -> gix::error::Result<Option<Data<'a>>> {
+        if let Some(kind) = self.loose(id, buffer) {
+            return Ok(Some(Data {
+                kind,
+                object_hash: id.kind(),
+                data: buffer,
+            }));
+        }
+        self.repo.objects.try_find(id, buffer)
+    }
+}
