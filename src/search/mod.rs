@@ -48,7 +48,7 @@ pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     // tantivy indexes each document while the model analyzes the next
     // ones; then the index is committed beside the static index.
     let mut tantivy = tindex::Writer::new(query::model::declared(site)).map_err(err)?;
-    let model = query::model::Model::of_site_each(site, |a| tantivy.add(a));
+    let model = query::model::Model::of_site_each(site, |a| tantivy.add_all(a));
     let (tantivy, shards) = rayon::join(
         || tantivy.finish(&model),
         || query::shards::build(&model, &pattern),

@@ -238,6 +238,28 @@ impl Writer {
         }
     }
 
+    /// Add documents in order, their tantivy documents made in parallel;
+    /// they go to the indexing thread [`BATCH`] at a time.
+    pub fn add_all(&mut self, all: &[Analyzed<'_>]) {
+        let declared = self.declared.clone();
+        let kinds = kinds(&declared);
+        let fields = self.fields;
+        for part in all.chunks(BATCH) {
+            let mut docs: Vec<UserOperation> = part
+                .par_iter()
+                .map(|&a| UserOperation::Add(document(&fields, &kinds, a)))
+                .collect();
+            if self.batch.is_empty() && docs.len() == BATCH {
+                self.batch = docs;
+            } else {
+                self.batch.append(&mut docs);
+            }
+            if self.batch.len() >= BATCH {
+                self.flush();
+            }
+        }
+    }
+
     /// Hand the documents added so far to the indexing thread.
     fn flush(&mut self) {
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));

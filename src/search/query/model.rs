@@ -148,25 +148,30 @@ impl Model {
         Model::of_docs_each(site, published, |_| {})
     }
 
-    /// [`Model::of_site`], handing each document to `each` as soon as its
-    /// terms are known, in order: the build fills the tantivy index while
-    /// the terms of the later documents are worked out.
-    pub fn of_site_each(site: &Site, each: impl FnMut(Analyzed<'_>)) -> Model {
+    /// [`Model::of_site`], handing the documents to `each` as soon as their
+    /// terms are known, in order, a few hundred at a time: the build fills
+    /// the tantivy index while the terms of the later documents are worked
+    /// out.
+    pub fn of_site_each(site: &Site, each: impl FnMut(&[Analyzed<'_>])) -> Model {
         let published: Vec<usize> = (0..site.docs.len())
             .filter(|&i| site.published[i])
             .collect();
         Model::of_docs_each(site, &published, each)
     }
 
-    /// [`Model::of_docs`], handing each document to `each` as soon as its
-    /// terms are known, in order.
+    /// [`Model::of_docs`], handing the documents to `each` as soon as their
+    /// terms are known, in order, a few hundred at a time.
+    ///
+    /// Chunks of [`CHUNK`] documents are analyzed in parallel, each with
+    /// its own term ids ([`Analyzer`]); the chunks are then merged in
+    /// order, so that term and pair ids are given in order of first use
+    /// exactly as if the documents were analyzed one after the other.
     pub fn of_docs_each(
         site: &Site,
         published: &[usize],
-        mut each: impl FnMut(Analyzed<'_>),
+        mut each: impl FnMut(&[Analyzed<'_>]),
     ) -> Model {
-        // Entries and what a result shows, in parallel; the terms in
-        // document order (their ids are given in order of first use).
+        // Entries and what a result shows, in parallel.
         let standards = standards(site);
         let (entries, docs): (Vec<Entry<'_>>, Vec<DocInfo>) = published
             .par_iter()
@@ -177,21 +182,40 @@ impl Model {
             })
             .unzip();
         let mut builder = Builder::default();
-        let by_doc = entries
-            .iter()
-            .zip(&docs)
-            .enumerate()
-            .map(|(n, (e, info))| {
-                let terms = builder.add(n as u32, e);
-                each(Analyzed {
-                    info,
-                    terms: &terms,
+        let mut by_doc: Vec<DocTerms> = Vec::with_capacity(entries.len());
+        for wave in entries.chunks(CHUNK * WAVE) {
+            // The terms of each chunk, with the chunk's own ids.
+            let locals: Vec<Local> = wave
+                .par_chunks(CHUNK)
+                .map_init(Analyzer::default, |a, chunk| a.chunk(chunk))
+                .collect();
+            // Their ids in the whole model, in chunk order.
+            let maps: Vec<Vec<u32>> = locals
+                .iter()
+                .map(|l| l.terms.iter().map(|t| builder.term_id(t)).collect())
+                .collect();
+            let mut terms: Vec<Remapped> = locals
+                .par_iter()
+                .zip(&maps)
+                .flat_map_iter(|(l, map)| l.docs.iter().map(move |d| d.remap(map)))
+                .collect();
+            let first = by_doc.len();
+            for (n, r) in terms.iter_mut().enumerate() {
+                by_doc.push(builder.add((first + n) as u32, r));
+            }
+            by_doc[first..]
+                .par_iter_mut()
+                .for_each(|t| t.pairs.sort_unstable());
+            let analyzed: Vec<Analyzed<'_>> = (first..by_doc.len())
+                .map(|d| Analyzed {
+                    info: &docs[d],
+                    terms: &by_doc[d],
                     words: &builder.terms,
                     pairs: &builder.pairs,
-                });
-                terms
-            })
-            .collect();
+                })
+                .collect();
+            each(&analyzed);
+        }
         Model {
             docs,
             standards,
@@ -324,34 +348,119 @@ fn flatten(toc: &[crate::resolve::markdown::TocEntry], out: &mut Vec<(String, St
     }
 }
 
-/// Interns terms and pairs, and collects postings, document by document.
-#[derive(Default)]
-struct Builder {
-    /// Normalized word → its term id (`None`: not a term).
-    vocab: HashMap<Box<str>, Option<u32>>,
-    term_ids: HashMap<Box<str>, u32>,
+/// Documents analyzed by one task of [`Model::of_docs_each`], with their
+/// own term ids.
+const CHUNK: usize = 64;
+/// Chunks analyzed at a time, then merged and handed on.
+const WAVE: usize = 8;
+/// No local id yet ([`Analyzer::local_of`]).
+const NONE: u32 = u32::MAX;
+
+/// The terms of a chunk of documents, with ids of the chunk's own, given
+/// in order of first use in the chunk.
+struct Local {
+    /// Local term id → term.
     terms: Vec<Box<str>>,
-    postings: Vec<Vec<(u32, u16)>>,
-    pair_ids: HashMap<u64, u32>,
-    pairs: Vec<(u32, u32)>,
-    pair_postings: Vec<Vec<(u32, u16)>>,
-    /// Scratch: (term, field bit) of every occurrence in the document.
+    docs: Vec<LocalDoc>,
+}
+
+/// One document of a [`Local`] chunk, in local term ids.
+struct LocalDoc {
+    /// (term, fields) of each word.
+    words: Vec<(u32, u16)>,
+    /// (pair key: the two terms, fields) of each pair.
+    pairs: Vec<(u64, u16)>,
+    /// Its keys, each once, in order of first use.
+    keys: Vec<u32>,
+}
+
+/// A [`LocalDoc`] in the model's term ids, each list sorted.
+struct Remapped {
+    words: Vec<(u32, u16)>,
+    pairs: Vec<(u64, u16)>,
+    keys: Vec<u32>,
+}
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+impl LocalDoc {
+    fn remap(&self, map: &[u32]) -> Remapped {
+        let mut words: Vec<(u32, u16)> = self
+            .words
+            .iter()
+            .map(|&(t, m)| (map[t as usize], m))
+            .collect();
+        words.sort_unstable();
+        let mut pairs: Vec<(u64, u16)> = self
+            .pairs
+            .iter()
+            .map(|&(k, m)| (pair_key(map[(k >> 32) as usize], map[k as u32 as usize]), m))
+            .collect();
+        pairs.sort_unstable();
+        let mut keys: Vec<u32> = self.keys.iter().map(|&t| map[t as usize]).collect();
+        keys.sort_unstable();
+        Remapped { words, pairs, keys }
+    }
+}
+
+/// Analyzes chunks of documents into [`Local`] terms; what it learns of
+/// words (their terms) serves the next chunks it is given.
+#[derive(Default)]
+struct Analyzer {
+    /// Normalized word → its term ([`Analyzer::known`]; `None`: not a term).
+    vocab: HashMap<Box<str>, Option<u32>>,
+    /// Term → its index in `known`.
+    known_ids: HashMap<Box<str>, u32>,
+    /// Every term met so far.
+    known: Vec<Box<str>>,
+    /// Known term → its id in the current chunk, or [`NONE`].
+    local_of: Vec<u32>,
+    /// Local term id → known term, for the current chunk.
+    chunk_terms: Vec<u32>,
+    /// Scratch: (local term, field bit) of every occurrence in the document.
     occ: Vec<(u32, u16)>,
-    /// Scratch: (pair key, field bit).
+    /// Scratch: (local pair key, field bit).
     pair_occ: Vec<(u64, u16)>,
     /// Scratch: the terms of the current text, for its pairs.
     run: Vec<u32>,
 }
 
-impl Builder {
-    fn term_id(&mut self, term: &str) -> u32 {
-        if let Some(id) = self.term_ids.get(term) {
+impl Analyzer {
+    /// The terms of the documents of `chunk`.
+    fn chunk(&mut self, chunk: &[Entry<'_>]) -> Local {
+        let docs = chunk.iter().map(|e| self.doc(e)).collect();
+        let terms = self
+            .chunk_terms
+            .iter()
+            .map(|&k| self.known[k as usize].clone())
+            .collect();
+        for &k in &self.chunk_terms {
+            self.local_of[k as usize] = NONE;
+        }
+        self.chunk_terms.clear();
+        Local { terms, docs }
+    }
+
+    /// The known term `k`'s id in this chunk.
+    fn local(&mut self, k: u32) -> u32 {
+        let slot = &mut self.local_of[k as usize];
+        if *slot == NONE {
+            *slot = self.chunk_terms.len() as u32;
+            self.chunk_terms.push(k);
+        }
+        *slot
+    }
+
+    fn known_id(&mut self, term: &str) -> u32 {
+        if let Some(id) = self.known_ids.get(term) {
             return *id;
         }
-        let id = self.terms.len() as u32;
-        self.terms.push(term.into());
-        self.term_ids.insert(term.into(), id);
-        self.postings.push(Vec::new());
+        let id = self.known.len() as u32;
+        self.known.push(term.into());
+        self.known_ids.insert(term.into(), id);
+        self.local_of.push(NONE);
         id
     }
 
@@ -360,40 +469,37 @@ impl Builder {
         let mut run = std::mem::take(&mut self.run);
         run.clear();
         analyze::for_each_word(text, |w| {
-            let id = match self.vocab.get(w) {
-                Some(id) => *id,
+            let known = match self.vocab.get(w) {
+                Some(k) => *k,
                 None => {
-                    let id = analyze::term(w).map(|t| self.term_id(&t));
-                    self.vocab.insert(w.into(), id);
-                    id
+                    let k = analyze::term(w).map(|t| self.known_id(&t));
+                    self.vocab.insert(w.into(), k);
+                    k
                 }
             };
-            if let Some(id) = id {
-                run.push(id);
+            if let Some(k) = known {
+                run.push(self.local(k));
             }
         });
         for &t in &run {
             self.occ.push((t, bit));
         }
         for w in run.windows(2) {
-            self.pair_occ
-                .push(((u64::from(w[0]) << 32) | u64::from(w[1]), bit));
+            self.pair_occ.push((pair_key(w[0], w[1]), bit));
         }
         self.run = run;
     }
 
-    fn key(&mut self, key: &str, doc: u32, terms: &mut DocTerms) {
-        let id = self.term_id(key);
-        let list = &mut self.postings[id as usize];
-        if list.last().map(|p| p.0) != Some(doc) {
-            list.push((doc, bits::KEY));
-            terms.keys.push(id);
+    fn key(&mut self, key: &str, keys: &mut Vec<u32>) {
+        let k = self.known_id(key);
+        let id = self.local(k);
+        if !keys.contains(&id) {
+            keys.push(id);
         }
     }
 
-    /// Add document `doc`; returns its terms.
-    fn add(&mut self, doc: u32, e: &Entry<'_>) -> DocTerms {
-        let mut terms = DocTerms::default();
+    /// The terms of one document, in local ids.
+    fn doc(&mut self, e: &Entry<'_>) -> LocalDoc {
         self.occ.clear();
         self.pair_occ.clear();
         self.text(e.id, bits::IDPARTS);
@@ -412,9 +518,9 @@ impl Builder {
         self.text(e.body, bits::BODY);
 
         // Words: the fields of each, and whether the body has it often.
-        let mut occ = std::mem::take(&mut self.occ);
-        occ.sort_unstable();
-        for group in occ.chunk_by(|a, b| a.0 == b.0) {
+        let mut words = Vec::new();
+        self.occ.sort_unstable();
+        for group in self.occ.chunk_by(|a, b| a.0 == b.0) {
             let mut mask = 0u16;
             let mut body = 0u32;
             for &(_, bit) in group {
@@ -426,37 +532,20 @@ impl Builder {
             if body >= BODY_MANY_COUNT {
                 mask |= bits::BODY_MANY;
             }
-            self.postings[group[0].0 as usize].push((doc, mask));
-            terms.words.push((group[0].0, mask));
+            words.push((group[0].0, mask));
         }
-        self.occ = occ;
-
-        let mut pair_occ = std::mem::take(&mut self.pair_occ);
-        pair_occ.sort_unstable();
-        for group in pair_occ.chunk_by(|a, b| a.0 == b.0) {
-            let mask = group.iter().fold(0u16, |m, p| m | p.1);
-            let key = group[0].0;
-            let id = match self.pair_ids.get(&key) {
-                Some(id) => *id,
-                None => {
-                    let id = self.pairs.len() as u32;
-                    self.pairs.push(((key >> 32) as u32, key as u32));
-                    self.pair_postings.push(Vec::new());
-                    self.pair_ids.insert(key, id);
-                    id
-                }
-            };
-            self.pair_postings[id as usize].push((doc, mask));
-            terms.pairs.push((id, mask));
+        let mut pairs = Vec::new();
+        self.pair_occ.sort_unstable();
+        for group in self.pair_occ.chunk_by(|a, b| a.0 == b.0) {
+            pairs.push((group[0].0, group.iter().fold(0u16, |m, p| m | p.1)));
         }
-        self.pair_occ = pair_occ;
-        terms.pairs.sort_unstable();
 
         // Keys.
+        let mut doc_keys = Vec::new();
         for t in e.tags {
             let k = tag_key(t);
             if !k.is_empty() {
-                self.key(&format!("#t:{k}"), doc, &mut terms);
+                self.key(&format!("#t:{k}"), &mut doc_keys);
             }
         }
         let mut keys: Vec<String> = Vec::new();
@@ -477,9 +566,68 @@ impl Builder {
         keys.sort_unstable();
         keys.dedup();
         for k in &keys {
-            self.key(k, doc, &mut terms);
+            self.key(k, &mut doc_keys);
         }
-        terms.keys.sort_unstable();
-        terms
+        LocalDoc {
+            words,
+            pairs,
+            keys: doc_keys,
+        }
+    }
+}
+
+/// The model's term and pair tables and postings, filled chunk by chunk
+/// and document by document in order.
+#[derive(Default)]
+struct Builder {
+    term_ids: HashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    postings: Vec<Vec<(u32, u16)>>,
+    pair_ids: HashMap<u64, u32>,
+    pairs: Vec<(u32, u32)>,
+    pair_postings: Vec<Vec<(u32, u16)>>,
+}
+
+impl Builder {
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(id) = self.term_ids.get(term) {
+            return *id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(term.into());
+        self.term_ids.insert(term.into(), id);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    /// Add document `doc`, its terms in the model's ids; returns them
+    /// with pair ids (pairs sorted by key, not yet by id).
+    fn add(&mut self, doc: u32, r: &mut Remapped) -> DocTerms {
+        for &(t, mask) in &r.words {
+            self.postings[t as usize].push((doc, mask));
+        }
+        let mut pairs = Vec::with_capacity(r.pairs.len());
+        for &(key, mask) in &r.pairs {
+            let id = match self.pair_ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = self.pairs.len() as u32;
+                    self.pairs.push(((key >> 32) as u32, key as u32));
+                    self.pair_postings.push(Vec::new());
+                    self.pair_ids.insert(key, id);
+                    id
+                }
+            };
+            self.pair_postings[id as usize].push((doc, mask));
+            pairs.push((id, mask));
+        }
+        for &t in &r.keys {
+            self.postings[t as usize].push((doc, bits::KEY));
+        }
+        DocTerms {
+            words: std::mem::take(&mut r.words),
+            pairs,
+            keys: std::mem::take(&mut r.keys),
+        }
     }
 }
