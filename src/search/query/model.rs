@@ -2,7 +2,7 @@
 //! terms with the fields they occur in ([`Model`]).
 //!
 //! The sharded static index ([`super::shards`]) writes a model out; the
-//! tantivy index can be filled from the same model ([`super::tantivy`]),
+//! tantivy index can be filled from the same model ([`crate::search::tindex`]),
 //! so that both engines hold the very same terms and statistics and rank
 //! alike ([`super::rank`]).
 //!
