@@ -34,6 +34,7 @@ pub(crate) mod model;
 pub(crate) mod open;
 mod refresh;
 mod revision;
+mod short;
 mod source;
 mod summary;
 mod walk;
