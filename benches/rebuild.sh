@@ -81,6 +81,10 @@ rm -f "$results"/*.log "$results"/*.out "$results"/*.err
 cbsite=$scratch/clausebook
 hgsite=$scratch/hugo
 hgout=$scratch/hugo-public
+# Clausebook's output, given to serve rather than read back from what it
+# prints (its "Built … into" line goes on with drafts skipped, warnings and
+# history notes).
+cb_outdir=$scratch/clausebook-public
 helper=$scratch/rebuild-helper.py
 pids=()
 
@@ -592,18 +596,23 @@ wait_ready() { # log pattern pid what [second log]
 
 cb_out=$results/clausebook-serve.out
 cb_err=$results/clausebook-serve.err
-cb_cmd=("$bin" serve --root "$cbsite" --port 0 -v)
+cb_cmd=("$bin" serve --root "$cbsite" --output "$cb_outdir" --port 0 -v)
 echo "Starting: ${cb_cmd[*]}"
 "${cb_cmd[@]}" >"$cb_out" 2>"$cb_err" &
 cb_pid=$!
 pids+=("$cb_pid")
 wait_ready "$cb_out" '^Serving at ' "$cb_pid" "clausebook serve" "$cb_err"
 cb_url=$(sed -n 's/^Serving at \(http[^ ]*\).*/\1/p' "$cb_out" | head -n 1)
-cb_outdir=$(sed -n 's/^Built [0-9]* documents into //p' "$cb_out" | head -n 1)
 cb_published=$(sed -n 's/^Built \([0-9]*\) documents.*/\1/p' "$cb_out" | head -n 1)
-stem=${doc##*/}
-stem=${stem%.md}
-cb_page=$cb_outdir/documents/$stem/index.html
+# The page is named by the document's id in lower case (gen-corpus names
+# the file alike; the example site does not): from the front-matter, else
+# the file's name.
+stem=$(sed -n 's/^id *[=:] *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$cbsite/content/$doc" | head -n 1)
+if [ -z "$stem" ]; then
+  stem=${doc##*/}
+  stem=${stem%.md}
+fi
+cb_page=$cb_outdir/documents/${stem,,}/index.html
 echo "Clausebook serves $cb_url"
 
 hg_args=()

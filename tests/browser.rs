@@ -234,23 +234,16 @@ fn browser_matrix_page_filters_folds_and_keeps_its_headers_in_view() {
     );
 }
 
-#[test]
-fn navigation_and_small_things_work_in_a_browser() {
-    // Contents highlight, foldable clause outline, previous/next clause, colour scheme toggle, SVG banner icons, page links without the download arrow and the phone layout work in Chromium from file://; screenshots of the main pages at desktop and phone widths land in target/screenshots/ (tests/browser/ux.test.js).
-    let Some(tools) = browser_or_skip("navigation_and_small_things_work_in_a_browser") else {
-        return;
-    };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    let shots = target.join("screenshots");
+/// Run tests/browser/ux.test.js over the output `out`, its screenshots
+/// into `shots`; panics unless every check passed (at least 9).
+fn run_ux(tools: &BrowserTools, out: &std::path::Path, shots: &std::path::Path) {
     let run = Command::new(&tools.node)
         .current_dir(&tools.dir)
         .arg("ux.test.js")
         .arg("--out")
-        .arg(output())
+        .arg(out)
         .arg("--shots")
-        .arg(&shots)
+        .arg(shots)
         .env("CHROMIUM_PATH", &tools.chromium)
         .output()
         .unwrap();
@@ -264,4 +257,33 @@ fn navigation_and_small_things_work_in_a_browser() {
     let passed = passed_checks(&stdout);
     assert!(passed >= 9, "only {passed} browser checks ran:\n{stdout}");
     assert!(shots.join("document-phone.png").is_file());
+}
+
+#[test]
+fn navigation_and_small_things_work_in_a_browser() {
+    // Contents highlight, foldable clause outline, previous/next clause, colour scheme toggle, SVG banner icons, page links without the download arrow and the phone layout work in Chromium from file://; screenshots of the main pages at desktop and phone widths land in target/screenshots/ (tests/browser/ux.test.js).
+    let Some(tools) = browser_or_skip("navigation_and_small_things_work_in_a_browser") else {
+        return;
+    };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    run_ux(&tools, output(), &target.join("screenshots"));
+}
+
+#[test]
+fn the_pages_fit_a_phone_with_history_on() {
+    // With history (this repository's example site, built where it is committed), a document page with its revision history still fits a phone's width and the other checks of ux.test.js hold.
+    let Some(tools) = browser_or_skip("the_pages_fit_a_phone_with_history_on") else {
+        return;
+    };
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let run = build_cli(&repo_root(), &out, &["--quiet"]);
+    run.assert_code(0);
+    assert!(
+        read(&out, "documents/sms-pro-007/index.html").contains("revision-history"),
+        "history is off in the build of the repository's site"
+    );
+    run_ux(&tools, &out, &tmp.path().join("shots"));
 }

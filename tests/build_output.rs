@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use common::*;
 
 #[test]
@@ -149,4 +151,84 @@ fn links_in_templates_and_theme_are_followed_inside_the_site_and_reported_outsid
         }
     }
     assert!(run.stdout.contains("2 warnings"), "{}", run.stdout);
+}
+
+/// The ids the built-in scripts give the elements they add to a page
+/// (`x.id = 'a'`, `x.id || 'a'`, `listId = 'a'`, `id="a' + i` in HTML they
+/// write; a numbered one as its first, `…-0`), read from their source.
+fn script_made_ids() -> BTreeSet<String> {
+    let root = repo_root();
+    let mut sources: Vec<String> = std::fs::read_dir(root.join("theme"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    sources.push(std::fs::read_to_string(root.join("src/serve/live.rs")).unwrap());
+    let mut ids = BTreeSet::new();
+    for text in sources.iter().map(|t| t.to_ascii_lowercase()) {
+        for (at, _) in text.match_indices("id") {
+            let rest = text[at + 2..].trim_start();
+            let Some(rest) = rest
+                .strip_prefix("||")
+                .or_else(|| rest.strip_prefix('=').filter(|r| !r.starts_with('=')))
+            else {
+                continue;
+            };
+            let Some(rest) = rest.trim_start().strip_prefix(['\'', '"']) else {
+                continue;
+            };
+            let id: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if !id.is_empty() {
+                ids.insert(if id.ends_with('-') {
+                    format!("{id}0")
+                } else {
+                    id
+                });
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn headings_named_like_the_ids_scripts_add_get_other_ids() {
+    // A heading named like an element a built-in script adds to the page (the search dropdown, serve's error overlay) gets another id, so that the script's element and the heading never share one.
+    let made = script_made_ids();
+    for expected in [
+        "search-results",
+        "search-results-list",
+        "search-result-0",
+        "clausebook-overlay",
+    ] {
+        assert!(made.contains(expected), "{expected} not found in {made:?}");
+    }
+    let headings: String = made
+        .iter()
+        .map(|id| format!("## {}\n\nText.\n\n", id.replace('-', " ")))
+        .collect();
+    let tmp = tempdir();
+    let site = copy_fixture("ids", tmp.path());
+    write_file(
+        &site.join("content/scripted.md"),
+        &format!(
+            "+++\nid = \"SCR-1\"\ntitle = \"Scripted\"\nkind = \"procedure\"\nstatus = \"approved\"\n\
+             owner = \"Service Manager\"\napprover = \"Director\"\nversion = \"1.0\"\n\
+             effective = 2026-01-05\nreview_by = 2099-12-31\n+++\n\n{headings}"
+        ),
+    );
+    let out = tmp.path().join("out");
+    build_cli(&site, &out, &[]).assert_code(0);
+    let page = read(&out, "documents/scr-1/index.html");
+    let ids = attr_values(&page, "id");
+    for id in &made {
+        assert!(!ids.contains(id), "a heading took the script's id {id}");
+        assert!(
+            page.contains(&format!("<h2 id=\"{id}-1\">")),
+            "no heading {id}-1:\n{page}"
+        );
+    }
 }

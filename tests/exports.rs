@@ -807,3 +807,32 @@ fn a_clause_with_thousands_of_documents_builds_and_every_pair_is_in_the_workbook
     let bulk = evidence.iter().filter(|r| s(&r[1]) == "4.2").count();
     assert_eq!(bulk, n);
 }
+
+#[test]
+fn sheet_names_stay_distinct_when_long_names_are_cut() {
+    // Two standards whose names are the same once cut to a sheet name's 31 characters still give a workbook whose sheets all exist, under names Excel accepts.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let site = repo_root().join("tests/fixtures/publish/sheet-names");
+    build_cli(&site, &out, &[]).assert_code(0);
+    let mut wb = workbook(&out, "exports/matrix-long-a-1--long-b-1.xlsx");
+    let names = wb.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "About",
+            "Énergie 𝔸𝔹 et qualité, systèm",
+            "énergie 𝔸𝔹 et qualité, syst~2",
+            "Coverage Énergie 𝔸𝔹 et qualit",
+            "Coverage énergie 𝔸𝔹 et qual~2",
+            "Evidence",
+        ]
+    );
+    let lower: BTreeSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    assert_eq!(lower.len(), names.len(), "names unique regardless of case");
+    for name in &names {
+        let units: usize = name.chars().map(char::len_utf16).sum();
+        assert!(units <= 31, "{name}: {units} UTF-16 units");
+        assert!(!cells(&mut wb, name).is_empty(), "sheet {name} is empty");
+    }
+}

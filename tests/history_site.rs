@@ -827,3 +827,63 @@ fn the_changes_json_gives_each_document_its_diff_page_when_the_range_is_the_site
     assert!(out.join(moved).is_file(), "{moved}");
     assert!(out.join(url).is_file());
 }
+
+#[test]
+fn a_packed_and_a_loose_copy_of_one_history_print_the_same_short_hashes() {
+    // Short hashes are 7 digits (more only where two commits of the history share them) whether the clone's objects are packed or loose: two clones of one history publish the same site and the same changes.
+    let tmp = tempdir();
+    let loose = tmp.path().join("loose");
+    let mut w = fixture(&loose);
+    // Enough objects that git's automatic abbreviation, which counts
+    // packed objects only, would take 8 digits once they are packed.
+    for i in 0..16_400 {
+        w.stage(
+            &format!("records/{:02}/{i}.txt", i % 64),
+            i.to_string().as_bytes(),
+        )
+        .unwrap();
+    }
+    w.commit(
+        "Tom Hale",
+        clausebook::tools::repo::When::parse("2026-02-20T09:00:00+01:00").unwrap(),
+        "Add the records",
+    )
+    .unwrap();
+    let packed = tmp.path().join("packed");
+    copy_dir(&loose, &packed);
+    let gc = std::process::Command::new("git")
+        .args(["repack", "-a", "-d", "-q"])
+        .current_dir(&packed)
+        .status()
+        .expect("git repacks the copy");
+    assert!(gc.success());
+    let changes = |site: &Path| {
+        let run = run_cli(&[
+            "changes",
+            "--root",
+            site.to_str().unwrap(),
+            "--since",
+            "2026-01-05",
+            "--format",
+            "json",
+        ]);
+        run.assert_code(0);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let (from_loose, from_packed) = (changes(&loose), changes(&packed));
+    assert_eq!(from_loose, from_packed);
+    assert_eq!(from_packed["since"]["short"], short(&w, 0));
+    assert_eq!(from_packed["until"]["short"], hex(&w, 5)[..7]);
+    let (_l, out_loose, run) = build_in(&loose);
+    run.assert_code(0);
+    let (_p, out_packed, run) = build_in(&packed);
+    run.assert_code(0);
+    let about: serde_json::Value =
+        serde_json::from_str(&read(&out_packed, "exports/about.json")).unwrap();
+    assert_eq!(about["revision"]["short"], hex(&w, 5)[..7]);
+    assert_same_files(
+        &tree_without_index(&out_loose),
+        &tree_without_index(&out_packed),
+        "a loose and a packed clone",
+    );
+}

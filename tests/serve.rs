@@ -1,8 +1,9 @@
 //! `clausebook serve` as a live preview: the watcher rebuilds after a
 //! change to each kind of source (content/, templates/, theme/,
 //! standards/, clausebook.toml) and open pages learn of it through the
-//! live-reload endpoint; a failed rebuild keeps the last good site; and
-//! `--drafts` publishes drafts, before and after a rebuild.
+//! live-reload endpoint; a failed rebuild keeps the last good site;
+//! `--drafts` publishes drafts, before and after a rebuild; and the audit
+//! pack page (`pack_page = true`) is served and rebuilt after an edit.
 //!
 //! `serve` has no `--today`: the sites served here report no review date
 //! ([`ignore_review_dates`]), so that no test depends on the calendar.
@@ -281,4 +282,29 @@ fn a_source_folder_created_while_serving_is_watched() {
     srv.wait_for(first.generation, "a change inside the new folder", |s| {
         s.error.is_none() && served_css("mark B")(&srv.output)
     });
+}
+
+#[test]
+fn the_pack_page_is_served_and_rebuilt_after_an_edit() {
+    // With `pack_page = true`, serve serves the audit pack page and renders it again after a document is edited, without a full build: the page shows the new text.
+    let (srv, site) = serve_fixture("pack", &[]);
+    let (status, _, pack) = srv.get("/pack/");
+    assert_eq!(status, 200);
+    assert!(pack.contains("We meet requirements."), "{pack}");
+    assert!(!pack.contains("We meet every requirement."), "{pack}");
+    change_and_wait(
+        &srv,
+        &site,
+        "content/policies/quality.md",
+        false,
+        |p| replace(p, "We meet requirements.", "We meet every requirement."),
+        |out| {
+            std::fs::read_to_string(out.join("pack/index.html"))
+                .is_ok_and(|t| t.contains("We meet every requirement."))
+        },
+    );
+    let (status, _, pack) = srv.get("/pack/");
+    assert_eq!(status, 200);
+    assert!(pack.contains("We meet every requirement."), "{pack}");
+    assert!(!pack.contains("We meet requirements."), "{pack}");
 }

@@ -93,8 +93,9 @@ pub const HISTORY_THEME: &[(&str, &str)] = &[
 ];
 
 /// The ids a document page of the built-in templates has besides those of
-/// its body (`main`, the skip link's target, the search box …): a body's
-/// headings and footnotes get other ids.
+/// its body (`main`, the skip link's target, the search box …, and those
+/// of the elements the built-in scripts add): a body's headings and
+/// footnotes get other ids.
 pub fn document_page_ids() -> &'static [String] {
     static IDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         TEMPLATES
@@ -105,9 +106,40 @@ pub fn document_page_ids() -> &'static [String] {
             // An id made by the template itself (`{{ … }}`) is not fixed.
             .filter(|id| !id.contains('{'))
             .map(str::to_string)
+            .chain(script_ids())
             .collect()
     });
     &IDS
+}
+
+/// The ids of the elements the built-in scripts add to a page: the search
+/// box's dropdown (theme/search.js: the box, its list, an option per
+/// clause and per result, as many as `DROPDOWN`, and the last option) and
+/// the error overlay that `clausebook serve` injects (serve/live.rs).
+fn script_ids() -> Vec<String> {
+    let search = THEME
+        .iter()
+        .find(|(name, _)| *name == "search.js")
+        .map_or("", |(_, text)| text);
+    let shown: usize = search
+        .split("var DROPDOWN = ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(8);
+    let mut ids: Vec<String> = [
+        "search-results",
+        "search-results-list",
+        "search-result-all",
+        "clausebook-overlay",
+    ]
+    .map(String::from)
+    .into();
+    for i in 0..shown {
+        ids.push(format!("search-clause-{i}"));
+        ids.push(format!("search-result-{i}"));
+    }
+    ids
 }
 
 /// Load the built-in templates, then the site's `templates/*.html` over

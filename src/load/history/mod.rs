@@ -35,6 +35,7 @@ mod objects;
 pub(crate) mod open;
 mod refresh;
 mod revision;
+mod short;
 mod source;
 mod summary;
 mod walk;

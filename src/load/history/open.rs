@@ -2,7 +2,7 @@
 //! the publication stamp.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use gix::ObjectId;
 use gix::objs::FindExt as _;
@@ -44,7 +44,13 @@ pub struct SiteRepo {
     pub(crate) prefix: String,
     pub(crate) head: ObjectId,
     pub(crate) head_tree: ObjectId,
+    /// `HEAD`'s commit, its `short` the full hash: [`SiteRepo::head`]
+    /// (in `short.rs`) cuts it.
     pub(crate) head_info: Arc<CommitInfo>,
+    /// `head_info` with its short hash, once [`SiteRepo::short_len`] is known.
+    pub(crate) head_short: OnceLock<Arc<CommitInfo>>,
+    /// The length of the short hashes (see `short.rs`).
+    pub(crate) short_len: OnceLock<usize>,
     /// The branch `HEAD` is on (`main`), `None` when detached.
     pub(crate) branch: Option<String>,
     /// Sorted shallow boundary commits (empty unless a shallow clone).
@@ -60,7 +66,7 @@ impl std::fmt::Debug for SiteRepo {
         f.debug_struct("SiteRepo")
             .field("git_dir", &self.repo.git_dir())
             .field("prefix", &self.prefix)
-            .field("head", &self.head_info.short)
+            .field("head", &self.head_info.id)
             .field("branch", &self.branch)
             .field("shallow", &!self.shallow.is_empty())
             .finish()
@@ -140,7 +146,7 @@ pub fn open(root: &Path) -> Result<SiteRepo, HistoryOff> {
         Ok(None) => Vec::new(),
         Err(e) => return Err(unreadable(format!("the shallow file: {}", describe(&e)))),
     };
-    let (head_info, head_tree) = match commit_info(&local, head_id, &shallow, 0) {
+    let (head_info, head_tree) = match commit_info(&local, head_id, &shallow, 40) {
         Ok((info, links)) => (Arc::new(info), links.tree),
         Err(e) => {
             return Err(unreadable(format!(
@@ -155,6 +161,8 @@ pub fn open(root: &Path) -> Result<SiteRepo, HistoryOff> {
         head: head_id,
         head_tree,
         head_info,
+        head_short: OnceLock::new(),
+        short_len: OnceLock::new(),
         branch,
         shallow,
         hash: local.object_hash(),
@@ -164,7 +172,7 @@ pub fn open(root: &Path) -> Result<SiteRepo, HistoryOff> {
 
 /// A commit read from the object database: its description, its tree and
 /// its parents (none at a shallow boundary). `short` is the length of the
-/// short hash (0: the shortest unique prefix, at least 7).
+/// short hash ([`SiteRepo::short_len`]).
 pub(crate) fn commit_info(
     repo: &gix::Repository,
     id: ObjectId,
@@ -208,12 +216,7 @@ pub(crate) fn commit_info_in(
     let (author_time, author_offset) = at(&author);
     let (commit_time, commit_offset) = at(&committer);
     let hex = id.to_hex().to_string();
-    let short = if short == 0 {
-        use gix::prelude::ObjectIdExt as _;
-        id.attach(repo).shorten_or_id().to_string()
-    } else {
-        hex[..short.min(hex.len())].to_string()
-    };
+    let short = hex[..short.min(hex.len())].to_string();
     let subject = String::from_utf8_lossy(commit.message().title.as_ref())
         .trim()
         .to_string();
@@ -297,11 +300,6 @@ impl SiteRepo {
         &self.prefix
     }
 
-    /// `HEAD`'s commit.
-    pub fn head(&self) -> &Arc<CommitInfo> {
-        &self.head_info
-    }
-
     /// The branch `HEAD` is on, `None` when detached.
     pub fn branch(&self) -> Option<&str> {
         self.branch.as_deref()
@@ -365,7 +363,7 @@ impl SiteRepo {
         tags.sort();
         Stamp {
             commit: self.head_info.id.clone(),
-            short: self.head_info.short.clone(),
+            short: self.head().short.clone(),
             branch: self.branch.clone(),
             tags,
             commit_time: self.head_info.commit_time,

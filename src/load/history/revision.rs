@@ -123,7 +123,7 @@ impl SiteRepo {
                 ));
             }
         };
-        commit_info(&repo, commit, &self.shallow, 0)
+        commit_info(&repo, commit, &self.shallow, self.short_len())
             .map(|(info, _)| Arc::new(info))
             .map_err(|e| {
                 err(
@@ -141,11 +141,12 @@ impl SiteRepo {
     ) -> Result<Arc<CommitInfo>, RevError> {
         let mut id = self.head;
         let oldest = loop {
-            let (info, links) = commit_info(repo, id, &self.shallow, 0).map_err(|e| RevError {
-                rev: rev.to_string(),
-                message: format!("commit {id} cannot be read while looking for {rev}: {e}"),
-                help: "the repository may be damaged: `git fsck` tells".into(),
-            })?;
+            let (info, links) =
+                commit_info(repo, id, &self.shallow, self.short_len()).map_err(|e| RevError {
+                    rev: rev.to_string(),
+                    message: format!("commit {id} cannot be read while looking for {rev}: {e}"),
+                    help: "the repository may be damaged: `git fsck` tells".into(),
+                })?;
             if info.commit_date() <= date {
                 return Ok(Arc::new(info));
             }

@@ -104,7 +104,7 @@ impl SiteRepo {
         let documents =
             super::assemble::assemble(self, &nodes, &changes, &summaries, &mut findings);
         History {
-            head: self.head_info.clone(),
+            head: self.head().clone(),
             commits: nodes.len(),
             shallow: self.is_shallow(),
             documents,
@@ -153,17 +153,9 @@ impl SiteRepo {
             }
         }
         // Short hashes: at least 7 digits, unique among these commits.
-        let mut ids: Vec<&str> = found.iter().map(|(_, i, _)| i.id.as_str()).collect();
-        ids.sort_unstable();
-        let mut short = 7;
-        for w in ids.windows(2) {
-            let common = w[0]
-                .bytes()
-                .zip(w[1].bytes())
-                .take_while(|(a, b)| a == b)
-                .count();
-            short = short.max(common + 1);
-        }
+        let short = *self.short_len.get_or_init(|| {
+            super::short::short_len_of(found.iter().map(|(_, i, _)| i.id.as_str()))
+        });
         let order = date_order(&found, &index);
         let mut slots: Vec<Option<(ObjectId, CommitInfo, CommitLinks)>> =
             found.into_iter().map(Some).collect();

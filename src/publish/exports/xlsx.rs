@@ -232,33 +232,55 @@ fn sheet_part(cat: &Catalog) -> String {
     cat.display_name().replace('/', "-").replace(':', " ")
 }
 
-/// The first candidate that is a valid sheet name not taken yet (Excel:
-/// at most 31 characters, none of `[]:*?/\`, unique regardless of case).
+/// The first candidate that is a valid sheet name not taken yet, as Excel
+/// (and rust_xlsxwriter) check them: at most 31 characters counted in
+/// UTF-16, none of `[]:*?/\`, no `'` at either end, unique regardless of
+/// case (any letter's, not only ASCII), not `History`. When no candidate
+/// fits, the first one cut to 31, and when that cut is taken too, cut
+/// shorter with `~2`, `~3`… inside the 31 characters.
 fn sheet_name(candidates: &[String], used: &mut Vec<String>) -> String {
+    const MAX: usize = 31;
     let clean = |s: &str| -> String {
-        let s: String = s
-            .chars()
+        s.chars()
             .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+            .collect()
+    };
+    // `s` cut to `room` UTF-16 units, without a `'` or a space at its ends.
+    let cut = |s: &str, room: usize| -> String {
+        let mut n = 0;
+        let kept: String = s
+            .chars()
+            .take_while(|c| {
+                n += c.len_utf16();
+                n <= room
+            })
             .collect();
-        s.trim_matches('\'').chars().take(31).collect()
+        kept.trim_matches(|c: char| c == '\'' || c.is_whitespace())
+            .to_string()
     };
     let free = |s: &str, used: &[String]| {
-        !s.is_empty()
-            && !s.eq_ignore_ascii_case("history")
-            && !used.iter().any(|u| u.eq_ignore_ascii_case(s))
+        let key = s.to_lowercase();
+        !s.is_empty() && key != "history" && !used.iter().any(|u| u.to_lowercase() == key)
     };
-    let pick = candidates
+    let whole = candidates
         .iter()
-        .filter(|c| c.chars().count() <= 31)
-        .map(|c| clean(c))
-        .find(|c| free(c, used))
-        .unwrap_or_else(|| {
-            let base: String = clean(&candidates[0]).chars().take(26).collect();
-            (2..)
-                .map(|n| format!("{base} ({n})"))
-                .find(|c| free(c, used))
-                .unwrap_or_default()
-        });
+        .map(|c| clean(c).trim_matches('\'').to_string())
+        .filter(|c| utf16_len(c) <= MAX)
+        .find(|c| free(c, used));
+    let pick = whole.unwrap_or_else(|| {
+        let first = clean(&candidates[0]);
+        let plain = cut(&first, MAX);
+        if free(&plain, used) {
+            return plain;
+        }
+        (2..)
+            .map(|n| {
+                let suffix = format!("~{n}");
+                format!("{}{suffix}", cut(&first, MAX - suffix.len()))
+            })
+            .find(|c| free(c, used))
+            .unwrap_or_default()
+    });
     used.push(pick.clone());
     pick
 }
