@@ -179,12 +179,11 @@ pub(crate) fn commit_info(
     shallow: &[ObjectId],
     short: usize,
 ) -> Result<(CommitInfo, CommitLinks), String> {
-    commit_info_in(repo, &repo.objects, id, shallow, short)
+    commit_info_in(&repo.objects, id, shallow, short)
 }
 
 /// [`commit_info`] reading the commit from `objects`.
 pub(crate) fn commit_info_in(
-    repo: &gix::Repository,
     objects: &impl gix::objs::Find,
     id: ObjectId,
     shallow: &[ObjectId],

@@ -122,7 +122,7 @@ impl SiteRepo {
         index.insert(self.head, 0);
         let mut missing: BTreeSet<ObjectId> = BTreeSet::new();
         while let Some(id) = queue.pop_front() {
-            match commit_info_in(&objects.repo, &objects, id, &self.shallow, 40) {
+            match commit_info_in(&objects, id, &self.shallow, 40) {
                 Ok((info, links)) => {
                     for p in &links.parents {
                         if !index.contains_key(p) {
