@@ -185,3 +185,78 @@ fn a_repository_broken_while_serving_is_a_warning() {
         read_out(s, PAGE).contains("Reword the scope")
     });
 }
+
+#[test]
+fn after_an_edit_then_its_commit_the_pack_page_and_about_json_follow() {
+    // The pack page's stamp and exports/about.json say "with uncommitted changes" after an edit, and name the new commit, clean, once it is committed; a later commit of no document moves them too.
+    let tmp = tempdir();
+    let site = tmp.path().join("site");
+    let config = CONFIG.replace("\n\n[check]", "\npack_page = true\n\n[check]");
+    let mut w = build(
+        &site,
+        &[
+            Step::write("clausebook.toml", &config),
+            Step::write(MANUAL, &manual("1.0", "First wording.")),
+            Step::commit("Ada Reyes", "2026-03-02T09:00:00+00:00", "Add the manual"),
+        ],
+    )
+    .expect("the repository is written");
+    let srv = serve(&site, &tmp.path().join("out"), &[]);
+    srv.wait_until_watching();
+    let about = |s: &Served| -> serde_json::Value {
+        serde_json::from_str(&read_out(s, "exports/about.json")).unwrap_or_default()
+    };
+    assert!(read_out(&srv, "pack/index.html").contains(&short(&w, 0)));
+    assert_eq!(about(&srv)["revision"]["dirty"], false);
+
+    let since = srv.reload_status().generation;
+    std::fs::write(site.join(MANUAL), manual("1.1", "Second wording.")).unwrap();
+    wait_until(&srv, since, "the edit", |s| {
+        let pack = read_out(s, "pack/index.html");
+        pack.contains("Second wording.")
+            && pack.contains("with uncommitted changes")
+            && about(s)["revision"]["dirty"] == true
+    });
+
+    let since = srv.reload_status().generation;
+    w.write(MANUAL, manual("1.1", "Second wording.")).unwrap();
+    w.commit(
+        "Ada Reyes",
+        When::parse("2026-03-09T09:00:00+00:00").unwrap(),
+        "Reword the scope",
+    )
+    .unwrap();
+    let head = short(&w, 1);
+    wait_until(&srv, since, "the commit", |s| {
+        read_out(s, "theme/stamp.js").contains(&head)
+            && about(s)["revision"]["short"] == head.as_str()
+    });
+    let json = about(&srv);
+    assert_eq!(json["revision"]["dirty"], false, "{json}");
+    let pack = read_out(&srv, "pack/index.html");
+    assert!(
+        pack.contains(&head),
+        "the pack page names the old commit:\n{pack}"
+    );
+    assert!(!pack.contains("with uncommitted changes"), "{pack}");
+
+    // A commit that changes no document (a file outside content/).
+    let since = srv.reload_status().generation;
+    w.write("notes.txt", "Audit notes.\n").unwrap();
+    w.commit(
+        "Ada Reyes",
+        When::parse("2026-03-16T09:00:00+00:00").unwrap(),
+        "Add notes",
+    )
+    .unwrap();
+    let head = short(&w, 2);
+    wait_until(&srv, since, "the second commit", |s| {
+        read_out(s, "theme/stamp.js").contains(&head)
+            && about(s)["revision"]["short"] == head.as_str()
+    });
+    let pack = read_out(&srv, "pack/index.html");
+    assert!(
+        pack.contains(&head),
+        "the pack page names the old commit:\n{pack}"
+    );
+}

@@ -66,7 +66,8 @@ pub fn doc_anchor(site: &Site, i: usize) -> String {
 }
 
 /// The site's pack page, holding every published document. It reads
-/// every published document (summary, clauses, body) and the coverage.
+/// every published document (summary, clauses, body), the coverage and
+/// the publication stamp.
 pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
     let site = p.site;
     let reads = |pr: &dyn Prints| {
@@ -86,7 +87,13 @@ pub fn pages(p: &Pages<'_>, plan: &mut dyn Plan, jobs: &mut Vec<PageJob>) {
             .iter()
             .flat_map(|c| c.clauses.iter().map(|x| pr.clause_list(&c.id, &x.number)))
             .collect();
-        fingerprint(&(members(pr, &p.published), clauses, bodies, lists))
+        // The stamp it prints: the commit, branch and tags, and whether the
+        // working tree differs (a commit of no document still moves it).
+        let stamp = site
+            .history
+            .as_deref()
+            .map(|h| (h.head_print(), h.stamp.dirty));
+        fingerprint(&(members(pr, &p.published), clauses, bodies, lists, stamp))
     };
     if !site.config.pack_page || !plan.due(PACK_PAGE, &reads) {
         return;
