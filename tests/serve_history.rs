@@ -4,6 +4,8 @@
 //! full build; an edit to the working tree marks the document uncommitted
 //! until it is reverted; a repository that breaks while serving is a
 //! warning and the site stays served.
+//! In Chromium, the footer of a page left open follows an edit and a
+//! commit (tests/browser/stamp.test.js, driven through its stdin).
 //!
 //! The repository is written in-process with `clausebook::tools::repo`
 //! (no `git` binary), with fixed commit dates; the sites set no review
@@ -259,4 +261,148 @@ fn after_an_edit_then_its_commit_the_pack_page_and_about_json_follow() {
         pack.contains(&head),
         "the pack page names the old commit:\n{pack}"
     );
+}
+
+#[test]
+fn browser_the_served_footer_follows_an_edit_and_a_commit() {
+    // In Chromium, the footer of a page left open under serve names HEAD's commit, then says "with uncommitted changes" after an edit, then names the new commit, clean, once the edit is committed (tests/browser/stamp.test.js).
+    let Some(tools) = browser_or_skip("browser_the_served_footer_follows_an_edit_and_a_commit")
+    else {
+        return;
+    };
+    let tmp = tempdir();
+    let (srv, mut w) = serve_repo(tmp.path());
+    let mut page = StampPage::open(
+        &tools,
+        &format!("http://127.0.0.1:{}/documents/qm-001/", srv.port),
+    );
+
+    let first = page.first();
+    assert!(first.contains(&short(&w, 1)), "{first}");
+    assert!(!first.contains("with uncommitted changes"), "{first}");
+
+    std::fs::write(
+        tmp.path().join("site").join(MANUAL),
+        manual("1.2", "Third wording."),
+    )
+    .unwrap();
+    let edited = page.command("EXPECT with uncommitted changes");
+    assert!(edited.contains(&short(&w, 1)), "{edited}");
+
+    w.write(MANUAL, manual("1.2", "Third wording.")).unwrap();
+    w.commit(
+        "Ada Reyes",
+        When::parse("2026-03-16T09:00:00+00:00").unwrap(),
+        "Approve the third wording",
+    )
+    .unwrap();
+    let head = short(&w, 2);
+    page.command(&format!("EXPECT {head}"));
+    let committed = page.command("ABSENT with uncommitted changes");
+    assert!(committed.contains(&head), "{committed}");
+    page.end();
+}
+
+/// tests/browser/stamp.test.js running against a served page, driven one
+/// command at a time through its stdin.
+struct StampPage {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl StampPage {
+    fn open(tools: &BrowserTools, url: &str) -> StampPage {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(&tools.node)
+            .current_dir(&tools.dir)
+            .arg("stamp.test.js")
+            .arg("--url")
+            .arg(url)
+            .env("CHROMIUM_PATH", &tools.chromium)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node runs");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        StampPage {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next `STAMP` line's text; panics with the script's output on a
+    /// failed check, its end, or no answer within the wait.
+    fn next_stamp(&mut self) -> String {
+        loop {
+            match self
+                .lines
+                .recv_timeout(SERVE_WAIT + std::time::Duration::from_secs(30))
+            {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if let Some(text) = line.strip_prefix("STAMP ") {
+                        return text.to_string();
+                    }
+                    if line.starts_with("FAILED") {
+                        panic!("the browser check failed:\n{}", self.seen.join("\n"));
+                    }
+                }
+                Err(_) => panic!(
+                    "the browser test stopped answering:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// The stamp once the page first shows one.
+    fn first(&mut self) -> String {
+        self.next_stamp()
+    }
+
+    /// Send `command` (EXPECT/ABSENT text) and return the stamp it waited for.
+    fn command(&mut self, command: &str) -> String {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("the script's stdin is open");
+        writeln!(stdin, "{command}").expect("the script reads its commands");
+        self.next_stamp()
+    }
+
+    /// End the script: no console error, every check passed.
+    fn end(mut self) {
+        use std::io::Write;
+        if let Some(mut stdin) = self.stdin.take() {
+            let _ = writeln!(stdin, "END");
+        }
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(60)) {
+            self.seen.push(line);
+        }
+        let status = self.child.wait().expect("the script ends");
+        let out = self.seen.join("\n");
+        assert!(status.success(), "browser test failed:\n{out}");
+        assert!(out.contains(" passed, 0 failed"), "{out}");
+    }
+}
+
+impl Drop for StampPage {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

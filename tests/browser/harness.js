@@ -1,6 +1,6 @@
 /*
- * What the browser tests (history, injection, matrix, search and ux
- * .test.js) share: their command line, their checks and the last line counting them
+ * What the browser tests (history, injection, matrix, search, stamp and
+ * ux .test.js) share: their command line, their checks and the last line counting them
  * that the Rust tests read ("N passed, N failed"), the headless Chromium
  * they drive (Debian's /usr/bin/chromium, or $CHROMIUM_PATH) and the time
  * limit of a run.
