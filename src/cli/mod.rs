@@ -131,7 +131,7 @@ clausebook search supplier --clause iso20000-1:2011/7 --json"
         /// Site folder (holding clausebook.toml)
         #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Only documents of this kind (policy, plan, process, procedure, work-instruction, form, register, record, agreement, other, or one of the site's [kinds])
+        /// Only documents of this kind (policy, plan, process, procedure, work-instruction, form, register, record, agreement, other, or a kind the site declares in clausebook.toml)
         #[arg(long, short = 'k', value_name = "KIND")]
         kind: Option<String>,
         /// Only documents addressing this clause or one below it (`8.1` or `iso20000-1:2011/8.1`)

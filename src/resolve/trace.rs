@@ -433,7 +433,7 @@ pub fn matrix_rows<'a>(mapping: &'a Mapping, base: &'a Catalog) -> Vec<MatrixRow
         .collect()
 }
 
-/// The coverage the pages show (see [`Site::public_trace`]): the check's,
+/// The coverage the pages show: the check's,
 /// unless `unpublished = "omit"` and an unpublished document addresses a
 /// clause.
 pub fn public_trace(

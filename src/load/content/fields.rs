@@ -127,7 +127,7 @@ pub(super) struct Fields<'a> {
     pub(super) source: &'a str,
     pub(super) fm_start: usize,
     pub(super) fm_text: &'a str,
-    /// Where each top-level key and its value stand (see [`key_spans`]).
+    /// Where each top-level key and its value stand (see `front_matter::key_spans`).
     pub(super) keys: foldhash::HashMap<&'a str, (usize, Span)>,
     pub(super) table: serde_json::Map<String, Json>,
     pub(super) diags: Vec<Diagnostic>,

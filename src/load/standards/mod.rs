@@ -14,10 +14,10 @@
 //! standard, …) are resolved to a [`ClauseKey`] by [`Standards::resolve`].
 //!
 //! The files, by job: [`model`] (catalogs, clauses, mappings and their
-//! lookups), [`reference`] (resolving clause references),
+//! lookups), [`reference`](mod@reference) (resolving clause references),
 //! [`exclusion`] (what a catalog lets a site exclude), [`catalog_file`] and
 //! [`mapping_file`] (reading and validating the TOML files, located errors
-//! through [`file`]) and [`loader`] (the built-in files, then the site's).
+//! through [`file`](mod@file)) and [`loader`] (the built-in files, then the site's).
 
 pub mod catalog_file;
 pub mod exclusion;
