@@ -10,7 +10,15 @@
 //! here: an object that is not a loose file of the repository's own object
 //! folder (packed, in an alternate) or that does not read cleanly is asked
 //! of gix, which then finds it or reports the problem as it always did.
+//!
+//! A tree diff reads most trees twice: as the new side of the commit that
+//! made it, then as the old side of the next commit that changed it (the
+//! walk goes newest first). gix's object cache kept the second read, but
+//! reads that bypass gix bypass its cache too, so the trees read loose are
+//! kept here until their second read (or until the cache is full).
 
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read as _;
 use std::path::PathBuf;
 
@@ -19,6 +27,54 @@ use gix::objs::{Data, Find};
 /// Bytes of a loose object's header (`tree 12345\0`) at most.
 const HEADER_MAX: usize = 64;
 
+/// Bytes of decoded loose trees kept per handle, at most.
+const TREE_CACHE: usize = 16 * 1024 * 1024;
+
+/// Loose trees read once, kept for their second read (see the module).
+#[derive(Default)]
+struct TreeCache {
+    trees: HashMap<gix::ObjectId, Vec<u8>>,
+    /// Ids in the order they were kept (some may be gone already).
+    order: VecDeque<gix::ObjectId>,
+    bytes: usize,
+}
+
+impl TreeCache {
+    /// The tree `id` copied into `out` and forgotten (a tree is rarely
+    /// read a third time; if it is, it is read again).
+    fn take(&mut self, id: &gix::hash::oid, out: &mut Vec<u8>) -> bool {
+        let Some(data) = self.trees.remove(id) else {
+            return false;
+        };
+        self.bytes -= data.len();
+        out.clear();
+        out.extend_from_slice(&data);
+        true
+    }
+
+    fn keep(&mut self, id: &gix::hash::oid, data: &[u8]) {
+        if data.len() > TREE_CACHE / 4 {
+            return;
+        }
+        while self.bytes + data.len() > TREE_CACHE {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(d) = self.trees.remove(&old) {
+                self.bytes -= d.len();
+            }
+        }
+        if self.trees.insert(id.to_owned(), data.to_vec()).is_none() {
+            self.bytes += data.len();
+            self.order.push_back(id.to_owned());
+        }
+        if self.order.len() > 4 * self.trees.len() + 64 {
+            let trees = &self.trees;
+            self.order.retain(|i| trees.contains_key(i));
+        }
+    }
+}
+
 /// The objects of a repository as the walk reads them (see the module).
 pub(crate) struct Objects {
     /// The repository, for what is not a loose object.
@@ -26,7 +82,9 @@ pub(crate) struct Objects {
     /// The repository's `objects` folder.
     dir: PathBuf,
     /// The compressed bytes of the last loose object read.
-    raw: std::cell::RefCell<Vec<u8>>,
+    raw: RefCell<Vec<u8>>,
+    /// Loose trees read once (see the module).
+    trees: RefCell<TreeCache>,
 }
 
 impl Objects {
@@ -34,7 +92,8 @@ impl Objects {
         Objects {
             repo,
             dir,
-            raw: std::cell::RefCell::new(Vec::new()),
+            raw: RefCell::new(Vec::new()),
+            trees: RefCell::new(TreeCache::default()),
         }
     }
 
@@ -96,7 +155,21 @@ impl Find for Objects {
         id: &gix::hash::oid,
         buffer: &'a mut Vec<u8>,
     ) -> gix::error::Result<Option<Data<'a>>> {
+        if let Ok(mut trees) = self.trees.try_borrow_mut()
+            && trees.take(id, buffer)
+        {
+            return Ok(Some(Data {
+                kind: gix::objs::Kind::Tree,
+                object_hash: id.kind(),
+                data: buffer,
+            }));
+        }
         if let Some(kind) = self.loose(id, buffer) {
+            if kind == gix::objs::Kind::Tree
+                && let Ok(mut trees) = self.trees.try_borrow_mut()
+            {
+                trees.keep(id, buffer);
+            }
             return Ok(Some(Data {
                 kind,
                 object_hash: id.kind(),
