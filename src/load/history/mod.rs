@@ -6,7 +6,7 @@
 //! by running `git`. Everything here reads; only `tools::repo` (test fixtures
 //! and `gen-corpus --commits`) writes a repository.
 //!
-//! - [`open`] finds the repository holding the site (or says why history
+//! - [`open`](mod@open) finds the repository holding the site (or says why history
 //!   is off) and the site's folder inside it.
 //! - [`SiteRepo::history`] walks every commit reachable from `HEAD` and
 //!   gives each document (by id, across moves) its revisions.
@@ -23,7 +23,7 @@
 //!   revisions (`clausebook changes`).
 //!
 //! Nothing here fails a build: problems with the repository are
-//! [`Diagnostic`] warnings (located at the file where that makes sense) in
+//! [`Diagnostic`](crate::base::diag::Diagnostic) warnings (located at the file where that makes sense) in
 //! [`History::findings`] and friends; callers decide whether they matter.
 
 mod approval;

@@ -212,7 +212,8 @@ pub struct DocState {
 /// See [`HistoryOptions::normalize_clause`].
 pub type ClauseNormalizer = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// Options of [`SiteRepo::history`] and [`SiteRepo::document_changes`].
+/// Options of [`SiteRepo::history`](super::SiteRepo::history) and
+/// [`SiteRepo::document_changes`](super::SiteRepo::document_changes).
 #[derive(Clone, Default)]
 pub struct HistoryOptions {
     /// Turns a clause reference as written (`ISO 9001:2008 clause 7.3.7`)

@@ -57,7 +57,7 @@ pub enum Node {
         text: String,
         terms: Vec<String>,
     },
-    /// A clause number, maybe of a named standard (a key, see [`std_key`]).
+    /// A clause number, maybe of a named standard (a key, see [`std_key`](super::words::std_key)).
     Clause {
         standard: Option<String>,
         number: String,

@@ -1,5 +1,5 @@
 //! The query language, specified in README.md ("Search", "The query
-//! language"): [`analyze`] (text to terms), [`parse`] (a query to an
+//! language"): [`analyze`] (text to terms), [`parse`](mod@parse) (a query to an
 //! [`ast::Node`] tree), [`rank`] (the one ranking, over any [`rank::Source`]),
 //! [`model`] (what every index holds) and [`shards`] (the static index).
 //! theme/search.js implements the same; tests/search_parity.rs checks it.
