@@ -887,3 +887,29 @@ fn a_packed_and_a_loose_copy_of_one_history_print_the_same_short_hashes() {
         "a loose and a packed clone",
     );
 }
+
+#[test]
+fn a_site_may_replace_the_revision_history_alone() {
+    // templates/history.html in the site lays out the revision history of every document page, with the rest of the built-in document page kept.
+    let tmp = tempdir();
+    fixture(tmp.path());
+    write_file(
+        &tmp.path().join("templates/history.html"),
+        "<ol class=\"own-history\">{% for r in history.revisions %}<li>{{ r.short }} {{ r.subject }}</li>{% endfor %}</ol>",
+    );
+    let (_out_dir, out, run) = build_in(tmp.path());
+    run.assert_code(0);
+    let page = read(&out, POLICY_PAGE);
+    assert!(!page.contains("class=\"revision-history\""), "{page}");
+    let own = page.split("<ol class=\"own-history\">").nth(1).unwrap();
+    assert_eq!(
+        own.split("</ol>").next().unwrap().matches("<li>").count(),
+        3,
+        "{own}"
+    );
+    assert!(own.contains("Tidy the policy&#39;s wording"), "{own}");
+    assert!(
+        page.contains("class=\"notice warning changed-since-approval\""),
+        "{page}"
+    );
+}

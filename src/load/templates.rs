@@ -35,6 +35,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "document.html",
         include_str!("../../templates/document.html"),
     ),
+    ("history.html", include_str!("../../templates/history.html")),
     ("listing.html", include_str!("../../templates/listing.html")),
     ("terms.html", include_str!("../../templates/terms.html")),
     (
@@ -100,7 +101,7 @@ pub fn document_page_ids() -> &'static [String] {
     static IDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         TEMPLATES
             .iter()
-            .filter(|(name, _)| matches!(*name, "base.html" | "document.html"))
+            .filter(|(name, _)| matches!(*name, "base.html" | "document.html" | "history.html"))
             .flat_map(|(_, text)| text.split(" id=\"").skip(1))
             .filter_map(|rest| rest.split('"').next())
             // An id made by the template itself (`{{ … }}`) is not fixed.
