@@ -2242,3 +2242,46 @@ fn an_overdue_review_fails_check_but_build_publishes_and_flags_it() {
     build_cli(&deny, &tmp.path().join("out2"), &[]).assert_code(0);
     check_cli(&deny, "human", &[]).assert_code(1);
 }
+
+#[test]
+fn quiet_prints_the_errors_and_the_summary_only() {
+    // `check --quiet` on the mixed fixture: every error block and the summary line (which still counts the warnings and says they are not shown), no warning block, no coverage lines; the exit code is unchanged; JSON keeps every finding.
+    let root = check_fixture("mixed");
+    let full = check_cli(&root, "human", &[]);
+    let quiet = check_cli(&root, "human", &["--quiet"]);
+    quiet.assert_code(full.code.unwrap());
+    let blocks = |s: &str, head: &str| s.split("\n\n").filter(|b| b.starts_with(head)).count();
+    assert!(blocks(&full.stderr, "warning: ") > 0, "{}", full.stderr);
+    assert!(blocks(&full.stderr, "error: ") > 0, "{}", full.stderr);
+    assert_eq!(blocks(&quiet.stderr, "warning: "), 0, "{}", quiet.stderr);
+    assert_eq!(
+        blocks(&quiet.stderr, "error: "),
+        blocks(&full.stderr, "error: "),
+        "{}",
+        quiet.stderr
+    );
+    let summary = full
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("check "))
+        .unwrap();
+    let last: Vec<&str> = quiet.stderr.trim_end().lines().rev().take(1).collect();
+    assert_eq!(
+        last[0],
+        format!("{summary} (not shown: --quiet; run without it to see them)"),
+        "{}",
+        quiet.stderr
+    );
+    assert!(
+        full.stderr
+            .contains("requirement clauses addressed in full")
+    );
+    assert!(
+        !quiet
+            .stderr
+            .contains("requirement clauses addressed in full")
+    );
+    let (_, json) = check_json(&root, &["--quiet"]);
+    let (_, all) = check_json(&root, &[]);
+    assert_eq!(json["findings"], all["findings"]);
+}

@@ -54,13 +54,17 @@ pub fn folded(diags: &crate::base::diag::Diagnostics) -> Vec<Diagnostic> {
     out
 }
 
-/// Human output: one block per finding, then a summary.
-pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
+/// Human output: one block per finding, then a summary. `quiet`: the
+/// findings at error level and the summary line only.
+pub fn human(report: &Report, deny_warnings: bool, quiet: bool, color: bool) -> String {
     let mut out = String::new();
     for d in report.findings.iter() {
         let mut d = d.clone();
         if deny_warnings {
             d.level = Level::Error;
+        }
+        if quiet && !d.is_error() {
+            continue;
         }
         out.push_str(&d.render(color));
         out.push_str("\n\n");
@@ -69,7 +73,7 @@ pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
     let warnings = report.findings.len() - errors;
     let _ = writeln!(
         out,
-        "{}: {errors} error{}, {warnings} warning{}",
+        "{}: {errors} error{}, {warnings} warning{}{}",
         if errors > 0 {
             "check failed"
         } else {
@@ -77,7 +81,15 @@ pub fn human(report: &Report, deny_warnings: bool, color: bool) -> String {
         },
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
+        if quiet && warnings > 0 {
+            " (not shown: --quiet; run without it to see them)"
+        } else {
+            ""
+        },
     );
+    if quiet {
+        return out;
+    }
     for c in &report.coverage {
         let s = &c.stats;
         let _ = writeln!(

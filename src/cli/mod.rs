@@ -103,6 +103,9 @@ requirement clause and per finding, for GitLab, Jenkins and GitHub test reports)
         /// Date to measure review deadlines against (default: $CLAUSEBOOK_TODAY, else today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<jiff::civil::Date>,
+        /// Print the errors and the summary line only, not the warnings and the coverage lines (the human format; json, junit and github always hold every finding)
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Search the built site's documents
     #[command(
@@ -363,7 +366,8 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
             today: _,
-        } => check(&root, format, deny_warnings, today, color),
+            quiet,
+        } => check(&root, format, deny_warnings, quiet, today, color),
         Command::Search {
             query,
             root,
@@ -542,6 +546,7 @@ fn check(
     root: &Path,
     format: crate::check::report::Format,
     deny_warnings: bool,
+    quiet: bool,
     today: jiff::civil::Date,
     color: bool,
 ) -> i32 {
@@ -559,7 +564,7 @@ fn check(
     let report = crate::check::run(&site);
     let text = match format {
         crate::check::report::Format::Human => {
-            crate::check::report::human(&report, deny_warnings, color)
+            crate::check::report::human(&report, deny_warnings, quiet, color)
         }
         crate::check::report::Format::Json => crate::check::report::json(&report, deny_warnings),
         crate::check::report::Format::Junit => crate::check::report::junit(&report, deny_warnings),
