@@ -570,6 +570,33 @@ fn init_creates_a_site_that_builds() {
     ]);
     run.assert_code(0);
     assert!(error_lines(&run.stderr).is_empty(), "{}", run.stderr);
+    // A new site has coverage gaps: warnings counted clause by clause but
+    // printed one line per standard, and the summary says so.
+    let folded = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: [coverage] ") && l.contains(" requirement clauses of "))
+        .count();
+    assert_eq!(folded, 2, "{}", run.stderr);
+    let gaps: usize = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: [coverage] "))
+        .filter_map(|l| {
+            l["warning: [coverage] ".len()..]
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert!(
+        run.stdout.contains(&format!(
+            "({gaps} of them requirement clauses without an approved document, one line per standard above"
+        )),
+        "{}",
+        run.stdout
+    );
     let site = load_site(&dir, false);
     assert!(site.docs.len() >= 2, "a few sample documents");
     for (i, d) in site.docs.iter().enumerate() {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::diag::{Diagnostic, Diagnostics, Level};
 use crate::publish::{BuildError, BuildOptions};
 use crate::resolve::LoadOptions;
 
@@ -499,7 +499,10 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
                 let warn = match report.diags.warning_count() {
                     0 => String::new(),
                     1 => ", 1 warning".into(),
-                    n => format!(", {n} warnings"),
+                    n => format!(
+                        ", {n} warnings{}",
+                        folded_count(&report.diags, Level::Warning)
+                    ),
                 };
                 let errs = match report.diags.error_count() {
                     0 => String::new(),
@@ -526,13 +529,14 @@ fn build(root: &Path, opts: &BuildOptions, verbose: bool, quiet: bool, color: bo
                 print_hidden_warnings(&ds);
             }
             eprintln!(
-                "error: build failed with {} error{}{}; the previous output was left untouched",
+                "error: build failed with {} error{}{}{}; the previous output was left untouched",
                 ds.error_count(),
                 if ds.error_count() == 1 { "" } else { "s" },
+                folded_count(&ds, Level::Error),
                 match ds.warning_count() {
                     0 => String::new(),
                     1 => " and 1 warning".into(),
-                    n => format!(" and {n} warnings"),
+                    n => format!(" and {n} warnings{}", folded_count(&ds, Level::Warning)),
                 }
             );
             EXIT_CONTENT
@@ -592,6 +596,30 @@ fn print_build_diags(diags: &Diagnostics, color: bool, quiet: bool) {
         if !quiet || d.is_error() {
             eprintln!("{}\n", d.render(color));
         }
+    }
+}
+
+/// How many of the findings at `level` are coverage gaps, which the
+/// terminal shows folded into one line per standard (so that a count of
+/// 130 beside 14 lines printed adds up): " (118 of them …)", or nothing.
+fn folded_count(diags: &Diagnostics, level: Level) -> String {
+    let gaps: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.level == level && d.rule == Some("coverage"))
+        .collect();
+    // One line per standard: a clause's subject is `standard/clause`.
+    let lines: std::collections::BTreeSet<&str> = gaps
+        .iter()
+        .map(|d| {
+            let subject = d.subject.as_deref().unwrap_or_default();
+            subject.rsplit_once('/').map_or(subject, |(s, _)| s)
+        })
+        .collect();
+    match gaps.len() {
+        n if n <= lines.len() => String::new(),
+        n => format!(
+            " ({n} of them requirement clauses without an approved document, one line per standard above; `clausebook check` lists them)"
+        ),
     }
 }
 
