@@ -24,19 +24,12 @@ pub enum Format {
 /// one per clause, folded into one per standard and level (`clausebook
 /// check` lists them); the others as they are. Used by `build` and `serve`.
 pub fn folded(diags: &crate::base::diag::Diagnostics) -> Vec<Diagnostic> {
-    let (coverage, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-        diags.iter().partition(|d| d.rule == Some("coverage"));
-    let mut out: Vec<Diagnostic> = rest.into_iter().cloned().collect();
-    let mut by_level: std::collections::BTreeMap<(Level, String), usize> = Default::default();
-    for d in coverage {
-        let subject = d.subject.as_deref().unwrap_or_default();
-        let standard = subject
-            .rsplit_once('/')
-            .map_or(subject, |(s, _)| s)
-            .to_string();
-        *by_level.entry((d.level, standard)).or_insert(0) += 1;
-    }
-    for ((level, standard), n) in by_level {
+    let mut out: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.rule != Some("coverage"))
+        .cloned()
+        .collect();
+    for ((level, standard), n) in coverage_gaps(diags) {
         let mut d = Diagnostic::file(
             level,
             crate::load::config::CONFIG_FILE,
@@ -52,6 +45,21 @@ pub fn folded(diags: &crate::base::diag::Diagnostics) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// The coverage findings (one per clause) counted per level and standard:
+/// the lines [`folded`] makes of them.
+pub fn coverage_gaps(
+    diags: &crate::base::diag::Diagnostics,
+) -> std::collections::BTreeMap<(Level, &str), usize> {
+    let mut by_level = std::collections::BTreeMap::new();
+    for d in diags.iter().filter(|d| d.rule == Some("coverage")) {
+        // A clause's subject is `standard/clause`.
+        let subject = d.subject.as_deref().unwrap_or_default();
+        let standard = subject.rsplit_once('/').map_or(subject, |(s, _)| s);
+        *by_level.entry((d.level, standard)).or_insert(0) += 1;
+    }
+    by_level
 }
 
 /// Human output: one block per finding, then a summary. `quiet`: the

@@ -603,19 +603,12 @@ fn print_build_diags(diags: &Diagnostics, color: bool, quiet: bool) {
 /// terminal shows folded into one line per standard (so that a count of
 /// 130 beside 14 lines printed adds up): " (118 of them …)", or nothing.
 fn folded_count(diags: &Diagnostics, level: Level) -> String {
-    let gaps: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.level == level && d.rule == Some("coverage"))
+    let lines: Vec<usize> = crate::check::report::coverage_gaps(diags)
+        .into_iter()
+        .filter(|((l, _), _)| *l == level)
+        .map(|(_, n)| n)
         .collect();
-    // One line per standard: a clause's subject is `standard/clause`.
-    let lines: std::collections::BTreeSet<&str> = gaps
-        .iter()
-        .map(|d| {
-            let subject = d.subject.as_deref().unwrap_or_default();
-            subject.rsplit_once('/').map_or(subject, |(s, _)| s)
-        })
-        .collect();
-    match gaps.len() {
+    match lines.iter().sum::<usize>() {
         n if n <= lines.len() => String::new(),
         n => format!(
             " ({n} of them requirement clauses without an approved document, one line per standard above; `clausebook check` lists them)"

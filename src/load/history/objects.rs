@@ -40,15 +40,14 @@ struct TreeCache {
 }
 
 impl TreeCache {
-    /// The tree `id` copied into `out` and forgotten (a tree is rarely
+    /// The tree `id` moved into `out` and forgotten (a tree is rarely
     /// read a third time; if it is, it is read again).
     fn take(&mut self, id: &gix::hash::oid, out: &mut Vec<u8>) -> bool {
         let Some(data) = self.trees.remove(id) else {
             return false;
         };
         self.bytes -= data.len();
-        out.clear();
-        out.extend_from_slice(&data);
+        *out = data;
         true
     }
 
