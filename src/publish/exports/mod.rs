@@ -14,6 +14,7 @@ use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 use crate::load::standards::{Catalog, Mapping};
 use crate::resolve::Site;
+use crate::resolve::history::SiteHistory;
 use formats::{
     COVERAGE_HEADER, MATRIX_HEADER, coverage_table, csv_bytes, direction_table, json_bytes,
 };
@@ -42,6 +43,10 @@ enum Job<'a> {
     RegisterCsv,
     RegisterJson,
     RegisterXlsx,
+    /// `exports/about.json` (the publication stamp).
+    About(&'a SiteHistory),
+    /// `exports/history.json` (every document's revisions).
+    History(&'a SiteHistory),
 }
 
 /// Every export file of the site. The files are made side by side.
@@ -68,9 +73,24 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
                 .collect()
         },
     );
-    let mut jobs = vec![Job::RegisterXlsx, Job::RegisterCsv, Job::RegisterJson];
-    for (mx, (m, l, r)) in matrices.iter().zip(&maps) {
-        jobs.push(Job::MatrixXlsx(mx, m, l, r));
+    // The longest jobs first (the register's workbook, the history, the
+    // matrices' workbooks): each is made by one thread from start to end,
+    // and started last it would finish alone with the other core idle.
+    let mut jobs = vec![Job::RegisterXlsx];
+    if let Some(h) = &site.history {
+        jobs.push(Job::History(h));
+    }
+    jobs.extend(
+        matrices
+            .iter()
+            .zip(&maps)
+            .map(|(mx, (m, l, r))| Job::MatrixXlsx(mx, m, l, r)),
+    );
+    jobs.extend([Job::RegisterCsv, Job::RegisterJson]);
+    if let Some(h) = &site.history {
+        jobs.push(Job::About(h));
+    }
+    for (mx, (m, _, _)) in matrices.iter().zip(&maps) {
         jobs.push(Job::MatrixJson(mx, m));
         jobs.push(Job::MatrixCsv(mx, m));
     }
@@ -89,6 +109,7 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
             .unwrap_or_default()
     };
     jobs.par_iter()
+        .with_max_len(1)
         .map(|job| -> Result<OutputFile, Diagnostic> {
             let (path, bytes) = match job {
                 Job::CoverageCsv(c) => (
@@ -136,27 +157,10 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
                     xlsx::register_workbook(site)
                         .map_err(|e| err("register XLSX", e.to_string()))?,
                 ),
+                Job::About(h) => ("exports/about.json".to_string(), json_bytes(&h.about())),
+                Job::History(h) => ("exports/history.json".to_string(), history::history_json(h)),
             };
             Ok(OutputFile { path, bytes })
         })
-        .chain(history_exports(site).into_par_iter().map(Ok))
         .collect()
-}
-
-/// With `[history]`: `exports/about.json` (the publication stamp) and
-/// `exports/history.json` (every document's revisions).
-fn history_exports(site: &Site) -> Vec<OutputFile> {
-    let Some(h) = &site.history else {
-        return Vec::new();
-    };
-    vec![
-        OutputFile {
-            path: "exports/about.json".into(),
-            bytes: json_bytes(&h.about()),
-        },
-        OutputFile {
-            path: "exports/history.json".into(),
-            bytes: history::history_json(h),
-        },
-    ]
 }
