@@ -733,3 +733,54 @@ fn serve_refuses_paths_outside_the_output() {
         "{answer}"
     );
 }
+
+#[test]
+fn the_index_written_from_the_model_is_the_one_tantivy_makes_of_each_document() {
+    // The build writes the tantivy segment's terms and postings from the search model; tantivy adding every term of every document itself must give the same bytes in every file of the segment.
+    use clausebook::search::query::model::Model;
+    use clausebook::search::tindex::{self, Fields};
+    use tantivy::directory::RamDirectory;
+    use tantivy::{Directory, Index, IndexSettings, IndexWriter};
+
+    let model = Model::of_site(site());
+    assert!(model.docs.len() > 10, "the example site has documents");
+    // What the build writes.
+    let built = tindex::build(&model).expect("index of the model");
+    // Tantivy's own index of the full documents.
+    let ram = RamDirectory::create();
+    let index = Index::create(ram.clone(), tindex::schema(), IndexSettings::default()).unwrap();
+    let fields = Fields::of(&index.schema()).unwrap();
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 32 << 20).unwrap();
+    for doc in tindex::documents(&fields, &model, None) {
+        writer.add_document(doc).unwrap();
+    }
+    writer.commit().unwrap();
+    writer.wait_merging_threads().unwrap();
+    let metas = index.searchable_segment_metas().unwrap();
+    assert_eq!(metas.len(), 1);
+    let id = metas[0].id().uuid_string();
+    let mut compared = 0;
+    for f in &built {
+        let name = f.path.rsplit('/').next().unwrap();
+        let Some((_, ext)) = name.split_once('.') else {
+            continue;
+        };
+        if name.len() < 32 || !name.is_char_boundary(32) || name[..32].contains('-') {
+            continue;
+        }
+        let theirs = ram
+            .open_read(std::path::Path::new(&format!("{id}.{ext}")))
+            .unwrap_or_else(|e| panic!("tantivy wrote no .{ext}: {e}"))
+            .read_bytes()
+            .unwrap();
+        assert!(
+            theirs.as_slice() == f.bytes.as_slice(),
+            "the .{ext} file differs from tantivy's ({} bytes against {})",
+            f.bytes.len(),
+            theirs.len()
+        );
+        compared += 1;
+    }
+    // Terms, postings, positions, fast fields, field norms, stored documents.
+    assert!(compared >= 6, "compared {compared} segment files");
+}

@@ -93,10 +93,13 @@ fn a_commit_while_serving_updates_the_history_and_the_stamp() {
     )
     .unwrap();
     let head = short(&w, 2);
+    // Serve prints its line after writing the files: wait for both (on a
+    // loaded machine the page was there before the line).
     wait_until(&srv, since, "the commit", |s| {
         read_out(s, PAGE).contains("Approve the third wording")
             && read_out(s, "theme/stamp.js").contains(&head)
             && !read_out(s, "theme/stamp.js").contains("\"dirty\":true")
+            && s.stdout()[printed..].contains("history read again")
     });
     let page = read_out(&srv, PAGE);
     assert!(!page.contains("Not from a committed revision"), "{page}");
