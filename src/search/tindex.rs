@@ -222,8 +222,12 @@ impl Writer {
         let fields = Fields::of(&schema)?;
         let ram = RamDirectory::create();
         let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(err)?;
-        // One indexing thread: one segment.
-        let writer: IndexWriter = index.writer_with_num_threads(1, 128 << 20).map_err(err)?;
+        // One indexing thread and a budget it does not reach (the budget
+        // is when tantivy flushes a segment, not what it allocates; with
+        // the terms written from the model, each document adds only its
+        // id, kind, status and stored view): one segment, which
+        // `write_postings` needs. Checked at 50,000 documents.
+        let writer: IndexWriter = index.writer_with_num_threads(1, 1 << 30).map_err(err)?;
         Ok(Writer {
             ram,
             index,
@@ -348,7 +352,10 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
         return Ok(());
     }
     let [meta] = metas.as_slice() else {
-        return Err(format!("the index has {} segments, not one", metas.len()));
+        return Err(format!(
+            "tantivy wrote {} segments of the index, not one (more documents than its writer holds at once): this is a limit of clausebook, please report it",
+            metas.len()
+        ));
     };
     if meta.max_doc() as usize != model.docs.len() {
         return Err("the index does not hold the model's documents".into());
