@@ -761,11 +761,12 @@ fn the_index_written_from_the_model_is_the_one_tantivy_makes_of_each_document() 
     let id = metas[0].id().uuid_string();
     let mut compared = 0;
     for f in &built {
+        // Segment files are named `<32 hex digits of the segment>.<component>`.
         let name = f.path.rsplit('/').next().unwrap();
-        let Some((_, ext)) = name.split_once('.') else {
+        let Some((stem, ext)) = name.split_once('.') else {
             continue;
         };
-        if name.len() < 32 || !name.is_char_boundary(32) || name[..32].contains('-') {
+        if stem.len() != 32 || !stem.bytes().all(|b| b.is_ascii_hexdigit()) {
             continue;
         }
         let theirs = ram

@@ -138,12 +138,8 @@ pub fn documents(f: &Fields, model: &Model, only: Option<&[bool]>) -> Vec<Tantiv
 /// round trip tantivy makes of one (a third of a 10,000-document build's
 /// CPU time went to it).
 fn document(f: &Fields, kinds: &[&str], a: Analyzed<'_>) -> TantivyDocument {
-    let code = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0) as u64;
-    let (info, terms, words) = (a.info, a.terms, a.words);
-    let mut doc = TantivyDocument::default();
-    doc.add_text(f.id, &info.id);
-    doc.add_u64(f.kind, code(kinds, info.kind));
-    doc.add_u64(f.status, code(STATUSES, info.status));
+    let (terms, words) = (a.terms, a.words);
+    let mut doc = document_fields(f, kinds, a);
     for &(t, _) in &terms.words {
         doc.add_text(f.words, &words[t as usize]);
     }
@@ -166,9 +162,13 @@ fn document(f: &Fields, kinds: &[&str], a: Analyzed<'_>) -> TantivyDocument {
     for &t in &terms.keys {
         doc.add_text(f.keys, &words[t as usize]);
     }
-    let json = serde_json::to_string(&DocView::of(info)).unwrap_or_default();
-    doc.add_text(f.doc, json);
     doc
+}
+
+/// The index of `v` in `list` (0 when absent): how the `kind` and
+/// `status` fields number their values.
+fn code(list: &[&str], v: &str) -> u64 {
+    list.iter().position(|x| *x == v).unwrap_or(0) as u64
 }
 
 /// The standards file of `model` ([`STANDARDS_FILE`]).
@@ -471,15 +471,22 @@ fn field_terms<'a>(
         .map(|bit| of_field(1 << bit, false))
         .collect();
     fields.extend(f.by_bit.iter().copied().zip(by_bit));
-    let mut keys: Vec<(Vec<u8>, u32)> = Vec::new();
-    for (t, list) in model.terms.iter().zip(&model.postings) {
-        if t.starts_with('#') {
-            keys.extend(list.iter().map(|p| (t.as_bytes().to_vec(), p.0)));
-        }
-    }
-    fields.push((f.keys, grouped(keys)));
+    // A key's postings are its documents, each once, ascending.
+    let mut keys: Vec<TermDocs<'a>> = model
+        .terms
+        .iter()
+        .zip(&model.postings)
+        .filter(|(t, _)| t.starts_with('#'))
+        .map(|(t, list)| {
+            (
+                Cow::Borrowed(t.as_bytes()),
+                list.iter().map(|p| p.0).collect(),
+            )
+        })
+        .collect();
+    keys.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    fields.push((f.keys, keys));
     let kinds = model.kinds();
-    let code = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0) as u64;
     let u64_term = |field: Field, v: u64| {
         tantivy::Term::from_field_u64(field, v)
             .serialized_value_bytes()
@@ -521,7 +528,6 @@ fn grouped(mut v: Vec<(Vec<u8>, u32)>) -> Vec<TermDocs<'static>> {
 /// The tantivy document of one analyzed document without its terms (the
 /// build writes those from the model: [`write_postings`]).
 fn document_fields(f: &Fields, kinds: &[&str], a: Analyzed<'_>) -> TantivyDocument {
-    let code = |list: &[&str], v: &str| list.iter().position(|x| *x == v).unwrap_or(0) as u64;
     let info = a.info;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &info.id);
