@@ -53,7 +53,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| black_box(clausebook::render::render_site(&site, &tera).ok()))
     });
     g.bench_function("matrix", |b| {
-        b.iter(|| black_box(clausebook::publish::exports::exports(&site).ok()))
+        b.iter(|| black_box(clausebook::publish::exports::exports(&site, dir.path()).ok()))
     });
     g.bench_function("index", |b| {
         b.iter(|| black_box(clausebook::search::output_files(&site).ok()))

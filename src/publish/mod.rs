@@ -274,7 +274,11 @@ fn generate(
             || timed(&|| write_all(crate::search::output_files(site).map_err(|d| vec![d])?)),
             || {
                 rayon::join(
-                    || timed(&|| write_all(exports::exports(site).map_err(|d| vec![d])?)),
+                    || {
+                        timed(&|| {
+                            write_all(exports::exports(site, tree.scratch()).map_err(|d| vec![d])?)
+                        })
+                    },
                     || {
                         timed(&|| {
                             pipeline.render(site, tera, &|f| tree.write(&f))?;

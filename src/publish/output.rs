@@ -217,6 +217,12 @@ impl OutputTree {
         })
     }
 
+    /// The folder being filled (it becomes the output): where a part of
+    /// the build may keep temporary data, in files with no name.
+    pub fn scratch(&self) -> &Path {
+        &self.tmp
+    }
+
     /// How many files were written so far.
     pub fn written_count(&self) -> usize {
         self.written.lock().map(|w| w.len()).unwrap_or_default()

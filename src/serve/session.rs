@@ -385,7 +385,7 @@ impl Session {
             drop(old_prints);
             let t = Instant::now();
             let written = if exports_due {
-                let files = publish::exports::exports(&site)?;
+                let files = publish::exports::exports(&site, &output)?;
                 let _writing = lock.write().unwrap_or_else(|e| e.into_inner());
                 write_files(&output, &files)?
             } else {

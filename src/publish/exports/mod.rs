@@ -10,6 +10,8 @@
 //! workbooks ([`xlsx`]) are laid out for people. The files and their
 //! columns and schemas are documented in README.md.
 
+use std::path::Path;
+
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 use crate::load::standards::{Catalog, Mapping};
@@ -50,7 +52,10 @@ enum Job<'a> {
 }
 
 /// Every export file of the site. The files are made side by side.
-pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+/// `scratch` is a folder of the output being made (or of the output
+/// itself) where the workbooks keep their sheets while they are made, in
+/// files with no name that are gone when closed.
+pub fn exports(site: &Site, scratch: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
     use rayon::prelude::*;
     let bom = site.config.exports.csv_bom;
     let catalogs: Vec<&Catalog> = site
@@ -143,7 +148,7 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
                         .collect();
                     (
                         format!("exports/matrix-{}.xlsx", m.slug()),
-                        xlsx::matrix_workbook(site, mx, &covs, l, r)
+                        xlsx::matrix_workbook(site, mx, &covs, l, r, scratch)
                             .map_err(|e| err("matrix XLSX", e.to_string()))?,
                     )
                 }
@@ -154,7 +159,7 @@ pub fn exports(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
                 Job::RegisterJson => ("exports/register.json".to_string(), register::json(site)),
                 Job::RegisterXlsx => (
                     "exports/register.xlsx".to_string(),
-                    xlsx::register_workbook(site)
+                    xlsx::register_workbook(site, scratch)
                         .map_err(|e| err("register XLSX", e.to_string()))?,
                 ),
                 Job::About(h) => ("exports/about.json".to_string(), json_bytes(&h.about())),
