@@ -106,7 +106,8 @@ pub struct Model {
     pub pair_postings: Vec<Vec<(u32, u16)>>,
     /// Document → its terms: the postings seen from each document, as
     /// the builder made them (the tantivy documents are written from
-    /// these, without transposing the postings back).
+    /// these, without transposing the postings back). Empty in the model
+    /// of [`Model::of_site_each`].
     pub by_doc: Vec<DocTerms>,
 }
 
@@ -135,32 +136,48 @@ pub struct DocTerms {
     pub keys: Vec<u32>,
 }
 
+/// What a model keeps of the documents' terms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The postings and each document's own list ([`Model::by_doc`]).
+    Terms,
+    /// The postings only.
+    Postings,
+}
+
+/// The indexes of the published documents of `site`.
+fn published(site: &Site) -> Vec<usize> {
+    (0..site.docs.len())
+        .filter(|&i| site.published[i])
+        .collect()
+}
+
 impl Model {
     /// The model of the published documents of `site`.
     pub fn of_site(site: &Site) -> Model {
-        Model::of_site_each(site, |_| {})
+        Model::of_docs_each(site, &published(site), Keep::Terms, |_| {})
     }
 
     /// The model of some documents of `site` (indexes into `site.docs`, in
     /// order): their terms are what [`Model::of_site`] gives them, the
     /// counts only theirs.
     pub fn of_docs(site: &Site, published: &[usize]) -> Model {
-        Model::of_docs_each(site, published, |_| {})
+        Model::of_docs_each(site, published, Keep::Terms, |_| {})
     }
 
     /// [`Model::of_site`], handing the documents to `each` as soon as their
     /// terms are known, in order, a few hundred at a time: the build fills
     /// the tantivy index while the terms of the later documents are worked
-    /// out.
+    /// out. The model keeps the postings only: each document's own list
+    /// of terms goes to `each` and is freed (30 MB of a 10,000-document
+    /// build's peak), so [`Model::analyzed`] cannot be asked of it.
     pub fn of_site_each(site: &Site, each: impl FnMut(&[Analyzed<'_>])) -> Model {
-        let published: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| site.published[i])
-            .collect();
-        Model::of_docs_each(site, &published, each)
+        Model::of_docs_each(site, &published(site), Keep::Postings, each)
     }
 
     /// [`Model::of_docs`], handing the documents to `each` as soon as their
-    /// terms are known, in order, a few hundred at a time.
+    /// terms are known, in order, a few hundred at a time; with
+    /// [`Keep::Postings`], without the documents' own lists of terms.
     ///
     /// Chunks of [`CHUNK`] documents are analyzed in parallel, each with
     /// its own term ids ([`Analyzer`]); the chunks are then merged in
@@ -169,6 +186,7 @@ impl Model {
     pub fn of_docs_each(
         site: &Site,
         published: &[usize],
+        keep: Keep,
         mut each: impl FnMut(&[Analyzed<'_>]),
     ) -> Model {
         // Entries and what a result shows, in parallel.
@@ -182,7 +200,12 @@ impl Model {
             })
             .unzip();
         let mut builder = Builder::default();
-        let mut by_doc: Vec<DocTerms> = Vec::with_capacity(entries.len());
+        let mut by_doc: Vec<DocTerms> = Vec::new();
+        if keep == Keep::Terms {
+            by_doc.reserve_exact(entries.len());
+        }
+        // The documents before the wave's first, when `by_doc` is not kept.
+        let mut before = 0;
         for wave in entries.chunks(CHUNK * WAVE) {
             // The terms of each chunk, with the chunk's own ids.
             let locals: Vec<Local> = wave
@@ -199,16 +222,20 @@ impl Model {
                 .zip(&maps)
                 .flat_map_iter(|(l, map)| l.docs.iter().map(move |d| d.remap(map)))
                 .collect();
+            if keep == Keep::Postings {
+                before += by_doc.len();
+                by_doc.clear();
+            }
             let first = by_doc.len();
             for (n, r) in terms.iter_mut().enumerate() {
-                by_doc.push(builder.add((first + n) as u32, r));
+                by_doc.push(builder.add((before + first + n) as u32, r));
             }
             by_doc[first..]
                 .par_iter_mut()
                 .for_each(|t| t.pairs.sort_unstable());
             let analyzed: Vec<Analyzed<'_>> = (first..by_doc.len())
                 .map(|d| Analyzed {
-                    info: &docs[d],
+                    info: &docs[before + d],
                     terms: &by_doc[d],
                     words: &builder.terms,
                     pairs: &builder.pairs,
@@ -224,7 +251,10 @@ impl Model {
             postings: builder.postings,
             pairs: builder.pairs,
             pair_postings: builder.pair_postings,
-            by_doc,
+            by_doc: match keep {
+                Keep::Terms => by_doc,
+                Keep::Postings => Vec::new(),
+            },
         }
     }
 
