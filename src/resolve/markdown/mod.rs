@@ -328,9 +328,21 @@ impl<'a, 'l> Body<'a, 'l> {
         } else {
             out.html = render_sanitized(self.events, &regions, len * 3 / 2);
         }
+        // Both are kept until the end of the build: copied to their exact
+        // size (their capacity guessed or doubled is up to twice that, and
+        // the allocator keeps a block that shrinks by less than half).
+        exact(&mut out.html);
+        exact(&mut out.text);
         out.toc = nest_toc(self.flat_toc);
         out.fp = fingerprint(&(&out.html, &out.toc));
         out
+    }
+}
+
+/// `s` in a block of its own size, when its block is an eighth larger.
+fn exact(s: &mut String) {
+    if s.capacity() - s.len() > s.len() / 8 {
+        *s = s.as_str().to_owned();
     }
 }
 
