@@ -1,6 +1,9 @@
 //! What the exports hold: the matrix of a mapping and the coverage of a
 //! standard, as data that the CSV, JSON and XLSX writers lay out.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::load::content::{Level, Status};
@@ -29,8 +32,10 @@ pub struct ClauseEntry {
     pub clause: String,
     pub title: String,
     pub coverage: Option<State>,
+    /// One list per clause, shared by every row and pair showing it (a
+    /// clause of a records-heavy site has thousands).
     #[serde(skip)]
-    pub documents: Vec<DocEntry>,
+    pub documents: Arc<[DocEntry]>,
 }
 
 /// A related pair, with both sides.
@@ -94,7 +99,7 @@ pub struct Standards(pub Vec<(String, ClauseDocs)>);
 /// The documents of each clause of a standard, written as a JSON object
 /// keyed by clause number, in catalog order.
 #[derive(Debug, Clone)]
-pub struct ClauseDocs(pub Vec<(String, Vec<DocEntry>)>);
+pub struct ClauseDocs(pub Vec<(String, Arc<[DocEntry]>)>);
 
 /// A list of (key, value) written as a JSON object, in its order.
 fn ordered_map<S: serde::Serializer, V: Serialize>(
@@ -111,7 +116,12 @@ fn ordered_map<S: serde::Serializer, V: Serialize>(
 
 impl Serialize for ClauseDocs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ordered_map(s, &self.0)
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, &**v)?;
+        }
+        m.end()
     }
 }
 
@@ -178,7 +188,14 @@ pub fn clause_title(cat: &Catalog, number: &str) -> String {
     cat.qualified_title(number)
 }
 
-fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
+/// The documents of each clause of the standards of a matrix, by
+/// (standard id, clause).
+type Memo<'a> = HashMap<(&'a str, &'a str), Arc<[DocEntry]>>;
+
+/// The documents of each clause of one standard, in catalog order.
+type ClauseLists<'a> = Vec<(&'a str, Arc<[DocEntry]>)>;
+
+fn clause_entry(site: &Site, cat: &Catalog, clause: &str, memo: &Memo<'_>) -> ClauseEntry {
     ClauseEntry {
         clause: clause.to_string(),
         title: clause_title(cat, clause),
@@ -187,18 +204,44 @@ fn clause_entry(site: &Site, cat: &Catalog, clause: &str) -> ClauseEntry {
             .standard(&cat.id)
             .and_then(|s| s.clause(clause))
             .map(|c| c.state),
-        documents: doc_entries(site, site.public_trace.direct(&cat.id, clause)),
+        documents: match memo.get(&(cat.id.as_str(), clause)) {
+            Some(docs) => Arc::clone(docs),
+            None => doc_entries(site, site.public_trace.direct(&cat.id, clause)).into(),
+        },
     }
 }
 
 /// The matrix of one mapping, both directions.
 pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> MatrixExport {
+    // Both directions show every clause of both standards.
+    let documents: Vec<(&Catalog, ClauseLists<'_>)> = [left, right]
+        .into_iter()
+        .map(|cat| {
+            let clauses = cat
+                .clauses
+                .iter()
+                .map(|cl| {
+                    let docs = doc_entries(site, site.public_trace.direct(&cat.id, &cl.number));
+                    (cl.number.as_str(), docs.into())
+                })
+                .collect();
+            (cat, clauses)
+        })
+        .collect();
+    let memo: Memo<'_> = documents
+        .iter()
+        .flat_map(|(cat, clauses)| {
+            clauses
+                .iter()
+                .map(|(n, docs)| ((cat.id.as_str(), *n), Arc::clone(docs)))
+        })
+        .collect();
     let pairs = m
         .pairs
         .iter()
         .map(|p| PairEntry {
-            left: clause_entry(site, left, &p.left),
-            right: clause_entry(site, right, &p.right),
+            left: clause_entry(site, left, &p.left, &memo),
+            right: clause_entry(site, right, &p.right, &memo),
             relation: p.relation.as_str().to_string(),
             strength: p.strength,
             note: p.note.clone(),
@@ -209,12 +252,12 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
         crate::resolve::trace::matrix_rows(m, base)
             .into_iter()
             .map(|row| DirectionRow {
-                clause: clause_entry(site, base, row.clause),
+                clause: clause_entry(site, base, row.clause, &memo),
                 related: row
                     .related
                     .iter()
                     .map(|(oc, rel, note, strength)| RelatedEntry {
-                        clause: clause_entry(site, other, oc),
+                        clause: clause_entry(site, other, oc, &memo),
                         relation: rel.as_str().to_string(),
                         strength: *strength,
                         note: note.map(str::to_string),
@@ -224,22 +267,20 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             })
             .collect()
     };
-    let documents = [left, right]
-        .iter()
-        .map(|cat| {
-            // Both directions show every clause of both standards.
-            let clauses = cat
-                .clauses
-                .iter()
-                .map(|cl| {
-                    let docs = doc_entries(site, site.public_trace.direct(&cat.id, &cl.number));
-                    (cl.number.clone(), docs)
-                })
-                .collect();
-            (cat.id.clone(), ClauseDocs(clauses))
-        })
-        .collect();
-    let documents = Standards(documents);
+    let left_to_right = direction(left, right);
+    let right_to_left = direction(right, left);
+    let documents = Standards(
+        documents
+            .into_iter()
+            .map(|(cat, clauses)| {
+                let clauses = clauses
+                    .into_iter()
+                    .map(|(n, docs)| (n.to_string(), docs))
+                    .collect();
+                (cat.id.clone(), ClauseDocs(clauses))
+            })
+            .collect(),
+    );
     MatrixExport {
         schema: "clausebook-matrix/2",
         documents,
@@ -258,8 +299,8 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
             name: right.display_name(),
         },
         pairs,
-        left_to_right: direction(left, right),
-        right_to_left: direction(right, left),
+        left_to_right,
+        right_to_left,
     }
 }
 
