@@ -276,7 +276,8 @@ fn generate(
                 rayon::join(
                     || {
                         timed(&|| {
-                            write_all(exports::exports(site, tree.scratch()).map_err(|d| vec![d])?)
+                            exports::exports_into(site, tree.scratch(), &|f| tree.write(&f))
+                                .map_err(|d| vec![d])
                         })
                     },
                     || {

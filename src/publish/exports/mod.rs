@@ -15,6 +15,7 @@ use std::path::Path;
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 use crate::load::standards::{Catalog, Mapping};
+use crate::render::jobs::Sink;
 use crate::resolve::Site;
 use crate::resolve::history::SiteHistory;
 use formats::{
@@ -56,6 +57,19 @@ enum Job<'a> {
 /// itself) where the workbooks keep their sheets while they are made, in
 /// files with no name that are gone when closed.
 pub fn exports(site: &Site, scratch: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
+    let files = std::sync::Mutex::new(Vec::new());
+    exports_into(site, scratch, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// [`exports`], each file handed to `sink` as soon as it is made (and
+/// freed then): returns how many there were.
+pub fn exports_into(site: &Site, scratch: &Path, sink: Sink<'_>) -> Result<usize, Diagnostic> {
     use rayon::prelude::*;
     let bom = site.config.exports.csv_bom;
     let catalogs: Vec<&Catalog> = site
@@ -115,7 +129,7 @@ pub fn exports(site: &Site, scratch: &Path) -> Result<Vec<OutputFile>, Diagnosti
     };
     jobs.par_iter()
         .with_max_len(1)
-        .map(|job| -> Result<OutputFile, Diagnostic> {
+        .try_for_each(|job| -> Result<(), Diagnostic> {
             let (path, bytes) = match job {
                 Job::CoverageCsv(c) => (
                     format!("exports/coverage-{}.csv", slug(&c.standard.id)),
@@ -165,7 +179,7 @@ pub fn exports(site: &Site, scratch: &Path) -> Result<Vec<OutputFile>, Diagnosti
                 Job::About(h) => ("exports/about.json".to_string(), json_bytes(&h.about())),
                 Job::History(h) => ("exports/history.json".to_string(), history::history_json(h)),
             };
-            Ok(OutputFile { path, bytes })
-        })
-        .collect()
+            sink(OutputFile { path, bytes })
+        })?;
+    Ok(jobs.len())
 }
