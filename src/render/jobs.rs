@@ -10,9 +10,7 @@ use tera::{Context, Tera};
 use crate::base::diag::Diagnostic;
 use crate::base::output::OutputFile;
 
-/// Where rendered files go: written out as they come, so that the pages of
-/// a large site are never all in memory at once.
-pub type Sink<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+pub use crate::base::output::Sink;
 
 /// A page to render: its output path, template and page-specific context.
 pub struct PageJob {

@@ -46,14 +46,7 @@ pub use jobs::Sink;
 
 /// Every page of the site, sorted by path.
 pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = std::sync::Mutex::new(Vec::new());
-    render_site_into(site, tera, &|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    crate::base::output::collected(|sink| render_site_into(site, tera, sink))
 }
 
 /// Render every page of the site into `sink`; returns the number of pages.

@@ -57,14 +57,7 @@ enum Job<'a> {
 /// itself) where the workbooks keep their sheets while they are made, in
 /// files with no name that are gone when closed.
 pub fn exports(site: &Site, scratch: &Path) -> Result<Vec<OutputFile>, Diagnostic> {
-    let files = std::sync::Mutex::new(Vec::new());
-    exports_into(site, scratch, &|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    crate::base::output::collected(|sink| exports_into(site, scratch, sink))
 }
 
 /// [`exports`], each file handed to `sink` as soon as it is made (and
