@@ -383,14 +383,14 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
     }
     let entries = model_terms(model);
     let mut ser = InvertedIndexSerializer::open(&segment).map_err(|e| err(&e))?;
-    for (field, terms) in field_terms(f, model, &entries) {
+    let mut write = |field: Field, terms: &[TermDocs<'_>]| -> Result<(), String> {
         let total: u64 = terms.iter().map(|t| t.1.len() as u64).sum();
         let norms = norms
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, n)| n.clone());
         let mut fs = ser.new_field(field, total, norms).map_err(|e| err(&e))?;
-        for (t, docs) in &terms {
+        for (t, docs) in terms {
             fs.new_term(t, docs.len() as u32, false)
                 .map_err(|e| err(&e))?;
             for &d in docs {
@@ -398,11 +398,26 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
             }
             fs.close_term().map_err(|e| err(&e))?;
         }
-        fs.close().map_err(|e| err(&e))?;
+        fs.close().map_err(|e| err(&e))
+    };
+    // A field's postings are made while the previous field's are written:
+    // two fields in memory at a time, not all of them.
+    let mut fields = field_terms(f, model, &entries).into_iter();
+    let mut next = fields.next().map(|(field, make)| (field, make()));
+    while let Some((field, terms)) = next {
+        let (written, made) = rayon::join(
+            || write(field, &terms),
+            || fields.next().map(|(field, make)| (field, make())),
+        );
+        written?;
+        next = made;
     }
     ser.close().map_err(|e| err(&e))?;
     Ok(())
 }
+
+/// A field's postings, made when called.
+type MakeField<'a> = Box<dyn FnOnce() -> Vec<TermDocs<'a>> + Send + 'a>;
 
 /// Every word and pair of `model` once, in the term dictionary's (byte)
 /// order, with its postings.
@@ -435,11 +450,11 @@ fn field_terms<'a>(
     f: &Fields,
     model: &'a Model,
     entries: &'a [ModelTerm<'a>],
-) -> Vec<(Field, Vec<TermDocs<'a>>)> {
+) -> Vec<(Field, MakeField<'a>)> {
     use std::borrow::Cow;
     // Words hold no space; pairs are two words and a space.
     let is_pair = |t: &[u8]| t.contains(&b' ');
-    let of_field = |mask: u16, words_only: bool| -> Vec<TermDocs<'a>> {
+    let of_field = move |mask: u16, words_only: bool| -> Vec<TermDocs<'a>> {
         let mut out: Vec<TermDocs<'a>> = Vec::new();
         for (t, list) in entries {
             if words_only && is_pair(t) {
@@ -465,12 +480,11 @@ fn field_terms<'a>(
         }
         out
     };
-    let mut fields: Vec<(Field, Vec<TermDocs<'a>>)> = vec![(f.words, of_field(bits::ALL, true))];
-    let by_bit: Vec<Vec<TermDocs<'a>>> = (0..FIELD_BITS)
-        .into_par_iter()
-        .map(|bit| of_field(1 << bit, false))
-        .collect();
-    fields.extend(f.by_bit.iter().copied().zip(by_bit));
+    let mut fields: Vec<(Field, MakeField<'a>)> =
+        vec![(f.words, Box::new(move || of_field(bits::ALL, true)))];
+    for (bit, &field) in f.by_bit.iter().enumerate() {
+        fields.push((field, Box::new(move || of_field(1 << bit, false))));
+    }
     // A key's postings are its documents, each once, ascending.
     let mut keys: Vec<TermDocs<'a>> = model
         .terms
@@ -485,7 +499,7 @@ fn field_terms<'a>(
         })
         .collect();
     keys.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-    fields.push((f.keys, keys));
+    fields.push((f.keys, Box::new(move || keys)));
     let kinds = model.kinds();
     let u64_term = |field: Field, v: u64| {
         tantivy::Term::from_field_u64(field, v)
@@ -502,12 +516,12 @@ fn field_terms<'a>(
                 .collect(),
         )
     };
-    fields.push((f.id, per_doc(&|i| i.id.as_bytes().to_vec())));
-    fields.push((f.kind, per_doc(&|i| u64_term(f.kind, code(&kinds, i.kind)))));
-    fields.push((
-        f.status,
-        per_doc(&|i| u64_term(f.status, code(STATUSES, i.status))),
-    ));
+    let ids = per_doc(&|i| i.id.as_bytes().to_vec());
+    let kind_terms = per_doc(&|i| u64_term(f.kind, code(&kinds, i.kind)));
+    let statuses = per_doc(&|i| u64_term(f.status, code(STATUSES, i.status)));
+    fields.push((f.id, Box::new(move || ids)));
+    fields.push((f.kind, Box::new(move || kind_terms)));
+    fields.push((f.status, Box::new(move || statuses)));
     fields.sort_by_key(|(field, _)| field.field_id());
     fields
 }
