@@ -3,14 +3,13 @@
 //! parsed, and its keys located; then [`Fields`] validates its values.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value as Json;
 
 use super::fields::{Fields, KNOWN_KEYS};
-use super::model::{Document, NEXT_SERIAL, Schema, Span};
+use super::model::{Document, KeySpans, NEXT_SERIAL, Schema, Span};
 use super::nesting;
 use crate::base::diag::Diagnostic;
 
@@ -149,7 +148,7 @@ pub fn parse_document(
         bad_dates,
         schema,
     };
-    let spans: BTreeMap<&'static str, Span> = KNOWN_KEYS
+    let spans: KeySpans = KNOWN_KEYS
         .iter()
         .filter(|k| fields.table.contains_key(**k))
         .map(|k| (*k, fields.key_span(k)))
