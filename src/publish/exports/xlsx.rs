@@ -293,6 +293,60 @@ struct Cover<'a> {
     facts: Vec<(&'a str, String)>,
 }
 
+/// The "About" sheet: what the workbook is, from which site and
+/// revision, its sheets (linked) and the coverage states.
+fn cover_sheet(
+    wb: &mut Workbook,
+    site: &Site,
+    cover: &Cover,
+    tables: &[Table],
+    f: &Formats,
+    date: &ExcelDateTime,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("About")?;
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 90)?;
+    ws.write_string_with_format(0, 0, fit(&cover.heading), &f.title)?;
+    let mut r = 2;
+    for (label, value) in &cover.facts {
+        ws.write_string_with_format(r, 0, *label, &f.label)?;
+        ws.write_string_with_format(r, 1, fit(value), &f.text)?;
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, "Published", &f.label)?;
+    ws.write_datetime_with_format(r, 1, date, &f.date.clone().set_align(FormatAlign::Left))?;
+    if let Some(h) = &site.history {
+        r += 1;
+        ws.write_string_with_format(r, 0, "Revision", &f.label)?;
+        ws.write_string_with_format(r, 1, fit(&h.revision_line()), &f.text)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "Sheet", &f.header)?;
+    ws.write_string_with_format(r, 1, "What it holds", &f.header)?;
+    for t in tables {
+        r += 1;
+        let target = rust_xlsxwriter::utility::quote_sheet_name(&t.name);
+        ws.write_url_with_format(
+            r,
+            0,
+            Url::new(format!("internal:{target}!A1")).set_text(&t.name),
+            &f.link,
+        )?;
+        ws.write_string_with_format(r, 1, &t.what, &f.text)?;
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "Coverage", &f.header)?;
+    ws.write_string_with_format(r, 1, "Meaning", &f.header)?;
+    for (s, meaning) in STATES {
+        r += 1;
+        ws.write_string_with_format(r, 0, s.label(), &f.state(s))?;
+        ws.write_string_with_format(r, 1, meaning, &f.text)?;
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
 /// A workbook: the cover sheet, then the tables.
 fn workbook(
     site: &Site,
@@ -323,47 +377,7 @@ fn workbook(
     );
     let f = Formats::new();
 
-    let ws = wb.add_worksheet();
-    ws.set_name("About")?;
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 90)?;
-    ws.write_string_with_format(0, 0, fit(&cover.heading), &f.title)?;
-    let mut r = 2;
-    for (label, value) in &cover.facts {
-        ws.write_string_with_format(r, 0, *label, &f.label)?;
-        ws.write_string_with_format(r, 1, fit(value), &f.text)?;
-        r += 1;
-    }
-    ws.write_string_with_format(r, 0, "Published", &f.label)?;
-    ws.write_datetime_with_format(r, 1, &date, &f.date.clone().set_align(FormatAlign::Left))?;
-    if let Some(h) = &site.history {
-        r += 1;
-        ws.write_string_with_format(r, 0, "Revision", &f.label)?;
-        ws.write_string_with_format(r, 1, fit(&h.revision_line()), &f.text)?;
-    }
-    r += 2;
-    ws.write_string_with_format(r, 0, "Sheet", &f.header)?;
-    ws.write_string_with_format(r, 1, "What it holds", &f.header)?;
-    for t in &tables {
-        r += 1;
-        let target = rust_xlsxwriter::utility::quote_sheet_name(&t.name);
-        ws.write_url_with_format(
-            r,
-            0,
-            Url::new(format!("internal:{target}!A1")).set_text(&t.name),
-            &f.link,
-        )?;
-        ws.write_string_with_format(r, 1, &t.what, &f.text)?;
-    }
-    r += 2;
-    ws.write_string_with_format(r, 0, "Coverage", &f.header)?;
-    ws.write_string_with_format(r, 1, "Meaning", &f.header)?;
-    for (s, meaning) in STATES {
-        r += 1;
-        ws.write_string_with_format(r, 0, s.label(), &f.state(s))?;
-        ws.write_string_with_format(r, 1, meaning, &f.text)?;
-    }
-    ws.set_print_fit_to_pages(1, 0);
+    cover_sheet(&mut wb, site, &cover, &tables, &f, &date)?;
 
     let state_formats: Vec<(State, Format)> =
         STATES.iter().map(|(s, _)| (*s, f.state(*s))).collect();
