@@ -207,9 +207,9 @@ pub struct Span {
     pub len: usize,
 }
 
-/// Where the value of each known front-matter key present stands, in
-/// key order: a dozen entries, in a block of their own size (a map took
-/// about 1 KB per document).
+/// Where the value of each known front-matter key present stands: a
+/// dozen entries at most, in a block of their own size (a map took about
+/// 1 KB per document).
 #[derive(Debug, Clone, Default)]
 pub struct KeySpans(Box<[(&'static str, Span)]>);
 
@@ -225,10 +225,7 @@ impl KeySpans {
 
 impl FromIterator<(&'static str, Span)> for KeySpans {
     fn from_iter<I: IntoIterator<Item = (&'static str, Span)>>(iter: I) -> Self {
-        let mut v: Vec<(&'static str, Span)> = iter.into_iter().collect();
-        v.sort_by_key(|(k, _)| *k);
-        v.dedup_by_key(|(k, _)| *k);
-        KeySpans(v.into_boxed_slice())
+        KeySpans(iter.into_iter().collect())
     }
 }
 

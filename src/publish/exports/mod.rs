@@ -13,9 +13,8 @@
 use std::path::Path;
 
 use crate::base::diag::Diagnostic;
-use crate::base::output::OutputFile;
+use crate::base::output::{OutputFile, Sink};
 use crate::load::standards::{Catalog, Mapping};
-use crate::render::jobs::Sink;
 use crate::resolve::Site;
 use crate::resolve::history::SiteHistory;
 use formats::{

@@ -101,10 +101,10 @@ pub struct Standards(pub Vec<(String, ClauseDocs)>);
 #[derive(Debug, Clone)]
 pub struct ClauseDocs(pub Vec<(String, Arc<[DocEntry]>)>);
 
-/// A list of (key, value) written as a JSON object, in its order.
-fn ordered_map<S: serde::Serializer, V: Serialize>(
+/// (key, value) pairs written as a JSON object, in their order.
+fn ordered_map<'a, S: serde::Serializer, V: Serialize + ?Sized + 'a>(
     s: S,
-    entries: &[(String, V)],
+    entries: impl ExactSizeIterator<Item = (&'a String, &'a V)>,
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut m = s.serialize_map(Some(entries.len()))?;
@@ -116,18 +116,13 @@ fn ordered_map<S: serde::Serializer, V: Serialize>(
 
 impl Serialize for ClauseDocs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, &**v)?;
-        }
-        m.end()
+        ordered_map(s, self.0.iter().map(|(k, v)| (k, &**v)))
     }
 }
 
 impl Serialize for Standards {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ordered_map(s, &self.0)
+        ordered_map(s, self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
@@ -192,9 +187,6 @@ pub fn clause_title(cat: &Catalog, number: &str) -> String {
 /// (standard id, clause).
 type Memo<'a> = HashMap<(&'a str, &'a str), Arc<[DocEntry]>>;
 
-/// The documents of each clause of one standard, in catalog order.
-type ClauseLists<'a> = Vec<(&'a str, Arc<[DocEntry]>)>;
-
 fn clause_entry(site: &Site, cat: &Catalog, clause: &str, memo: &Memo<'_>) -> ClauseEntry {
     ClauseEntry {
         clause: clause.to_string(),
@@ -214,26 +206,30 @@ fn clause_entry(site: &Site, cat: &Catalog, clause: &str, memo: &Memo<'_>) -> Cl
 /// The matrix of one mapping, both directions.
 pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> MatrixExport {
     // Both directions show every clause of both standards.
-    let documents: Vec<(&Catalog, ClauseLists<'_>)> = [left, right]
-        .into_iter()
-        .map(|cat| {
-            let clauses = cat
-                .clauses
-                .iter()
-                .map(|cl| {
-                    let docs = doc_entries(site, site.public_trace.direct(&cat.id, &cl.number));
-                    (cl.number.as_str(), docs.into())
-                })
-                .collect();
-            (cat, clauses)
-        })
-        .collect();
+    let documents = Standards(
+        [left, right]
+            .into_iter()
+            .map(|cat| {
+                let clauses = cat
+                    .clauses
+                    .iter()
+                    .map(|cl| {
+                        let docs = doc_entries(site, site.public_trace.direct(&cat.id, &cl.number));
+                        (cl.number.clone(), docs.into())
+                    })
+                    .collect();
+                (cat.id.clone(), ClauseDocs(clauses))
+            })
+            .collect(),
+    );
     let memo: Memo<'_> = documents
+        .0
         .iter()
-        .flat_map(|(cat, clauses)| {
+        .flat_map(|(id, clauses)| {
             clauses
+                .0
                 .iter()
-                .map(|(n, docs)| ((cat.id.as_str(), *n), Arc::clone(docs)))
+                .map(move |(n, docs)| ((id.as_str(), n.as_str()), Arc::clone(docs)))
         })
         .collect();
     let pairs = m
@@ -269,18 +265,6 @@ pub fn matrix(site: &Site, m: &Mapping, left: &Catalog, right: &Catalog) -> Matr
     };
     let left_to_right = direction(left, right);
     let right_to_left = direction(right, left);
-    let documents = Standards(
-        documents
-            .into_iter()
-            .map(|(cat, clauses)| {
-                let clauses = clauses
-                    .into_iter()
-                    .map(|(n, docs)| (n.to_string(), docs))
-                    .collect();
-                (cat.id.clone(), ClauseDocs(clauses))
-            })
-            .collect(),
-    );
     MatrixExport {
         schema: "clausebook-matrix/2",
         documents,

@@ -12,6 +12,8 @@
 //! sheet), any other text is cut there too, links stop at Excel's 65,530
 //! per sheet (the text stays), and rows at 1,048,576 (a last row says so).
 
+use std::path::Path;
+
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline,
     IgnoreError, Url, Workbook, XlsxError,
@@ -19,8 +21,6 @@ use rust_xlsxwriter::{
 
 use super::model::{CoverageExport, DirectionRow, DocEntry, MatrixExport};
 use super::register::{self, Value};
-use std::path::Path;
-
 use crate::load::content::Level;
 use crate::load::standards::{Catalog, Unrelated};
 use crate::resolve::Site;

@@ -204,8 +204,8 @@ impl Model {
         if keep == Keep::Terms {
             by_doc.reserve_exact(entries.len());
         }
-        // The documents before the wave's first, when `by_doc` is not kept.
-        let mut before = 0;
+        // The model's number of the wave's first document.
+        let mut start = 0;
         for wave in entries.chunks(CHUNK * WAVE) {
             // The terms of each chunk, with the chunk's own ids.
             let locals: Vec<Local> = wave
@@ -223,25 +223,26 @@ impl Model {
                 .flat_map_iter(|(l, map)| l.docs.iter().map(move |d| d.remap(map)))
                 .collect();
             if keep == Keep::Postings {
-                before += by_doc.len();
                 by_doc.clear();
             }
+            // The wave's first document in `by_doc` (`start` when kept).
             let first = by_doc.len();
             for (n, r) in terms.iter_mut().enumerate() {
-                by_doc.push(builder.add((before + first + n) as u32, r));
+                by_doc.push(builder.add((start + n) as u32, r));
             }
             by_doc[first..]
                 .par_iter_mut()
                 .for_each(|t| t.pairs.sort_unstable());
-            let analyzed: Vec<Analyzed<'_>> = (first..by_doc.len())
-                .map(|d| Analyzed {
-                    info: &docs[before + d],
-                    terms: &by_doc[d],
+            let analyzed: Vec<Analyzed<'_>> = (0..terms.len())
+                .map(|n| Analyzed {
+                    info: &docs[start + n],
+                    terms: &by_doc[first + n],
                     words: &builder.terms,
                     pairs: &builder.pairs,
                 })
                 .collect();
             each(&analyzed);
+            start += terms.len();
         }
         Model {
             docs,
