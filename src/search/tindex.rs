@@ -44,6 +44,7 @@ use super::answer::{DocView, StdView};
 use super::query::analyze;
 use super::query::ast::STATUSES;
 use super::query::model::{Analyzed, Model, bits, kinds};
+use super::query::postings::Postings;
 use crate::base::output::OutputFile;
 
 /// Folder of the tantivy index, relative to the output folder.
@@ -333,7 +334,7 @@ impl Writer {
 type TermDocs<'a> = (std::borrow::Cow<'a, [u8]>, Vec<u32>);
 
 /// A word or pair of the model: its bytes and (document, fields) postings.
-type ModelTerm<'a> = (std::borrow::Cow<'a, [u8]>, &'a [(u32, u16)]);
+type ModelTerm<'a> = (std::borrow::Cow<'a, [u8]>, &'a Postings);
 
 /// Rewrite the inverted index of the one committed segment of `index`
 /// from `model`'s postings: the term dictionary and postings of every
@@ -428,7 +429,7 @@ fn model_terms(model: &Model) -> Vec<ModelTerm<'_>> {
         .iter()
         .zip(&model.postings)
         .filter(|(t, _)| !t.starts_with('#'))
-        .map(|(t, list)| (Cow::Borrowed(t.as_bytes()), list.as_slice()))
+        .map(|(t, list)| (Cow::Borrowed(t.as_bytes()), list))
         .collect();
     let mut pair = String::new();
     for (&(a, b), list) in model.pairs.iter().zip(&model.pair_postings) {

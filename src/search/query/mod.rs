@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod ast;
 pub mod model;
 pub mod parse;
+pub mod postings;
 pub mod rank;
 pub mod shards;
 pub mod source;

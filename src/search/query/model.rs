@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use super::analyze;
 use super::parse::tag_key;
+use super::postings::Postings;
 use crate::resolve::Site;
 use crate::search::entry::Entry;
 
@@ -99,11 +100,11 @@ pub struct Model {
     /// Term id → term: words and keys.
     pub terms: Vec<Box<str>>,
     /// Term id → (document, fields), by document.
-    pub postings: Vec<Vec<(u32, u16)>>,
+    pub postings: Vec<Postings>,
     /// Pair id → the two term ids.
     pub pairs: Vec<(u32, u32)>,
     /// Pair id → (document, fields), by document.
-    pub pair_postings: Vec<Vec<(u32, u16)>>,
+    pub pair_postings: Vec<Postings>,
     /// Document → its terms: the postings seen from each document, as
     /// the builder made them (the tantivy documents are written from
     /// these, without transposing the postings back). Empty in the model
@@ -613,10 +614,10 @@ impl Analyzer {
 struct Builder {
     term_ids: HashMap<Box<str>, u32>,
     terms: Vec<Box<str>>,
-    postings: Vec<Vec<(u32, u16)>>,
+    postings: Vec<Postings>,
     pair_ids: HashMap<u64, u32>,
     pairs: Vec<(u32, u32)>,
-    pair_postings: Vec<Vec<(u32, u16)>>,
+    pair_postings: Vec<Postings>,
 }
 
 impl Builder {
@@ -627,7 +628,7 @@ impl Builder {
         let id = self.terms.len() as u32;
         self.terms.push(term.into());
         self.term_ids.insert(term.into(), id);
-        self.postings.push(Vec::new());
+        self.postings.push(Postings::default());
         id
     }
 
@@ -635,7 +636,7 @@ impl Builder {
     /// with pair ids (pairs sorted by key, not yet by id).
     fn add(&mut self, doc: u32, r: &mut Remapped) -> DocTerms {
         for &(t, mask) in &r.words {
-            self.postings[t as usize].push((doc, mask));
+            self.postings[t as usize].push(doc, mask);
         }
         let mut pairs = Vec::with_capacity(r.pairs.len());
         for &(key, mask) in &r.pairs {
@@ -644,16 +645,16 @@ impl Builder {
                 None => {
                     let id = self.pairs.len() as u32;
                     self.pairs.push(((key >> 32) as u32, key as u32));
-                    self.pair_postings.push(Vec::new());
+                    self.pair_postings.push(Postings::default());
                     self.pair_ids.insert(key, id);
                     id
                 }
             };
-            self.pair_postings[id as usize].push((doc, mask));
+            self.pair_postings[id as usize].push(doc, mask);
             pairs.push((id, mask));
         }
         for &t in &r.keys {
-            self.postings[t as usize].push((doc, bits::KEY));
+            self.postings[t as usize].push(doc, bits::KEY);
         }
         DocTerms {
             words: std::mem::take(&mut r.words),

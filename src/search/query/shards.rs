@@ -323,7 +323,7 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         .iter()
         .zip(&model.postings)
         .filter(|(_, p)| !p.is_empty())
-        .map(|(t, p)| (t.to_string(), p.len(), encode_postings(p)))
+        .map(|(t, p)| (t.to_string(), p.len(), encode_postings(&p.to_vec())))
         .collect();
     words.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
     let (word_list, word_files) = dictionary("w/", &words);
@@ -333,7 +333,11 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         .filter(|&p| !model.pair_postings[p].is_empty())
         .map(|p| {
             let list = &model.pair_postings[p];
-            (model.pair_text(p), list.len(), encode_postings(list))
+            (
+                model.pair_text(p),
+                list.len(),
+                encode_postings(&list.to_vec()),
+            )
         })
         .collect();
     pairs.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));

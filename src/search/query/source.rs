@@ -41,7 +41,7 @@ impl super::rank::Source for ModelSource<'_> {
     fn postings(&self, term: &str) -> Vec<(u32, u16)> {
         self.sorted
             .get(term)
-            .map(|&i| self.model.postings[i].clone())
+            .map(|&i| self.model.postings[i].to_vec())
             .unwrap_or_default()
     }
 
@@ -54,7 +54,7 @@ impl super::rank::Source for ModelSource<'_> {
     fn pair_postings(&self, pair: &str) -> Vec<(u32, u16)> {
         self.pairs
             .get(pair)
-            .map(|&p| self.model.pair_postings[p].clone())
+            .map(|&p| self.model.pair_postings[p].to_vec())
             .unwrap_or_default()
     }
 
