@@ -254,13 +254,6 @@ fn generate(
         let t = Instant::now();
         (f(), t.elapsed())
     };
-    let write_all = |files: Vec<OutputFile>| -> Result<usize, Vec<Diagnostic>> {
-        files
-            .par_iter()
-            .try_for_each(|f| tree.write(f))
-            .map_err(|d| vec![d])?;
-        Ok(files.len())
-    };
     // The parts with the most serial work first: a join's second closure
     // waits for an idle thread. The search indexes (the longest part) take
     // one thread; the other starts the exports, whose workbooks are each
@@ -271,7 +264,11 @@ fn generate(
     // exports (1.5 s).
     let ((search_out, search_time), ((exports_out, export_time), (pages_out, render_time))) =
         rayon::join(
-            || timed(&|| write_all(crate::search::output_files(site).map_err(|d| vec![d])?)),
+            || {
+                timed(&|| {
+                    crate::search::output_files_into(site, &|f| tree.write(&f)).map_err(|d| vec![d])
+                })
+            },
             || {
                 rayon::join(
                     || {

@@ -26,7 +26,7 @@ pub mod text;
 pub mod tindex;
 
 use crate::base::diag::Diagnostic;
-use crate::base::output::OutputFile;
+use crate::base::output::{OutputFile, Sink};
 use crate::resolve::Site;
 
 pub use answer::{ClauseHit, Facets, Hit, Hits, ParseMode, SearchError, SearchRequest, Where};
@@ -39,9 +39,16 @@ pub const INDEX_DIR: &str = tindex::INDEX_DIR;
 pub const STATIC_INDEX: &str = "search/index.js";
 
 /// Files the search feature adds to the output: the tantivy index under
-/// `search/tantivy/` and the sharded static index under `search/`. Called
-/// by the build after pages are rendered.
+/// `search/tantivy/` and the sharded static index under `search/`.
 pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+    crate::base::output::collected(|sink| output_files_into(site, sink))
+}
+
+/// [`output_files`], each handed to `sink` as soon as it is made (the
+/// build writes them at once: at 10,000 documents they are 10–15 MB, and
+/// the static index's shards were held twice, as lists and as files).
+/// Returns how many files it handed on.
+pub fn output_files_into(site: &Site, sink: Sink<'_>) -> Result<usize, Diagnostic> {
     let err =
         |e: String| Diagnostic::error(INDEX_DIR, format!("cannot build the search index: {e}"));
     let pattern = query::shards::url_pattern(site);
@@ -50,10 +57,8 @@ pub fn output_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let mut tantivy = tindex::Writer::new(query::model::declared(site)).map_err(err)?;
     let model = query::model::Model::of_site_each(site, |a| tantivy.add_all(a));
     let (tantivy, shards) = rayon::join(
-        || tantivy.finish(&model),
-        || query::shards::build(&model, &pattern),
+        || tantivy.finish_into(&model, sink, &err),
+        || query::shards::build_into(&model, &pattern, sink),
     );
-    let mut files = tantivy.map_err(err)?;
-    files.extend(shards);
-    Ok(files)
+    Ok(tantivy? + shards?)
 }

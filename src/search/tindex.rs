@@ -45,7 +45,8 @@ use super::query::analyze;
 use super::query::ast::STATUSES;
 use super::query::model::{Analyzed, Model, bits, kinds};
 use super::query::postings::Postings;
-use crate::base::output::OutputFile;
+use crate::base::diag::Diagnostic;
+use crate::base::output::{OutputFile, Sink};
 
 /// Folder of the tantivy index, relative to the output folder.
 pub const INDEX_DIR: &str = "search/tantivy";
@@ -191,7 +192,10 @@ pub fn build(model: &Model) -> Result<Vec<OutputFile>, String> {
     for d in 0..model.docs.len() {
         writer.add(model.analyzed(d));
     }
-    writer.finish(model)
+    crate::base::output::collected(|sink| {
+        writer.finish_into(model, sink, &|e| Diagnostic::error(INDEX_DIR, e))
+    })
+    .map_err(|d| d.message)
 }
 
 /// A tantivy index being filled in memory, one analyzed document at a
@@ -282,17 +286,25 @@ impl Writer {
         }
     }
 
-    /// Commit the documents added and return the index's files, to be
-    /// written under [`INDEX_DIR`], with the tables of `model`.
-    pub fn finish(mut self, model: &Model) -> Result<Vec<OutputFile>, String> {
+    /// Commit the documents added and hand the index's files, to be
+    /// written under [`INDEX_DIR`], with the tables of `model`, to `sink`
+    /// one by one (each is dropped from memory once handed on). Errors of
+    /// the index are made diagnostics by `err`; the sink's own pass as
+    /// they are. Returns how many files it handed on.
+    pub fn finish_into(
+        mut self,
+        model: &Model,
+        sink: Sink<'_>,
+        err: &dyn Fn(String) -> Diagnostic,
+    ) -> Result<usize, Diagnostic> {
         self.flush();
         if let Some(e) = self.error.take() {
-            return Err(e);
+            return Err(err(e));
         }
-        let err = |e: tantivy::TantivyError| e.to_string();
-        self.writer.commit().map_err(err)?;
-        self.writer.wait_merging_threads().map_err(err)?;
-        write_postings(&self.index, &self.fields, model)?;
+        let tv = |e: tantivy::TantivyError| err(e.to_string());
+        self.writer.commit().map_err(tv)?;
+        self.writer.wait_merging_threads().map_err(tv)?;
+        write_postings(&self.index, &self.fields, model).map_err(err)?;
         let ram = self.ram;
         let mut paths: Vec<PathBuf> = self
             .index
@@ -302,30 +314,34 @@ impl Writer {
             .collect();
         paths.push(PathBuf::from(".managed.json"));
         paths.sort();
-        let mut files = Vec::with_capacity(paths.len() + 1);
+        let io = |e: &dyn std::fmt::Display| err(e.to_string());
+        let mut written = 0;
         for p in paths {
-            if !ram.exists(&p).map_err(|e| e.to_string())? {
+            if !ram.exists(&p).map_err(|e| io(&e))? {
                 continue;
             }
             let bytes = ram
                 .open_read(&p)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| io(&e))?
                 .read_bytes()
-                .map_err(|e| e.to_string())?;
-            files.push(OutputFile {
+                .map_err(|e| io(&e))?;
+            sink(OutputFile {
                 path: format!("{INDEX_DIR}/{}", p.to_string_lossy()),
                 bytes: bytes.as_slice().to_vec(),
-            });
+            })?;
+            drop(bytes);
+            ram.delete(&p).map_err(|e| io(&e))?;
+            written += 1;
         }
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("{INDEX_DIR}/{STANDARDS_FILE}"),
             bytes: standards_json(model),
-        });
-        files.push(OutputFile {
+        })?;
+        sink(OutputFile {
             path: format!("{INDEX_DIR}/{KINDS_FILE}"),
             bytes: kinds_json(model),
-        });
-        Ok(files)
+        })?;
+        Ok(written + 2)
     }
 }
 

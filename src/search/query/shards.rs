@@ -50,7 +50,8 @@
 use std::fmt::Write as _;
 
 use super::model::Model;
-use crate::base::output::OutputFile;
+use crate::base::diag::Diagnostic;
+use crate::base::output::{OutputFile, Sink};
 
 /// The base-64 alphabet of numbers, bitmaps and `ks`.
 pub const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -315,7 +316,23 @@ fn kinds_and_statuses(model: &Model) -> (Vec<&str>, Vec<&str>, String, usize) {
 /// The files of the static index of `model`: `search/index.js` and its
 /// shards. `url_pattern` is the page of a document (`%`: the slug of its id).
 pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
+    // A sink that collects cannot fail.
+    crate::base::output::collected(|sink| build_into(model, url_pattern, sink)).unwrap_or_default()
+}
+
+/// [`build`], each part's files handed to `sink` as soon as the part is
+/// made (the word and pair lists are freed before the next part). Returns
+/// how many files it handed on.
+pub fn build_into(model: &Model, url_pattern: &str, sink: Sink<'_>) -> Result<usize, Diagnostic> {
     let mut files = Vec::new();
+    let mut handed = 0;
+    let mut hand_on = |files: &mut Vec<OutputFile>| -> Result<(), Diagnostic> {
+        for f in files.drain(..) {
+            sink(f)?;
+            handed += 1;
+        }
+        Ok(())
+    };
 
     // Words and keys.
     let mut words: Vec<(String, usize, String)> = model
@@ -326,8 +343,9 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         .map(|(t, p)| (t.to_string(), p.len(), encode_postings(&p.to_vec())))
         .collect();
     words.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
-    let (word_list, word_files) = dictionary("w/", &words);
-    files.extend(word_files);
+    let (word_list, mut word_files) = dictionary("w/", &words);
+    drop(words);
+    hand_on(&mut word_files)?;
 
     let mut pairs: Vec<(String, usize, String)> = (0..model.pairs.len())
         .filter(|&p| !model.pair_postings[p].is_empty())
@@ -341,12 +359,14 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         })
         .collect();
     pairs.sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
-    let (pair_list, pair_files) = dictionary("p/", &pairs);
-    files.extend(pair_files);
+    let (pair_list, mut pair_files) = dictionary("p/", &pairs);
+    drop(pairs);
+    hand_on(&mut pair_files)?;
 
     // Documents.
     let (kinds, statuses, ks, ksw) = kinds_and_statuses(model);
     let (meta_first, meta_files, sorted) = doc_shards(model, url_pattern, &mut files);
+    hand_on(&mut files)?;
 
     // Clauses of the standards in scope.
     let mut body = String::from("{\"clauses\":[");
@@ -448,7 +468,8 @@ pub fn build(model: &Model, url_pattern: &str) -> Vec<OutputFile> {
         path: "search/index.js".to_string(),
         bytes: root.into_bytes(),
     });
-    files
+    hand_on(&mut files)?;
+    Ok(handed)
 }
 
 /// The document shards of `model` (added to `files`): the JSON lists of
