@@ -399,42 +399,166 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
         }
     }
     let entries = model_terms(model);
+    let (groups, totals) = model_groups(&entries);
     let mut ser = InvertedIndexSerializer::open(&segment).map_err(|e| err(&e))?;
-    let mut write = |field: Field, terms: &[TermDocs<'_>]| -> Result<(), String> {
-        let total: u64 = terms.iter().map(|t| t.1.len() as u64).sum();
+    let mut write = |field: Field, terms: &FieldTerms<'_>, total: u64| -> Result<(), String> {
         let norms = norms
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, n)| n.clone());
         let mut fs = ser.new_field(field, total, norms).map_err(|e| err(&e))?;
-        for (t, docs) in terms {
+        let mut term = |t: &[u8], docs: &[u32]| -> Result<(), String> {
             fs.new_term(t, docs.len() as u32, false)
                 .map_err(|e| err(&e))?;
             for &d in docs {
                 fs.write_doc(d, 0, &[]);
             }
-            fs.close_term().map_err(|e| err(&e))?;
+            fs.close_term().map_err(|e| err(&e))
+        };
+        match terms {
+            FieldTerms::Model {
+                mask, words_only, ..
+            } => {
+                each_model_term(&entries, &groups, *mask, *words_only, &mut term)?;
+            }
+            FieldTerms::Listed(list) => {
+                for (t, docs) in list {
+                    term(t, docs)?;
+                }
+            }
         }
         fs.close().map_err(|e| err(&e))
     };
-    // A field's postings are made while the previous field's are written:
-    // two fields in memory at a time, not all of them.
-    let mut fields = field_terms(f, model, &entries).into_iter();
-    let mut next = fields.next().map(|(field, make)| (field, make()));
-    while let Some((field, terms)) = next {
-        let (written, made) = rayon::join(
-            || write(field, &terms),
-            || fields.next().map(|(field, make)| (field, make())),
-        );
-        written?;
-        next = made;
+    // The model's words and pairs go from its postings to tantivy's term
+    // by term, never listed per field (two fields' lists at a time were
+    // 15 MB of a 10,000-document build's peak); the count of each field's
+    // postings, which tantivy asks first, is worked out for all of them in
+    // one pass.
+    for (field, terms) in field_terms(f, model) {
+        let n = match &terms {
+            FieldTerms::Model { total, .. } => totals[*total],
+            FieldTerms::Listed(list) => list.iter().map(|t| t.1.len() as u64).sum(),
+        };
+        write(field, &terms, n)?;
     }
     ser.close().map_err(|e| err(&e))?;
     Ok(())
 }
 
-/// A field's postings, made when called.
-type MakeField<'a> = Box<dyn FnOnce() -> Vec<TermDocs<'a>> + Send + 'a>;
+/// The terms of one indexed field, in byte order.
+enum FieldTerms<'a> {
+    /// The model's words (and pairs, unless `words_only`) whose postings
+    /// have a bit of `mask`, read from the model's postings as they are
+    /// written ([`each_model_term`]); `total` is its place in
+    /// [`model_groups`].
+    Model {
+        mask: u16,
+        words_only: bool,
+        total: usize,
+    },
+    /// Listed beforehand: keys, ids, kinds and statuses.
+    Listed(Vec<TermDocs<'a>>),
+}
+
+/// A run of [`ModelTerm`]s with the same bytes (one term, in practice),
+/// with what [`each_model_term`] needs to pass over it without reading
+/// its postings.
+struct Group {
+    start: usize,
+    len: usize,
+    /// Every field bit of its postings.
+    fields: u16,
+    /// A pair (two words and a space), not a word.
+    pair: bool,
+}
+
+/// Each term of `entries` in the field of `mask` and `words_only`, with
+/// its documents, in order: what [`document`] gives tantivy, seen from
+/// the terms.
+fn each_model_term(
+    entries: &[ModelTerm<'_>],
+    groups: &[Group],
+    mask: u16,
+    words_only: bool,
+    mut each: impl FnMut(&[u8], &[u32]) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut docs: Vec<u32> = Vec::new();
+    for g in groups {
+        if g.fields & mask == 0 || (words_only && g.pair) {
+            continue;
+        }
+        let group = &entries[g.start..g.start + g.len];
+        docs.clear();
+        for (_, list) in group {
+            docs.extend(list.iter().filter(|p| p.1 & mask != 0).map(|p| p.0));
+        }
+        // The same bytes twice (never seen): one term, documents merged.
+        if g.len > 1 {
+            docs.sort_unstable();
+            docs.dedup();
+        }
+        if !docs.is_empty() {
+            each(&group[0].0, &docs)?;
+        }
+    }
+    Ok(())
+}
+
+/// The [`Group`]s of `entries`, and how many postings each field of the
+/// model's words and pairs has, as [`each_model_term`] hands them on: the
+/// words field first, then one per field bit. One pass over the postings.
+fn model_groups(entries: &[ModelTerm<'_>]) -> (Vec<Group>, [u64; FIELD_BITS + 1]) {
+    let mut n = [0u64; FIELD_BITS + 1];
+    let mut groups = Vec::with_capacity(entries.len());
+    let mut merged: Vec<(u32, u16)> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let t: &[u8] = &entries[i].0;
+        let same = entries[i..].iter().take_while(|(u, _)| **u == *t).count();
+        let group = &entries[i..i + same];
+        // Words hold no space; pairs are two words and a space.
+        let pair = t.contains(&b' ');
+        let mut all = 0;
+        let mut count = |fields: u16| {
+            let mut m = fields & bits::ALL;
+            all |= m;
+            if !pair && m != 0 {
+                n[0] += 1;
+            }
+            while m != 0 {
+                n[m.trailing_zeros() as usize + 1] += 1;
+                m &= m - 1;
+            }
+        };
+        if let [(_, list)] = group {
+            list.iter().for_each(|(_, fields)| count(fields));
+        } else {
+            // The same bytes twice: a document once per field, with any
+            // of its postings' bits.
+            merged.clear();
+            merged.extend(group.iter().flat_map(|(_, list)| list.iter()));
+            merged.sort_unstable();
+            let mut k = 0;
+            while k < merged.len() {
+                let doc = merged[k].0;
+                let mut fields = 0;
+                while k < merged.len() && merged[k].0 == doc {
+                    fields |= merged[k].1;
+                    k += 1;
+                }
+                count(fields);
+            }
+        }
+        groups.push(Group {
+            start: i,
+            len: same,
+            fields: all,
+            pair,
+        });
+        i += same;
+    }
+    (groups, n)
+}
 
 /// Every word and pair of `model` once, in the term dictionary's (byte)
 /// order, with its postings.
@@ -463,44 +587,25 @@ fn model_terms(model: &Model) -> Vec<ModelTerm<'_>> {
 /// The terms of each indexed field, in field order, each field's terms in
 /// byte order with their documents: what [`document`] gives tantivy, seen
 /// from the terms.
-fn field_terms<'a>(
-    f: &Fields,
-    model: &'a Model,
-    entries: &'a [ModelTerm<'a>],
-) -> Vec<(Field, MakeField<'a>)> {
+fn field_terms<'a>(f: &Fields, model: &'a Model) -> Vec<(Field, FieldTerms<'a>)> {
     use std::borrow::Cow;
-    // Words hold no space; pairs are two words and a space.
-    let is_pair = |t: &[u8]| t.contains(&b' ');
-    let of_field = move |mask: u16, words_only: bool| -> Vec<TermDocs<'a>> {
-        let mut out: Vec<TermDocs<'a>> = Vec::new();
-        for (t, list) in entries {
-            if words_only && is_pair(t) {
-                continue;
-            }
-            let docs: Vec<u32> = list
-                .iter()
-                .filter(|p| p.1 & mask != 0)
-                .map(|p| p.0)
-                .collect();
-            if docs.is_empty() {
-                continue;
-            }
-            // The same bytes twice (never seen): one term, documents merged.
-            match out.last_mut() {
-                Some((last, d)) if **last == **t => {
-                    d.extend(docs);
-                    d.sort_unstable();
-                    d.dedup();
-                }
-                _ => out.push((Cow::Borrowed(&**t), docs)),
-            }
-        }
-        out
-    };
-    let mut fields: Vec<(Field, MakeField<'a>)> =
-        vec![(f.words, Box::new(move || of_field(bits::ALL, true)))];
+    let mut fields: Vec<(Field, FieldTerms<'a>)> = vec![(
+        f.words,
+        FieldTerms::Model {
+            mask: bits::ALL,
+            words_only: true,
+            total: 0,
+        },
+    )];
     for (bit, &field) in f.by_bit.iter().enumerate() {
-        fields.push((field, Box::new(move || of_field(1 << bit, false))));
+        fields.push((
+            field,
+            FieldTerms::Model {
+                mask: 1 << bit,
+                words_only: false,
+                total: bit + 1,
+            },
+        ));
     }
     // A key's postings are its documents, each once, ascending.
     let mut keys: Vec<TermDocs<'a>> = model
@@ -516,7 +621,7 @@ fn field_terms<'a>(
         })
         .collect();
     keys.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-    fields.push((f.keys, Box::new(move || keys)));
+    fields.push((f.keys, FieldTerms::Listed(keys)));
     let kinds = model.kinds();
     let u64_term = |field: Field, v: u64| {
         tantivy::Term::from_field_u64(field, v)
@@ -536,9 +641,9 @@ fn field_terms<'a>(
     let ids = per_doc(&|i| i.id.as_bytes().to_vec());
     let kind_terms = per_doc(&|i| u64_term(f.kind, code(&kinds, i.kind)));
     let statuses = per_doc(&|i| u64_term(f.status, code(STATUSES, i.status)));
-    fields.push((f.id, Box::new(move || ids)));
-    fields.push((f.kind, Box::new(move || kind_terms)));
-    fields.push((f.status, Box::new(move || statuses)));
+    fields.push((f.id, FieldTerms::Listed(ids)));
+    fields.push((f.kind, FieldTerms::Listed(kind_terms)));
+    fields.push((f.status, FieldTerms::Listed(statuses)));
     fields.sort_by_key(|(field, _)| field.field_id());
     fields
 }
