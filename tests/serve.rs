@@ -245,11 +245,8 @@ fn serve_prints_its_warnings() {
     );
     let srv = serve(&site, &tmp.path().join("out"), &["--no-watch"]).keeping(tmp);
     srv.wait_for_stdout(0, "Serving at ");
-    let err = srv.stderr();
-    assert!(
-        err.contains("confidentialty") && err.contains("content/approved.md:"),
-        "{err}"
-    );
+    let err = srv.wait_for_stderr("confidentialty");
+    assert!(err.contains("content/approved.md:"), "{err}");
     assert!(
         srv.stdout().contains(
             "1 draft and 1 document in review skipped (--drafts publishes them), 6 warnings"

@@ -132,15 +132,29 @@ impl Served {
     /// first `skip` bytes; returns what it printed from there.
     #[track_caller]
     pub fn wait_for_stdout(&self, skip: usize, needle: &str) -> String {
+        self.wait_for_output(Self::stdout, skip, needle)
+    }
+
+    /// Wait until the server has printed `needle` on stderr; returns all
+    /// it printed there. (Its stdout and stderr are read by two threads:
+    /// a line on stdout says nothing of what has been read of stderr.)
+    #[track_caller]
+    pub fn wait_for_stderr(&self, needle: &str) -> String {
+        self.wait_for_output(Self::stderr, 0, needle)
+    }
+
+    #[track_caller]
+    fn wait_for_output(&self, read: fn(&Self) -> String, skip: usize, needle: &str) -> String {
         let deadline = Instant::now() + SERVE_WAIT;
         loop {
-            let out = self.stdout();
+            let out = read(self);
             if out.get(skip..).is_some_and(|s| s.contains(needle)) {
                 return out[skip..].to_string();
             }
             assert!(
                 Instant::now() < deadline,
-                "no `{needle}` within {SERVE_WAIT:?}\n--- stdout\n{out}\n--- stderr\n{}",
+                "no `{needle}` within {SERVE_WAIT:?}\n--- stdout\n{}\n--- stderr\n{}",
+                self.stdout(),
                 self.stderr()
             );
             std::thread::sleep(Duration::from_millis(50));
