@@ -889,6 +889,87 @@ fn a_packed_and_a_loose_copy_of_one_history_print_the_same_short_hashes() {
 }
 
 #[test]
+fn a_history_packed_in_long_delta_chains_publishes_as_the_loose_one() {
+    // A long history packed as `git gc` packs it, the trees of a folder stored as long chains of deltas, publishes the same site, revision histories and exports as the loose objects it was packed from.
+    let tmp = tempdir();
+    let loose = tmp.path().join("loose");
+    let mut w = fixture(&loose);
+    let record = |n: usize, round: usize| {
+        format!(
+            "+++\nid = \"SMS-REC-{n:03}\"\ntitle = \"Record {n}\"\nkind = \"record\"\n\
+             version = \"1.{round}\"\nstatus = \"approved\"\n+++\n\nRound {round} of record {n}.\n"
+        )
+    };
+    for round in 0..150 {
+        for k in 0..3 {
+            let n = (round * 7 + k * 13) % 60;
+            w.stage(
+                &format!("content/records/part-{}/rec-{n:03}.md", n % 3),
+                record(n, round).as_bytes(),
+            )
+            .unwrap();
+        }
+        let when = format!(
+            "2026-02-{:02}T{:02}:{:02}:00+01:00",
+            20 + round / 60,
+            8 + round % 60 / 10,
+            round % 10
+        );
+        w.commit(
+            "Tom Hale",
+            clausebook::tools::repo::When::parse(&when).unwrap(),
+            &format!("Records, round {round}"),
+        )
+        .unwrap();
+    }
+    let packed = tmp.path().join("packed");
+    copy_dir(&loose, &packed);
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&packed)
+            .output()
+            .expect("git runs");
+        assert!(o.status.success(), "git {args:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    git(&[
+        "repack",
+        "-a",
+        "-d",
+        "-f",
+        "-q",
+        "--depth=50",
+        "--window=50",
+    ]);
+    // The packing this test is about: chains of 20 deltas and more.
+    let pack = std::fs::read_dir(packed.join(".git/objects/pack"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let verify = git(&["verify-pack", "-v", pack.to_str().unwrap()]);
+    let longest = verify
+        .lines()
+        .filter_map(|l| l.strip_prefix("chain length = "))
+        .filter_map(|l| l.split(':').next()?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0);
+    assert!(longest >= 20, "{verify}");
+    let (_l, out_loose, run) = build_in(&loose);
+    run.assert_code(0);
+    let (_p, out_packed, run) = build_in(&packed);
+    run.assert_code(0);
+    assert!(read(&out_packed, "exports/history.json").contains("Records, round 0"));
+    assert_same_files(
+        &tree_without_index(&out_loose),
+        &tree_without_index(&out_packed),
+        "a loose and a long-chained packed clone",
+    );
+}
+
+#[test]
 fn a_site_may_replace_the_revision_history_alone() {
     // templates/history.html in the site lays out the revision history of every document page, with the rest of the built-in document page kept.
     let tmp = tempdir();

@@ -130,13 +130,14 @@ impl SiteRepo {
         until: &Arc<CommitInfo>,
         opts: &HistoryOptions,
     ) -> DocumentChanges {
-        let objects = self.objects();
+        let pool = self.object_pool();
+        let objects = pool.take();
         let mut notes = Vec::new();
         let content_of = |c: &CommitInfo| -> Option<gix::ObjectId> {
             let id = gix::ObjectId::from_hex(c.id.as_bytes()).ok()?;
             let mut buf = Vec::new();
             let tree = objects.find_commit(&id, &mut buf).ok()?.tree();
-            self.subtree_in(&objects, tree, crate::load::source::CONTENT_DIR)
+            self.subtree_in(&*objects, tree, crate::load::source::CONTENT_DIR)
                 .ok()
                 .flatten()
         };
@@ -153,7 +154,9 @@ impl SiteRepo {
                 Vec::new()
             }
         };
+        drop(objects);
         let summaries = self.summaries(
+            &pool,
             changes
                 .iter()
                 .flat_map(|c| [c.old.map(|e| (e, &c.path)), c.new.map(|e| (e, &c.path))])

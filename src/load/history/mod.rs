@@ -33,6 +33,7 @@ mod entries;
 pub(crate) mod model;
 mod objects;
 pub(crate) mod open;
+mod packed;
 mod refresh;
 mod revision;
 mod short;

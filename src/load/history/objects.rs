@@ -1,5 +1,6 @@
-//! Object reads for the walk: loose objects read with `read(2)`, anything
-//! else from gix's object database.
+//! Object reads for the walk: packed objects decoded by
+//! [`super::packed`], loose objects read with `read(2)`, anything else
+//! from gix's object database.
 //!
 //! gix maps every loose object file into memory. A walk of a repository as
 //! `git commit` leaves it (loose, not yet packed) reads some 15,000 small
@@ -21,8 +22,11 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::io::Read as _;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use gix::objs::{Data, Find};
+
+use super::packed::{PackReader, Packs};
 
 /// Bytes of a loose object's header (`tree 12345\0`) at most.
 const HEADER_MAX: usize = 64;
@@ -84,15 +88,19 @@ pub(crate) struct Objects {
     raw: RefCell<Vec<u8>>,
     /// Loose trees read once (see the module).
     trees: RefCell<TreeCache>,
+    /// Packed objects (see [`super::packed`]).
+    packed: RefCell<PackReader>,
 }
 
 impl Objects {
-    pub(crate) fn new(repo: gix::Repository, dir: PathBuf) -> Self {
+    /// A handle reading the packs `packs` (of the `objects` folder `dir`).
+    pub(crate) fn new(repo: gix::Repository, dir: PathBuf, packs: Arc<Packs>) -> Self {
         Objects {
             repo,
             dir,
             raw: RefCell::new(Vec::new()),
             trees: RefCell::new(TreeCache::default()),
+            packed: RefCell::new(PackReader::new(packs)),
         }
     }
 
@@ -163,6 +171,15 @@ impl Find for Objects {
                 data: buffer,
             }));
         }
+        if let Ok(mut packed) = self.packed.try_borrow_mut()
+            && let Some(kind) = packed.find(id, buffer)
+        {
+            return Ok(Some(Data {
+                kind,
+                object_hash: id.kind(),
+                data: buffer,
+            }));
+        }
         if let Some(kind) = self.loose(id, buffer) {
             if kind == gix::objs::Kind::Tree
                 && let Ok(mut trees) = self.trees.try_borrow_mut()
@@ -176,5 +193,54 @@ impl Find for Objects {
             }));
         }
         self.repo.objects.try_find(id, buffer)
+    }
+}
+
+/// The handles of one walk's threads, kept from one of rayon's jobs to the
+/// next: each job that starts takes a handle that has read before, its
+/// caches warm, rather than a new one.
+pub(crate) struct ObjectPool<F> {
+    make: F,
+    free: Mutex<Vec<Objects>>,
+}
+
+impl<F: Fn() -> Objects> ObjectPool<F> {
+    /// A pool making its handles with `make`.
+    pub(crate) fn new(make: F) -> Self {
+        ObjectPool {
+            make,
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A handle until the lease is dropped.
+    pub(crate) fn take(&self) -> Lease<'_, F> {
+        let kept = self.free.lock().ok().and_then(|mut free| free.pop());
+        Lease {
+            objects: Some(kept.unwrap_or_else(&self.make)),
+            pool: self,
+        }
+    }
+}
+
+/// A handle of an [`ObjectPool`], back in the pool when dropped.
+pub(crate) struct Lease<'p, F> {
+    objects: Option<Objects>,
+    pool: &'p ObjectPool<F>,
+}
+
+impl<F> std::ops::Deref for Lease<'_, F> {
+    type Target = Objects;
+    fn deref(&self) -> &Objects {
+        // Some until dropped.
+        self.objects.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<F> Drop for Lease<'_, F> {
+    fn drop(&mut self) {
+        if let (Some(objects), Ok(mut free)) = (self.objects.take(), self.pool.free.lock()) {
+            free.push(objects);
+        }
     }
 }

@@ -9,7 +9,8 @@ use gix::objs::FindExt as _;
 use serde::Serialize;
 
 use super::model::{CommitInfo, RULE_HISTORY, describe};
-use super::objects::Objects;
+use super::objects::{ObjectPool, Objects};
+use super::packed::Packs;
 use crate::base::diag::Diagnostic;
 
 /// Why the site has no history. A build goes on as without history.
@@ -270,17 +271,21 @@ pub struct Stamp {
 impl SiteRepo {
     /// A handle for this thread. Trees are read twice in a walk (as a
     /// commit's and as its child's parent's): a small object cache keeps
-    /// the second read.
+    /// the second read of what the walk's own readers leave to gix (see
+    /// [`Objects`]).
     pub(crate) fn local(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
         repo.object_cache_size_if_unset(OBJECT_CACHE);
         repo
     }
 
-    /// A handle for this thread that reads loose objects itself (see
-    /// [`Objects`]): for walks over many objects.
-    pub(crate) fn objects(&self) -> Objects {
-        Objects::new(self.local(), self.repo.objects_dir().to_path_buf())
+    /// Handles for the threads of one walk, reading loose and packed
+    /// objects themselves (see [`Objects`] and [`ObjectPool`]); the packs
+    /// are opened once for all.
+    pub(crate) fn object_pool(&self) -> ObjectPool<impl Fn() -> Objects + Sync + '_> {
+        let packs = Packs::open(self.repo.objects_dir(), self.hash);
+        let dir = self.repo.objects_dir().to_path_buf();
+        ObjectPool::new(move || Objects::new(self.local(), dir.clone(), Arc::clone(&packs)))
     }
 
     /// The site's folder as given to [`open`].

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::entries::{Entry, Node, PathChange, Summary, is_document_name};
 use super::model::{CommitInfo, History, HistoryOptions, Parsed, RULE_HISTORY, describe};
-use super::objects::Objects;
+use super::objects::{ObjectPool, Objects};
 use super::open::SiteRepo;
 use super::open::{CommitLinks, commit_info_in, lookup_in};
 use super::summary::summarize;
@@ -66,8 +66,9 @@ impl SiteRepo {
     /// and reads the older versions while the documents load.
     pub fn walk(&self, opts: &HistoryOptions, read_except: Option<&HashSet<ObjectId>>) -> Walk {
         let mut findings = Vec::new();
-        let nodes = self.walk_commits(&mut findings);
-        let changes = self.commit_changes(&nodes, &mut findings);
+        let pool = self.object_pool();
+        let nodes = self.walk_commits(&pool, &mut findings);
+        let changes = self.commit_changes(&pool, &nodes, &mut findings);
         let summaries = match read_except {
             Some(skip) => {
                 let unparsed = HistoryOptions {
@@ -75,6 +76,7 @@ impl SiteRepo {
                     ..opts.clone()
                 };
                 self.summaries(
+                    &pool,
                     entries_of(&changes).filter(|(e, _)| !skip.contains(&e.id)),
                     &unparsed,
                     HashMap::new(),
@@ -100,7 +102,7 @@ impl SiteRepo {
             mut findings,
             summaries,
         } = walk;
-        let summaries = self.summaries(entries_of(&changes), opts, summaries);
+        let summaries = self.summaries(&self.object_pool(), entries_of(&changes), opts, summaries);
         let documents =
             super::assemble::assemble(self, &nodes, &changes, &summaries, &mut findings);
         History {
@@ -114,15 +116,19 @@ impl SiteRepo {
 
     /// Every commit reachable from `HEAD`, newest first in date order,
     /// with its `content/` tree.
-    pub(crate) fn walk_commits(&self, findings: &mut Vec<Diagnostic>) -> Vec<Node> {
-        let objects = self.objects();
+    pub(crate) fn walk_commits(
+        &self,
+        pool: &ObjectPool<impl Fn() -> Objects + Sync>,
+        findings: &mut Vec<Diagnostic>,
+    ) -> Vec<Node> {
+        let objects = pool.take();
         let mut index: HashMap<ObjectId, usize> = HashMap::new();
         let mut found: Vec<(ObjectId, CommitInfo, CommitLinks)> = Vec::new();
         let mut queue = std::collections::VecDeque::from([self.head]);
         index.insert(self.head, 0);
         let mut missing: BTreeSet<ObjectId> = BTreeSet::new();
         while let Some(id) = queue.pop_front() {
-            match commit_info_in(&objects, id, &self.shallow, 40) {
+            match commit_info_in(&*objects, id, &self.shallow, 40) {
                 Ok((info, links)) => {
                     for p in &links.parents {
                         if !index.contains_key(p) {
@@ -167,12 +173,13 @@ impl SiteRepo {
                 (id, Arc::new(info), links)
             })
             .collect();
+        drop(objects);
         let contents: Vec<Result<Option<ObjectId>, String>> = nodes
             .par_iter()
             .map_init(
-                || self.objects(),
+                || pool.take(),
                 |objects, (_, _, links)| {
-                    self.subtree_in(objects, links.tree, crate::load::source::CONTENT_DIR)
+                    self.subtree_in(&**objects, links.tree, crate::load::source::CONTENT_DIR)
                 },
             )
             .collect();
@@ -201,6 +208,7 @@ impl SiteRepo {
     /// merges).
     pub(crate) fn commit_changes(
         &self,
+        pool: &ObjectPool<impl Fn() -> Objects + Sync>,
         nodes: &[Node],
         findings: &mut Vec<Diagnostic>,
     ) -> Vec<Vec<PathChange>> {
@@ -210,7 +218,7 @@ impl SiteRepo {
         let results: Vec<Result<DocumentDiff, String>> = nodes
             .par_iter()
             .map_init(
-                || self.objects(),
+                || pool.take(),
                 |objects, node| {
                     let first = node.links.parents.first().and_then(&content_of);
                     if first == node.content && !node.links.parents.is_empty() {
@@ -224,7 +232,7 @@ impl SiteRepo {
                             let rel = c.path.strip_prefix("content/").unwrap_or(&c.path);
                             !others.iter().any(|other| {
                                 let theirs = other.and_then(|t| {
-                                    lookup_in(objects, t, rel)
+                                    lookup_in(&**objects, t, rel)
                                         .ok()
                                         .flatten()
                                         .map(|(id, mode)| Entry { id, mode })
@@ -281,6 +289,7 @@ impl SiteRepo {
     /// were read before).
     pub(crate) fn summaries<'a>(
         &self,
+        pool: &ObjectPool<impl Fn() -> Objects + Sync>,
         entries: impl Iterator<Item = (Entry, &'a String)>,
         opts: &HistoryOptions,
         mut read: HashMap<ObjectId, Summary>,
@@ -302,7 +311,7 @@ impl SiteRepo {
         let fresh: Vec<(ObjectId, Summary)> = wanted
             .par_iter()
             .map_init(
-                || (self.objects(), Vec::new()),
+                || (pool.take(), Vec::new()),
                 |(objects, buf), (id, (mode, path))| {
                     let summary = if mode.is_link() {
                         Err("the file is a symbolic link in the repository: its history is not followed"
