@@ -401,7 +401,11 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
     let entries = model_terms(model);
     let (groups, totals) = model_groups(&entries);
     let mut ser = InvertedIndexSerializer::open(&segment).map_err(|e| err(&e))?;
-    let mut write = |field: Field, terms: &FieldTerms<'_>, total: u64| -> Result<(), String> {
+    let mut write = |field: Field, terms: &FieldTerms<'_>| -> Result<(), String> {
+        let total = match terms {
+            FieldTerms::Model { total, .. } => *total,
+            FieldTerms::Listed(list) => list.iter().map(|t| t.1.len() as u64).sum(),
+        };
         let norms = norms
             .iter()
             .find(|(f, _)| *f == field)
@@ -434,12 +438,8 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
     // 15 MB of a 10,000-document build's peak); the count of each field's
     // postings, which tantivy asks first, is worked out for all of them in
     // one pass.
-    for (field, terms) in field_terms(f, model) {
-        let n = match &terms {
-            FieldTerms::Model { total, .. } => totals[*total],
-            FieldTerms::Listed(list) => list.iter().map(|t| t.1.len() as u64).sum(),
-        };
-        write(field, &terms, n)?;
+    for (field, terms) in field_terms(f, model, &totals) {
+        write(field, &terms)?;
     }
     ser.close().map_err(|e| err(&e))?;
     Ok(())
@@ -449,12 +449,12 @@ fn write_postings(index: &Index, f: &Fields, model: &Model) -> Result<(), String
 enum FieldTerms<'a> {
     /// The model's words (and pairs, unless `words_only`) whose postings
     /// have a bit of `mask`, read from the model's postings as they are
-    /// written ([`each_model_term`]); `total` is its place in
-    /// [`model_groups`].
+    /// written ([`each_model_term`]); `total` postings in all, counted
+    /// by [`model_groups`].
     Model {
         mask: u16,
         words_only: bool,
-        total: usize,
+        total: u64,
     },
     /// Listed beforehand: keys, ids, kinds and statuses.
     Listed(Vec<TermDocs<'a>>),
@@ -587,14 +587,18 @@ fn model_terms(model: &Model) -> Vec<ModelTerm<'_>> {
 /// The terms of each indexed field, in field order, each field's terms in
 /// byte order with their documents: what [`document`] gives tantivy, seen
 /// from the terms.
-fn field_terms<'a>(f: &Fields, model: &'a Model) -> Vec<(Field, FieldTerms<'a>)> {
+fn field_terms<'a>(
+    f: &Fields,
+    model: &'a Model,
+    totals: &[u64; FIELD_BITS + 1],
+) -> Vec<(Field, FieldTerms<'a>)> {
     use std::borrow::Cow;
     let mut fields: Vec<(Field, FieldTerms<'a>)> = vec![(
         f.words,
         FieldTerms::Model {
             mask: bits::ALL,
             words_only: true,
-            total: 0,
+            total: totals[0],
         },
     )];
     for (bit, &field) in f.by_bit.iter().enumerate() {
@@ -603,7 +607,7 @@ fn field_terms<'a>(f: &Fields, model: &'a Model) -> Vec<(Field, FieldTerms<'a>)>
             FieldTerms::Model {
                 mask: 1 << bit,
                 words_only: false,
-                total: bit + 1,
+                total: totals[bit + 1],
             },
         ));
     }

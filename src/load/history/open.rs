@@ -281,11 +281,15 @@ impl SiteRepo {
 
     /// Handles for the threads of one walk, reading loose and packed
     /// objects themselves (see [`Objects`] and [`ObjectPool`]); the packs
-    /// are opened once for all.
+    /// are opened once for all, when the first handle is made (a pool
+    /// that reads nothing opens nothing).
     pub(crate) fn object_pool(&self) -> ObjectPool<impl Fn() -> Objects + Sync + '_> {
-        let packs = Packs::open(self.repo.objects_dir(), self.hash);
+        let packs = std::sync::OnceLock::new();
         let dir = self.repo.objects_dir().to_path_buf();
-        ObjectPool::new(move || Objects::new(self.local(), dir.clone(), Arc::clone(&packs)))
+        ObjectPool::new(move || {
+            let packs = packs.get_or_init(|| Packs::open(&dir, self.hash));
+            Objects::new(self.local(), dir.clone(), Arc::clone(packs))
+        })
     }
 
     /// The site's folder as given to [`open`].
