@@ -76,13 +76,60 @@ pub fn stamp_value(h: &SiteHistory) -> Value {
     })
 }
 
+/// The `history` value of a document page ([`document_value`]).
+#[derive(Serialize)]
+pub struct DocHistoryView<'a> {
+    revisions: Vec<RevisionView<'a>>,
+    total: usize,
+    more: usize,
+    uncommitted: bool,
+    shallow: bool,
+    changed_since_approval: Option<ApprovalView<'a>>,
+    diff_url: Option<String>,
+}
+
+/// A `changed-since-approval` finding as its banner shows it.
+#[derive(Serialize)]
+struct ApprovalView<'a> {
+    version: Option<&'a str>,
+    approving: CommitView<'a>,
+    at_or_before: bool,
+    later: Vec<CommitView<'a>>,
+}
+
+/// A commit as a banner names it.
+#[derive(Serialize)]
+struct CommitView<'a> {
+    short: &'a str,
+    date: String,
+    subject: &'a str,
+    author: &'a str,
+}
+
+impl<'a> CommitView<'a> {
+    fn of(c: &'a CommitInfo) -> CommitView<'a> {
+        CommitView {
+            short: &c.short,
+            date: c.commit_date().to_string(),
+            subject: &c.subject,
+            author: &c.author,
+        }
+    }
+}
+
 /// The `history` value of document `i`'s page; `None` without history.
-pub fn document_value(site: &Site, changes: Option<&Changes>, i: usize) -> Option<Value> {
+/// Typed, not a JSON value: Tera takes it straight from its fields (a
+/// `serde_json` map first cost a fifth of a document page's context).
+pub fn document_value<'a>(
+    site: &'a Site,
+    changes: Option<&Changes>,
+    i: usize,
+) -> Option<DocHistoryView<'a>> {
     let h = site.history.as_deref()?;
     let d = &site.docs[i];
     let doc: Option<&DocHistory> = h.document(&d.meta.id);
     let all = doc.map_or(&[][..], |d| &d.revisions[..]);
-    let shown: Vec<RevisionView> = all
+    let revisions: Vec<RevisionView> = all
         .iter()
         .take(h.per_page)
         .map(|r| RevisionView {
@@ -104,31 +151,20 @@ pub fn document_value(site: &Site, changes: Option<&Changes>, i: usize) -> Optio
         })
         .collect();
     let rel = SiteHistory::site_rel(&site.root, &d.path);
-    let approval = h.approvals.get(&d.meta.id).map(|f| {
-        json!({
-            "version": f.version,
-            "approving": commit_value(&f.approving),
-            "at_or_before": f.approving_at_or_before,
-            "later": f.later.iter().map(|l| commit_value(&l.commit)).collect::<Vec<_>>(),
-        })
+    let changed_since_approval = h.approvals.get(&d.meta.id).map(|f| ApprovalView {
+        version: f.version.as_deref(),
+        approving: CommitView::of(&f.approving),
+        at_or_before: f.approving_at_or_before,
+        later: f.later.iter().map(|l| CommitView::of(&l.commit)).collect(),
     });
-    Some(json!({
-        "revisions": shown,
-        "total": all.len(),
-        "more": all.len().saturating_sub(h.per_page),
-        "uncommitted": h.worktree.is_uncommitted(&rel),
-        "shallow": h.stamp.shallow,
-        "changed_since_approval": approval,
-        "diff_url": changes.and_then(|c| diff_url(site, c, i)),
-    }))
-}
-
-fn commit_value(c: &CommitInfo) -> Value {
-    json!({
-        "short": c.short,
-        "date": c.commit_date().to_string(),
-        "subject": c.subject,
-        "author": c.author,
+    Some(DocHistoryView {
+        revisions,
+        total: all.len(),
+        more: all.len().saturating_sub(h.per_page),
+        uncommitted: h.worktree.is_uncommitted(&rel),
+        shallow: h.stamp.shallow,
+        changed_since_approval,
+        diff_url: changes.and_then(|c| diff_url(site, c, i)),
     })
 }
 
