@@ -233,7 +233,7 @@ impl Model {
             }
             by_doc[first..]
                 .par_iter_mut()
-                .for_each(|t| t.pairs.sort_unstable());
+                .for_each(|t| t.pairs.sort_unstable_by_key(|p| p.0));
             let analyzed: Vec<Analyzed<'_>> = (0..terms.len())
                 .map(|n| Analyzed {
                     info: &docs[start + n],
@@ -417,20 +417,60 @@ fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
+/// Bits of a packed occurrence that hold its field bit (one of the text
+/// fields, [`bits::IDPARTS`] to [`bits::BODY`]), below the term.
+const FIELD_BITS: u32 = 8;
+const FIELD_MASK: u64 = (1 << FIELD_BITS) - 1;
+/// Bits of each local term of a packed pair.
+const PAIR_TERM_BITS: u32 = 28;
+
+/// A word's occurrence as one number, ordered as (term, field).
+fn pack_word(t: u32, bit: u16) -> u64 {
+    debug_assert!(u64::from(bit) <= FIELD_MASK);
+    (u64::from(t) << FIELD_BITS) | u64::from(bit)
+}
+
+/// A pair's occurrence as one number, ordered as (first, second, field);
+/// `None` if a term's id needs more than [`PAIR_TERM_BITS`].
+fn pack_pair(a: u32, b: u32, bit: u16) -> Option<u64> {
+    if (a | b) >> PAIR_TERM_BITS != 0 {
+        return None;
+    }
+    Some(
+        (u64::from(a) << (PAIR_TERM_BITS + FIELD_BITS))
+            | (u64::from(b) << FIELD_BITS)
+            | u64::from(bit),
+    )
+}
+
+fn unpack_pair(p: u64) -> (u32, u32) {
+    let term = (1u64 << PAIR_TERM_BITS) - 1;
+    (
+        (p >> (PAIR_TERM_BITS + FIELD_BITS)) as u32,
+        ((p >> FIELD_BITS) & term) as u32,
+    )
+}
+
 impl LocalDoc {
     fn remap(&self, map: &[u32]) -> Remapped {
-        let mut words: Vec<(u32, u16)> = self
+        // A document's terms and pairs are each listed once: sorted by the
+        // term (or pair) alone, as plain numbers where they fit in one.
+        let mut packed: Vec<u64> = self
             .words
             .iter()
-            .map(|&(t, m)| (map[t as usize], m))
+            .map(|&(t, m)| (u64::from(map[t as usize]) << 16) | u64::from(m))
             .collect();
-        words.sort_unstable();
+        packed.sort_unstable();
+        let words = packed
+            .into_iter()
+            .map(|w| ((w >> 16) as u32, w as u16))
+            .collect();
         let mut pairs: Vec<(u64, u16)> = self
             .pairs
             .iter()
             .map(|&(k, m)| (pair_key(map[(k >> 32) as usize], map[k as u32 as usize]), m))
             .collect();
-        pairs.sort_unstable();
+        pairs.sort_unstable_by_key(|p| p.0);
         let mut keys: Vec<u32> = self.keys.iter().map(|&t| map[t as usize]).collect();
         keys.sort_unstable();
         Remapped { words, pairs, keys }
@@ -451,10 +491,15 @@ struct Analyzer {
     local_of: Vec<u32>,
     /// Local term id → known term, for the current chunk.
     chunk_terms: Vec<u32>,
-    /// Scratch: (local term, field bit) of every occurrence in the document.
-    occ: Vec<(u32, u16)>,
-    /// Scratch: (local pair key, field bit).
-    pair_occ: Vec<(u64, u16)>,
+    /// Scratch: every occurrence in the document, its local term and
+    /// field bit packed in one number ([`pack_word`]): a list of plain
+    /// numbers sorts in half the time of one of pairs.
+    occ: Vec<u64>,
+    /// Scratch: every pair of the document, packed ([`pack_pair`]).
+    pair_occ: Vec<u64>,
+    /// Scratch: the pairs whose local terms are too many to pack (more
+    /// than 2^28 in a chunk: only ever with gigabytes of text).
+    pair_wide: Vec<(u64, u16)>,
     /// Scratch: the terms of the current text, for its pairs.
     run: Vec<u32>,
 }
@@ -514,10 +559,13 @@ impl Analyzer {
             }
         });
         for &t in &run {
-            self.occ.push((t, bit));
+            self.occ.push(pack_word(t, bit));
         }
         for w in run.windows(2) {
-            self.pair_occ.push((pair_key(w[0], w[1]), bit));
+            match pack_pair(w[0], w[1], bit) {
+                Some(p) => self.pair_occ.push(p),
+                None => self.pair_wide.push((pair_key(w[0], w[1]), bit)),
+            }
         }
         self.run = run;
     }
@@ -534,6 +582,7 @@ impl Analyzer {
     fn doc(&mut self, e: &Entry<'_>) -> LocalDoc {
         self.occ.clear();
         self.pair_occ.clear();
+        self.pair_wide.clear();
         self.text(e.id, bits::IDPARTS);
         self.text(e.title, bits::TITLE);
         for h in &e.headings {
@@ -552,10 +601,11 @@ impl Analyzer {
         // Words: the fields of each, and whether the body has it often.
         let mut words = Vec::new();
         self.occ.sort_unstable();
-        for group in self.occ.chunk_by(|a, b| a.0 == b.0) {
+        for group in self.occ.chunk_by(|a, b| a >> FIELD_BITS == b >> FIELD_BITS) {
             let mut mask = 0u16;
             let mut body = 0u32;
-            for &(_, bit) in group {
+            for &o in group {
+                let bit = (o & FIELD_MASK) as u16;
                 mask |= bit;
                 if bit == bits::BODY {
                     body += 1;
@@ -564,12 +614,29 @@ impl Analyzer {
             if body >= BODY_MANY_COUNT {
                 mask |= bits::BODY_MANY;
             }
-            words.push((group[0].0, mask));
+            words.push(((group[0] >> FIELD_BITS) as u32, mask));
         }
         let mut pairs = Vec::new();
-        self.pair_occ.sort_unstable();
-        for group in self.pair_occ.chunk_by(|a, b| a.0 == b.0) {
-            pairs.push((group[0].0, group.iter().fold(0u16, |m, p| m | p.1)));
+        if self.pair_wide.is_empty() {
+            self.pair_occ.sort_unstable();
+            for group in self
+                .pair_occ
+                .chunk_by(|a, b| a >> FIELD_BITS == b >> FIELD_BITS)
+            {
+                let (a, b) = unpack_pair(group[0]);
+                let mask = group.iter().fold(0u16, |m, &p| m | (p & FIELD_MASK) as u16);
+                pairs.push((pair_key(a, b), mask));
+            }
+        } else {
+            let packed = self.pair_occ.iter().map(|&p| {
+                let (a, b) = unpack_pair(p);
+                (pair_key(a, b), (p & FIELD_MASK) as u16)
+            });
+            let mut wide: Vec<(u64, u16)> = self.pair_wide.drain(..).chain(packed).collect();
+            wide.sort_unstable();
+            for group in wide.chunk_by(|a, b| a.0 == b.0) {
+                pairs.push((group[0].0, group.iter().fold(0u16, |m, p| m | p.1)));
+            }
         }
 
         // Keys.
@@ -661,5 +728,46 @@ impl Builder {
             pairs,
             keys: std::mem::take(&mut r.keys),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_pairs_sort_and_group_as_the_pairs_they_hold() {
+        // The analyzer sorts packed numbers where it sorted (pair, field)
+        // tuples: the order and the grouping must be the same.
+        let max = (1u32 << PAIR_TERM_BITS) - 1;
+        let mut tuples = vec![
+            (3, 7, bits::BODY),
+            (3, 7, bits::TITLE),
+            (0, max, bits::IDPARTS),
+            (max, 0, bits::BODY),
+            (3, 6, bits::HEADINGS),
+            (max, max, bits::SUMMARY),
+        ];
+        let mut packed: Vec<u64> = tuples
+            .iter()
+            .map(|&(a, b, f)| pack_pair(a, b, f).unwrap())
+            .collect();
+        tuples.sort_unstable();
+        packed.sort_unstable();
+        let unpacked: Vec<(u32, u32, u16)> = packed
+            .iter()
+            .map(|&p| {
+                let (a, b) = unpack_pair(p);
+                (a, b, (p & FIELD_MASK) as u16)
+            })
+            .collect();
+        assert_eq!(unpacked, tuples);
+        assert_eq!(pack_pair(max + 1, 0, bits::BODY), None);
+        assert_eq!(pack_pair(0, max + 1, bits::BODY), None);
+        let w = pack_word(u32::MAX, bits::BODY);
+        assert_eq!(
+            ((w >> FIELD_BITS) as u32, (w & FIELD_MASK) as u16),
+            (u32::MAX, bits::BODY)
+        );
     }
 }
