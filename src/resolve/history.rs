@@ -213,10 +213,14 @@ pub fn load(
     config: &Config,
     docs: &[Arc<Document>],
     now: jiff::Timestamp,
-) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
+) -> Finished {
     let prepared = wanted(config).then(|| prepare(root, crate::load::content::Schema::of(config)));
     finish(prepared, root, config, docs, now)
 }
+
+/// What [`finish`] makes: the history (`None` when off), why it is off
+/// (for `-v`), and its findings and notes.
+pub type Finished = (Option<SiteHistory>, Option<String>, Vec<Diagnostic>);
 
 /// As [`load`], from what [`prepare`] read (`None`: history is not
 /// [`wanted`]).
@@ -226,7 +230,7 @@ pub fn finish(
     config: &Config,
     docs: &[Arc<Document>],
     now: jiff::Timestamp,
-) -> (Option<SiteHistory>, Option<String>, Vec<Diagnostic>) {
+) -> Finished {
     let Some(prepared) = prepared else {
         return (
             None,

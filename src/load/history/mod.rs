@@ -55,5 +55,5 @@ pub use refresh::site_rel;
 pub use revision::{RevError, SiteFile, SiteFiles};
 pub use source::GitSource;
 pub use summary::state_of;
-pub use walk::Walk;
+pub use walk::{Walk, in_pool};
 pub use worktree::{FileState, WorktreeFiles, WorktreeStatus};
