@@ -8,6 +8,8 @@
 //! `changed-since-approval` is a warning in `build` and `serve` and an
 //! error in `check` (the CI gate), unless `[check]` sets its level.
 
+use rayon::prelude::*;
+
 use crate::base::diag::{Diagnostic, Diagnostics, Level};
 use crate::load::content::Status;
 use crate::load::history::{RULE_CHANGED_SINCE_APPROVAL, RULE_HISTORY};
@@ -20,11 +22,16 @@ pub fn findings(site: &Site, diags: &mut Vec<Diagnostic>) {
     if !super::rules::allowed(site, RULE_CHANGED_SINCE_APPROVAL) {
         let mut ids: Vec<&String> = h.approvals.keys().collect();
         ids.sort();
-        for id in ids {
-            if let Some(i) = site.doc_index(id) {
-                diags.push(h.approvals[id].diagnostic(&site.docs[i], Level::Warning));
-            }
-        }
+        // In parallel: each locates itself in its file (thousands, when a
+        // set's documents are edited without new versions).
+        let found: Vec<Diagnostic> = ids
+            .par_iter()
+            .filter_map(|id| {
+                let i = site.doc_index(id)?;
+                Some(h.approvals[*id].diagnostic(&site.docs[i], Level::Warning))
+            })
+            .collect();
+        diags.extend(found);
     }
     for d in &site.docs {
         if d.meta.status != Status::Approved {
