@@ -349,7 +349,11 @@ impl Standards {
 impl Catalog {
     /// e.g. `ISO/IEC 20000-1:2011`.
     pub fn display_name(&self) -> String {
-        if self.edition.is_empty() || self.name.ends_with(&format!(":{}", self.edition)) {
+        let named = self
+            .name
+            .strip_suffix(self.edition.as_str())
+            .is_some_and(|rest| rest.ends_with(':'));
+        if self.edition.is_empty() || named {
             self.name.clone()
         } else {
             format!("{}:{}", self.name, self.edition)
