@@ -251,7 +251,8 @@ impl Site {
     }
 
     /// The steps of a load; `on_config` is called with the configuration
-    /// once it is read and its standards are in scope.
+    /// once it is read and its standards are in scope, `on_docs` with the
+    /// documents once they are loaded (before they are resolved).
     fn load_steps(
         source: &dyn Source,
         options: LoadOptions,
