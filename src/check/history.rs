@@ -20,15 +20,15 @@ use crate::resolve::history::SiteHistory;
 pub fn findings(site: &Site, diags: &mut Vec<Diagnostic>) {
     let Some(h) = &site.history else { return };
     if !super::rules::allowed(site, RULE_CHANGED_SINCE_APPROVAL) {
-        let mut ids: Vec<&String> = h.approvals.keys().collect();
-        ids.sort();
+        let mut approvals: Vec<_> = h.approvals.iter().collect();
+        approvals.sort_unstable_by_key(|(id, _)| *id);
         // In parallel: each locates itself in its file (thousands, when a
         // set's documents are edited without new versions).
-        let found: Vec<Diagnostic> = ids
+        let found: Vec<Diagnostic> = approvals
             .par_iter()
-            .filter_map(|id| {
+            .filter_map(|(id, f)| {
                 let i = site.doc_index(id)?;
-                Some(h.approvals[*id].diagnostic(&site.docs[i], Level::Warning))
+                Some(f.diagnostic(&site.docs[i], Level::Warning))
             })
             .collect();
         diags.extend(found);

@@ -55,5 +55,6 @@ pub use refresh::site_rel;
 pub use revision::{RevError, SiteFile, SiteFiles};
 pub use source::GitSource;
 pub use summary::state_of;
-pub use walk::{Walk, in_pool};
+pub use walk::Walk;
+pub(crate) use walk::in_pool;
 pub use worktree::{FileState, WorktreeFiles, WorktreeStatus};

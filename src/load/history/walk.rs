@@ -28,7 +28,7 @@ use super::summary::summarize;
 use crate::base::diag::Diagnostic;
 
 /// Run `f` on rayon's pool, or on a pool of one thread.
-pub fn in_pool<R: Send>(single: bool, f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn in_pool<R: Send>(single: bool, f: impl FnOnce() -> R + Send) -> R {
     if single && let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() {
         return pool.install(f);
     }
