@@ -21,6 +21,9 @@ PARTS = [
     ("resolve", "resolve::"),
 ]
 OFFSET = re.compile(r"\+0x[0-9a-f]+$")
+# A sample's first line: the thread id (padded with spaces when short) and
+# the time, as in "  1019 37281.305863:".
+HEAD = re.compile(r"^\s*(\d+)\s+(\d+\.\d+):\s*$")
 
 
 def samples(lines):
@@ -32,12 +35,11 @@ def samples(lines):
             if head:
                 yield head[0], head[1], frames
             head, frames = None, []
-        elif line[0] in " \t":
+        elif (m := HEAD.match(line)) and head is None:
+            head = (m.group(1), float(m.group(2)))
+        else:
             parts = line.strip().split(" ", 1)
             frames.append(OFFSET.sub("", parts[1] if len(parts) > 1 else "?"))
-        else:
-            fields = line.split()
-            head = (fields[0], float(fields[1].rstrip(":")))
     if head:
         yield head[0], head[1], frames
 
