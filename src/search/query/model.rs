@@ -417,18 +417,12 @@ fn pair_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
-/// Bits of a packed occurrence that hold its field bit (one of the text
-/// fields, [`bits::IDPARTS`] to [`bits::BODY`]), below the term.
+/// Bits of a packed pair occurrence that hold its field bit (one of the
+/// text fields, [`bits::IDPARTS`] to [`bits::BODY`]), below the terms.
 const FIELD_BITS: u32 = 8;
 const FIELD_MASK: u64 = (1 << FIELD_BITS) - 1;
 /// Bits of each local term of a packed pair.
 const PAIR_TERM_BITS: u32 = 28;
-
-/// A word's occurrence as one number, ordered as (term, field).
-fn pack_word(t: u32, bit: u16) -> u64 {
-    debug_assert!(u64::from(bit) <= FIELD_MASK);
-    (u64::from(t) << FIELD_BITS) | u64::from(bit)
-}
 
 /// A pair's occurrence as one number, ordered as (first, second, field);
 /// `None` if a term's id needs more than [`PAIR_TERM_BITS`].
@@ -491,10 +485,13 @@ struct Analyzer {
     local_of: Vec<u32>,
     /// Local term id → known term, for the current chunk.
     chunk_terms: Vec<u32>,
-    /// Scratch: every occurrence in the document, its local term and
-    /// field bit packed in one number ([`pack_word`]): a list of plain
-    /// numbers sorts in half the time of one of pairs.
-    occ: Vec<u64>,
+    /// Scratch, per local term: the fields it occurs in in the current
+    /// document (low 16 bits) and its occurrences in the body (above
+    /// them); zero for a term the document has not used yet.
+    word_fields: Vec<u32>,
+    /// Scratch: the local terms of the current document, in order of
+    /// first use (each once).
+    doc_words: Vec<u32>,
     /// Scratch: every pair of the document, packed ([`pack_pair`]).
     pair_occ: Vec<u64>,
     /// Scratch: the pairs whose local terms are too many to pack (more
@@ -517,6 +514,7 @@ impl Analyzer {
             self.local_of[k as usize] = NONE;
         }
         self.chunk_terms.clear();
+        self.word_fields.clear();
         Local { terms, docs }
     }
 
@@ -526,6 +524,7 @@ impl Analyzer {
         if *slot == NONE {
             *slot = self.chunk_terms.len() as u32;
             self.chunk_terms.push(k);
+            self.word_fields.push(0);
         }
         *slot
     }
@@ -559,7 +558,14 @@ impl Analyzer {
             }
         });
         for &t in &run {
-            self.occ.push(pack_word(t, bit));
+            let fields = &mut self.word_fields[t as usize];
+            if *fields == 0 {
+                self.doc_words.push(t);
+            }
+            *fields |= u32::from(bit);
+            if bit == bits::BODY {
+                *fields = fields.saturating_add(1 << 16);
+            }
         }
         for w in run.windows(2) {
             match pack_pair(w[0], w[1], bit) {
@@ -580,7 +586,7 @@ impl Analyzer {
 
     /// The terms of one document, in local ids.
     fn doc(&mut self, e: &Entry<'_>) -> LocalDoc {
-        self.occ.clear();
+        self.doc_words.clear();
         self.pair_occ.clear();
         self.pair_wide.clear();
         self.text(e.id, bits::IDPARTS);
@@ -598,24 +604,20 @@ impl Analyzer {
         self.text(e.owner, bits::OWNER);
         self.text(e.body, bits::BODY);
 
-        // Words: the fields of each, and whether the body has it often.
-        let mut words = Vec::new();
-        self.occ.sort_unstable();
-        for group in self.occ.chunk_by(|a, b| a >> FIELD_BITS == b >> FIELD_BITS) {
-            let mut mask = 0u16;
-            let mut body = 0u32;
-            for &o in group {
-                let bit = (o & FIELD_MASK) as u16;
-                mask |= bit;
-                if bit == bits::BODY {
-                    body += 1;
+        // Words: the fields of each, and whether the body has it often
+        // (in order of first use: `remap` sorts them by the model's ids).
+        let words = self
+            .doc_words
+            .iter()
+            .map(|&t| {
+                let fields = std::mem::take(&mut self.word_fields[t as usize]);
+                let mut mask = fields as u16;
+                if fields >> 16 >= BODY_MANY_COUNT {
+                    mask |= bits::BODY_MANY;
                 }
-            }
-            if body >= BODY_MANY_COUNT {
-                mask |= bits::BODY_MANY;
-            }
-            words.push(((group[0] >> FIELD_BITS) as u32, mask));
-        }
+                (t, mask)
+            })
+            .collect();
         let mut pairs = Vec::new();
         if self.pair_wide.is_empty() {
             self.pair_occ.sort_unstable();
@@ -764,10 +766,5 @@ mod tests {
         assert_eq!(unpacked, tuples);
         assert_eq!(pack_pair(max + 1, 0, bits::BODY), None);
         assert_eq!(pack_pair(0, max + 1, bits::BODY), None);
-        let w = pack_word(u32::MAX, bits::BODY);
-        assert_eq!(
-            ((w >> FIELD_BITS) as u32, (w & FIELD_MASK) as u16),
-            (u32::MAX, bits::BODY)
-        );
     }
 }
