@@ -63,6 +63,11 @@ impl Fixture {
                 if let Some(exported) = self.session.settle() {
                     exported.expect("the exports of the rebuild are written");
                 }
+                // And the static search index, written by another thread
+                // (compared below; a race before `settle_search`).
+                self.session
+                    .settle_search()
+                    .expect("the static search index of the rebuild is written");
                 r
             }
             Err(BuildError::Config(ds))

@@ -181,6 +181,15 @@ impl Session {
         }))
     }
 
+    /// Wait for the static search index of the last rebuild to be written:
+    /// a thread writes it after [`Session::rebuild`] returns (a later
+    /// rebuild supersedes it and writes its own). Its error, if writing
+    /// failed. `serve` does not wait for it (the next edit may make it
+    /// moot); what compares the output after a rebuild must.
+    pub fn settle_search(&mut self) -> Result<(), String> {
+        self.search.as_mut().map_or(Ok(()), LiveSearch::settle)
+    }
+
     /// Rebuild after changes to the files `changed` (absolute, or relative
     /// to the site folder; deleted files included).
     ///
