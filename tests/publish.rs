@@ -147,40 +147,87 @@ fn links_found_in_the_reused_output_are_removed_never_followed() {
     );
 }
 
+/// A `serve` session of the `links` fixture in `tmp` (built once in full
+/// into `out`), its site folder and its output folder.
 #[cfg(unix)]
-#[test]
-fn a_live_rebuild_never_writes_through_a_link_in_the_output() {
-    // `serve` writes changed pages in place: a folder of the output replaced by a link to foreign files is replaced back by a real folder, and the foreign files stay as they were.
+fn live_session(tmp: &Path) -> (clausebook::serve::session::Session, PathBuf, PathBuf) {
     use clausebook::publish::BuildOptions;
     use clausebook::serve::session::Session;
-    let tmp = tempdir();
-    let site = copy_fixture("links", tmp.path());
-    let out = tmp.path().join("out");
+    let site = copy_fixture("links", tmp);
+    let out = tmp.join("out");
     let opts = BuildOptions {
         load: load_options(false),
         output: Some(out.clone()),
         allow_errors: false,
     };
-    let Ok((mut session, _)) = Session::start(&site, &opts) else {
+    let Ok((session, _)) = Session::start(&site, &opts) else {
         panic!("the fixture builds");
     };
+    (session, site, out)
+}
+
+/// Append `sentence` to the fixture's policy and rebuild the session.
+#[cfg(unix)]
+fn edit_policy(session: &mut clausebook::serve::session::Session, site: &Path, sentence: &str) {
+    let doc = site.join("content/policies/policy.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, format!("{text}\n{sentence}\n")).unwrap();
+    assert!(session.rebuild(&[doc]).is_ok(), "the rebuild succeeds");
+    let _ = session.settle();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_live_rebuild_never_writes_through_a_link_in_the_output() {
+    // `serve` writes changed pages in place: a folder of the output replaced by a link to foreign files is replaced back by a real folder, and the foreign files stay as they were.
+    let tmp = tempdir();
+    let (mut session, site, out) = live_session(tmp.path());
     let foreign = tmp.path().join("foreign");
     let before = foreign_folder(&foreign);
     let page_dir = out.join("documents/pol-1");
     assert!(page_dir.join("index.html").is_file());
     std::fs::remove_dir_all(&page_dir).unwrap();
     std::os::unix::fs::symlink(&foreign, &page_dir).unwrap();
-    let doc = site.join("content/policies/policy.md");
-    let text = std::fs::read_to_string(&doc).unwrap();
-    std::fs::write(&doc, format!("{text}\nA paragraph added while serving.\n")).unwrap();
-    assert!(session.rebuild(&[doc]).is_ok(), "the rebuild succeeds");
-    let _ = session.settle();
+    edit_policy(&mut session, &site, "A paragraph added while serving.");
     assert!(
         tree(&foreign) == before,
         "a file was written through the link"
     );
     assert!(!std::fs::symlink_metadata(&page_dir).unwrap().is_symlink());
     assert!(read(&out, "documents/pol-1/index.html").contains("added while serving"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_live_rebuild_never_writes_or_deletes_search_files_through_a_link() {
+    // The static search index that `serve` rewrites after a rebuild (a thread of its own) treats a link in the output as the pages do: a shard folder replaced by a link to foreign files gets a real folder back, and the foreign files, `.js` ones included, are neither written nor deleted.
+    let tmp = tempdir();
+    let (mut session, site, out) = live_session(tmp.path());
+    let foreign = tmp.path().join("foreign");
+    foreign_folder(&foreign);
+    std::fs::write(foreign.join("widget.js"), "someone's script\n").unwrap();
+    let before = tree(&foreign);
+    let mut linked = Vec::new();
+    for sub in ["w", "p"] {
+        let dir = out.join("search").join(sub);
+        assert!(dir.is_dir(), "the build wrote search/{sub}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(&foreign, &dir).unwrap();
+        linked.push(dir);
+    }
+    edit_policy(&mut session, &site, "A sentence with searchable wording.");
+    session
+        .settle_search()
+        .expect("the static search index is written");
+    assert!(
+        tree(&foreign) == before,
+        "a search file was written or deleted through a link"
+    );
+    for dir in &linked {
+        assert!(!std::fs::symlink_metadata(dir).unwrap().is_symlink());
+        assert!(std::fs::read_dir(dir).unwrap().next().is_some());
+    }
+    assert_eq!(links_below(&out), Vec::<PathBuf>::new());
 }
 
 #[cfg(target_os = "linux")]

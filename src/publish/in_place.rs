@@ -263,11 +263,16 @@ pub fn write_shards(output: &Path, files: &[OutputFile]) -> Result<(), String> {
     for f in files {
         let path = output.join(&f.path);
         keep.insert(path.clone());
+        // Never through a link found in the output (Clausebook makes none):
+        // a linked folder on the way is replaced by a real one.
+        clear_path(output, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         if f.path == crate::search::STATIC_INDEX {
             root = Some((path, &f.bytes));
             continue;
         }
-        if path.is_file() {
+        // A shard's name is its content's hash: one already there (a
+        // file, not a link to one) holds these bytes.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             continue;
         }
         if let Some(parent) = path.parent() {
@@ -281,7 +286,16 @@ pub fn write_shards(output: &Path, files: &[OutputFile]) -> Result<(), String> {
     }
     let search = output.join("search");
     for sub in ["w", "p", "m", ""] {
-        let Ok(list) = std::fs::read_dir(search.join(sub)) else {
+        // Stale shards are looked for in the output's own folders only: a
+        // link there (to someone's files) is removed, as a full build
+        // does, never followed or deleted from.
+        let dir = search.join(sub);
+        if clear_path(output, &dir.join("x")).is_err()
+            || !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+        {
+            continue;
+        }
+        let Ok(list) = std::fs::read_dir(&dir) else {
             continue;
         };
         for e in list.flatten() {
