@@ -147,8 +147,8 @@ fn links_found_in_the_reused_output_are_removed_never_followed() {
     );
 }
 
-/// A `serve` session of the `links` fixture in `tmp` (built once in full
-/// into `out`), its site folder and its output folder.
+/// `serve`'s rebuilder (`Session`) for the `links` fixture in `tmp`, built
+/// in full into `out`; its site folder and its output folder.
 #[cfg(unix)]
 fn live_session(tmp: &Path) -> (clausebook::serve::session::Session, PathBuf, PathBuf) {
     use clausebook::publish::BuildOptions;
