@@ -286,14 +286,22 @@ pub fn write_shards(output: &Path, files: &[OutputFile]) -> Result<(), String> {
     }
     let search = output.join("search");
     for sub in ["w", "p", "m", ""] {
-        // Stale shards are looked for in the output's own folders only: a
-        // link there (to someone's files) is removed, as a full build
-        // does, never followed or deleted from.
-        let dir = search.join(sub);
-        if clear_path(output, &dir.join("x")).is_err()
-            || !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
-        {
-            continue;
+        let dir = if sub.is_empty() {
+            search.clone()
+        } else {
+            search.join(sub)
+        };
+        // Stale shards are looked for in the output's own folders only. The
+        // writes above made `search` and the folders they wrote into real;
+        // a link left in place of another (to someone's files) is removed,
+        // as a full build does, never followed or deleted from.
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                let _ = std::fs::remove_file(&dir);
+                continue;
+            }
+            Err(_) => continue,
         }
         let Ok(list) = std::fs::read_dir(&dir) else {
             continue;
